@@ -1,0 +1,350 @@
+//! The intermediate representation: a resolved, named model of the API, free of OpenAPI types.
+//!
+//! Produced by `lower` and completed by `analyze`; read by `render`. Invariants: every name is
+//! a final, legal Rust identifier next to its wire name; every type reference is a [`TypeId`]
+//! into [`Api::types`]; optional and nullable are decided; recursion edges are boxed after
+//! `analyze`; every node carries the [`JsonPointer`] it came from. Collections keep a fixed
+//! order (types by Rust name, groups by name, operations by method name, fields and variants in
+//! spec order), so the output never depends on hash order.
+
+use serde::Serialize;
+
+use crate::pointer::JsonPointer;
+
+/// The whole API.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`: the API's version, not the SDK's.
+    pub api_version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL, without a trailing slash.
+    pub base_url: Option<String>,
+    /// How requests authenticate.
+    pub auth: Auth,
+    /// Every named type; a [`TypeId`] is an index into this list.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by tag, sorted by group name.
+    pub groups: Vec<Group>,
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, Serialize)]
+pub enum Auth {
+    /// No global security requirement the SDK can apply.
+    None,
+    /// `Authorization: Bearer <token>` on every request.
+    Bearer {
+        /// The security scheme's description.
+        description: Option<String>,
+    },
+}
+
+/// An index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TypeId(pub usize);
+
+/// A named Rust type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// The Rust type name, unique in the crate.
+    pub name: String,
+    /// The module (and file stem) the type lives in, unique in the crate.
+    pub module: String,
+    /// Where the schema is.
+    pub origin: JsonPointer,
+    /// The schema's description.
+    pub description: Option<String>,
+    /// Whether the schema is deprecated.
+    pub deprecated: bool,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(StructDef),
+    /// A set of values, open to values the spec does not list.
+    Enum(EnumDef),
+    /// Another name for a type expression (free-form objects, maps, lists, primitives).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Debug, Clone, Serialize)]
+pub struct StructDef {
+    /// The properties, in spec order.
+    pub fields: Vec<Field>,
+    /// Properties the schema does not name (`additionalProperties`), kept in a map field.
+    pub extra: Option<ExtraFields>,
+}
+
+/// The map that keeps an object's unnamed properties.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtraFields {
+    /// The Rust field name, unique among the struct's fields.
+    pub name: String,
+    /// The type of each value.
+    pub value: TypeRef,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The property's type, without the `Option` that presence adds.
+    pub ty: TypeRef,
+    /// Whether the property must be present.
+    pub required: bool,
+    /// Whether the property may be `null`.
+    pub nullable: bool,
+    /// Whether the type is boxed to break a recursive cycle (set by `analyze`).
+    pub boxed: bool,
+    /// The property's description.
+    pub description: Option<String>,
+    /// Whether the property is deprecated.
+    pub deprecated: bool,
+    /// Where the property is.
+    pub origin: JsonPointer,
+}
+
+/// An enumeration.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumDef {
+    /// How values travel on the wire.
+    pub repr: EnumRepr,
+    /// The known values, in spec order.
+    pub variants: Vec<Variant>,
+    /// Whether the spec lists every value (`enum`) or only the values seen
+    /// (`x-extensible-enum`). The SDK keeps unknown values either way.
+    pub closed: bool,
+    /// The name of the variant that holds values the spec does not list.
+    pub unknown_variant: String,
+}
+
+/// The wire type of an enumeration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Integer,
+}
+
+/// One known enumeration value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub value: EnumValue,
+}
+
+/// An enumeration value as the wire carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum EnumValue {
+    /// A string value.
+    String(String),
+    /// An integer value.
+    Integer(i64),
+}
+
+/// A type expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TypeRef {
+    /// A built-in scalar.
+    Primitive(Primitive),
+    /// A named type of this API.
+    Named(TypeId),
+    /// A JSON array.
+    List(Box<TypeRef>),
+    /// A JSON object used as a map from strings.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+}
+
+/// Built-in scalar types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Primitive {
+    /// A string.
+    String,
+    /// A boolean.
+    Bool,
+    /// A 32-bit integer.
+    I32,
+    /// A 64-bit integer (the default for `integer`).
+    I64,
+    /// A 32-bit float.
+    F32,
+    /// A 64-bit float (the default for `number`).
+    F64,
+    /// `format: uuid`.
+    Uuid,
+    /// `format: date-time` (RFC 3339).
+    DateTime,
+    /// `format: date` (`YYYY-MM-DD`).
+    Date,
+}
+
+/// The operations of one tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The accessor method on the client, e.g. `chats`.
+    pub accessor: String,
+    /// The Rust type holding the operations, e.g. `Chats`.
+    pub type_name: String,
+    /// The module of that type.
+    pub module: String,
+    /// The tag as the spec writes it.
+    pub tag: String,
+    /// The tag's description.
+    pub description: Option<String>,
+    /// The operations, sorted by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// The Rust method name within its group.
+    pub method_name: String,
+    /// The name of the constant that describes the operation at run time.
+    pub const_name: String,
+    /// `operationId`, or the name derived from method and path when there is none.
+    pub operation_id: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
+    /// The path template.
+    pub path: PathTemplate,
+    /// The parameters, path parameters first in path order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// What a successful response carries.
+    pub response: SuccessResponse,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Whether the operation is deprecated.
+    pub deprecated: bool,
+    /// Where the operation is.
+    pub origin: JsonPointer,
+}
+
+/// HTTP methods an operation can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+/// A path split into literal text and parameters.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathTemplate {
+    /// The path as the spec writes it, e.g. `/chats/{id}`.
+    pub raw: String,
+    /// The parts in order.
+    pub parts: Vec<PathPart>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, Serialize)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// The value of the parameter at this index of [`Operation::params`], percent-encoded as
+    /// one path segment.
+    Param(usize),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// The Rust argument name, unique in the method.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// Where the parameter is.
+    pub origin: JsonPointer,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    /// The Rust argument name, unique in the method.
+    pub name: String,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// What a 2xx response carries.
+#[derive(Debug, Clone, Serialize)]
+pub enum SuccessResponse {
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// No body, or one the SDK does not read.
+    Empty,
+}

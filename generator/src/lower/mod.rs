@@ -1,0 +1,166 @@
+//! Stage 2: the typed spec to the IR, resolving references and naming everything.
+//!
+//! Input: a loaded [`Spec`]. Output: an [`ir::Api`] (before `analyze`) and the warnings met on
+//! the way, or every error found. Component schemas get their ids first, in name order, so
+//! references resolve whatever the order and recursion needs no special case; inline schemas
+//! that need a name are hoisted with a name derived from where they sit. Lowering visits
+//! components and paths in sorted order, so reordering the spec changes nothing.
+
+mod operations;
+mod schemas;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{self, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::load::Spec;
+use crate::names::{self, Case};
+use crate::pointer::JsonPointer;
+
+/// Lowers `spec` to the IR.
+pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let mut cx = Context::new(spec);
+    cx.declare_components();
+    cx.define_components();
+    let groups = cx.lower_operations();
+    let auth = cx.auth();
+    let info = &spec.openapi.info;
+    let base_url = spec
+        .openapi
+        .servers
+        .first()
+        .map(|server| server.url.trim_end_matches('/').to_owned());
+    let Context { types, diagnostics, .. } = cx;
+    let diagnostics = diagnostics.sorted();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let types = types
+        .into_iter()
+        .enumerate()
+        .map(|(index, slot)| {
+            slot.unwrap_or_else(|| TypeDef {
+                // Every declared id is defined before this point; a gap would be a generator
+                // bug, and `Any` is the sound value for it.
+                name: format!("Undefined{index}"),
+                module: format!("undefined_{index}"),
+                origin: JsonPointer::root(),
+                description: None,
+                deprecated: false,
+                kind: TypeKind::Alias(TypeRef::Any),
+            })
+        })
+        .collect();
+    let api = ir::Api {
+        title: info.title.clone(),
+        api_version: info.version.clone(),
+        description: info.description.clone(),
+        base_url,
+        auth,
+        types,
+        groups,
+    };
+    Ok((api, diagnostics))
+}
+
+/// State shared by the lowering of schemas and operations.
+struct Context<'a> {
+    spec: &'a Spec,
+    /// Types by id; `None` while declared but not yet defined.
+    types: Vec<Option<TypeDef>>,
+    /// The name each id was declared with, index-aligned with `types`.
+    declared: Vec<String>,
+    /// Component schema name to id. BTreeMap: looked up, and iterated in name order.
+    components: BTreeMap<String, TypeId>,
+    /// Rust type names and module names already handed out (probed only).
+    used_type_names: BTreeMap<String, JsonPointer>,
+    used_modules: BTreeMap<String, ()>,
+    diagnostics: Diagnostics,
+}
+
+impl<'a> Context<'a> {
+    fn new(spec: &'a Spec) -> Self {
+        Self {
+            spec,
+            types: Vec::new(),
+            declared: Vec::new(),
+            components: BTreeMap::new(),
+            used_type_names: BTreeMap::new(),
+            used_modules: BTreeMap::new(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    fn warn(&mut self, pointer: JsonPointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(pointer, message));
+    }
+
+    fn error(&mut self, pointer: JsonPointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(pointer, message));
+    }
+
+    /// Reserves an id and a unique name for a type defined at `origin`. A name taken already
+    /// gets a numeric suffix and a warning naming both places.
+    fn declare(&mut self, wanted: &str, origin: JsonPointer) -> (TypeId, String) {
+        let mut name = wanted.to_owned();
+        let mut counter = 2;
+        while self.used_type_names.contains_key(&name) {
+            name = format!("{wanted}{counter}");
+            counter += 1;
+        }
+        if name != wanted {
+            let other = self.used_type_names.get(wanted).cloned().unwrap_or_else(JsonPointer::root);
+            self.warn(
+                origin.clone(),
+                format!("type name `{wanted}` is already used by {other}; this one is `{name}`"),
+            );
+        }
+        self.used_type_names.insert(name.clone(), origin);
+        let id = TypeId(self.types.len());
+        self.types.push(None);
+        self.declared.push(name.clone());
+        (id, name)
+    }
+
+    /// Stores the definition of a declared type, giving it a unique module name.
+    fn define(&mut self, id: TypeId, origin: JsonPointer, schema: &openapiv3::SchemaData, kind: TypeKind) {
+        let name = self.declared_name(id);
+        let wanted = names::module_name(&name);
+        let mut module = wanted.clone();
+        let mut counter = 2;
+        while self.used_modules.contains_key(&module) || module == "mod_" {
+            module = format!("{wanted}_{counter}");
+            counter += 1;
+        }
+        self.used_modules.insert(module.clone(), ());
+        let def = TypeDef {
+            name,
+            module,
+            origin,
+            description: schema.description.clone(),
+            deprecated: schema.deprecated,
+            kind,
+        };
+        if let Some(slot) = self.types.get_mut(id.0) {
+            *slot = Some(def);
+        }
+    }
+
+    /// Gives every component schema an id, in name order, before any is lowered.
+    fn declare_components(&mut self) {
+        let Some(components) = &self.spec.openapi.components else { return };
+        let mut keys: Vec<&String> = components.schemas.keys().collect();
+        keys.sort();
+        let base = JsonPointer::root().push("components").push("schemas");
+        for key in keys {
+            let wanted = names::ident(key, Case::Type, "Schema");
+            let (id, _) = self.declare(&wanted, base.push(key));
+            self.components.insert(key.clone(), id);
+        }
+    }
+
+    /// The Rust name an id was declared with.
+    fn declared_name(&self, id: TypeId) -> String {
+        self.declared.get(id.0).cloned().unwrap_or_default()
+    }
+}

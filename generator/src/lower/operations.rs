@@ -1,0 +1,472 @@
+//! Lowering of paths and operations into groups of methods.
+//!
+//! Operations are visited in path order, then in a fixed method order. Each lands in the group
+//! of its first tag (or `default`). A method's name is its operationId with the group's own
+//! words removed (`getChat` in `chats` becomes `get`), unless that would collide in the group.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::Context;
+use super::schemas::Node;
+use crate::ir::{
+    Auth, Group, HttpMethod, Operation, Param, ParamLocation, PathPart, PathTemplate, RequestBody,
+    SuccessResponse,
+};
+use crate::names::{self, Candidate, Case};
+use crate::pointer::JsonPointer;
+
+/// The group of operations without a tag.
+const DEFAULT_TAG: &str = "default";
+
+/// An operation before method names are chosen.
+struct Pending {
+    tag: String,
+    full_name: String,
+    short_name: String,
+    operation: Operation,
+}
+
+impl<'a> Context<'a> {
+    /// Lowers every operation and groups them by tag.
+    pub(super) fn lower_operations(&mut self) -> Vec<Group> {
+        let spec = self.spec;
+        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.openapi.paths.paths.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        let mut pending = Vec::new();
+        for (path, item) in paths {
+            let at = JsonPointer::root().push("paths").push(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.warn(at, "a `$ref` path item is not supported; its operations are not generated");
+                    continue;
+                }
+            };
+            let methods = [
+                (HttpMethod::Get, &item.get),
+                (HttpMethod::Put, &item.put),
+                (HttpMethod::Post, &item.post),
+                (HttpMethod::Delete, &item.delete),
+                (HttpMethod::Options, &item.options),
+                (HttpMethod::Head, &item.head),
+                (HttpMethod::Patch, &item.patch),
+                (HttpMethod::Trace, &item.trace),
+            ];
+            for (method, operation) in methods {
+                if let Some(operation) = operation {
+                    let op_at = at.push(method.as_str().to_ascii_lowercase());
+                    if let Some(lowered) = self.lower_operation(path, method, (item, &at), operation, &op_at) {
+                        pending.push(lowered);
+                    }
+                }
+            }
+        }
+        self.dedupe_operation_ids(&mut pending);
+        self.group(pending)
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: HttpMethod,
+        item: (&'a openapiv3::PathItem, &JsonPointer),
+        operation: &'a openapiv3::Operation,
+        at: &JsonPointer,
+    ) -> Option<Pending> {
+        let operation_id = operation.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+        let tag = operation.tags.first().cloned().unwrap_or_else(|| DEFAULT_TAG.to_owned());
+        let type_hint = names::type_name(&operation_id, "Operation");
+
+        let mut params = self.lower_params(item, operation, at, &type_hint);
+        let path_template = self.path_template(path, &mut params, at)?;
+        let body = self.request_body(operation, at, &type_hint);
+        let taken: Vec<&str> = Vec::new();
+        let mut candidates: Vec<Candidate> =
+            params.iter().map(|p| Candidate { wire: p.wire_name.clone(), rust: p.name.clone() }).collect();
+        if let Some(body) = &body {
+            candidates.push(Candidate { wire: String::from("\u{10FFFF}body"), rust: body.name.clone() });
+        }
+        let (arg_names, _) = names::dedupe(&candidates, &taken, Case::Snake);
+        for (param, name) in params.iter_mut().zip(&arg_names) {
+            param.name = name.clone();
+        }
+        let body = body.map(|mut body| {
+            body.name = arg_names.last().cloned().unwrap_or(body.name);
+            body
+        });
+        let response = self.success_response(operation, at, &type_hint);
+
+        let full_name = names::snake_name(&operation_id, "call");
+        let short_name = short_method_name(&full_name, &tag);
+        Some(Pending {
+            tag,
+            full_name,
+            short_name,
+            operation: Operation {
+                method_name: String::new(),
+                const_name: names::ident(&operation_id, Case::Const, "OPERATION"),
+                operation_id,
+                http_method: method,
+                path: path_template,
+                params,
+                body,
+                response,
+                summary: operation.summary.clone(),
+                description: operation.description.clone(),
+                deprecated: operation.deprecated,
+                origin: at.clone(),
+            },
+        })
+    }
+
+    /// Path-item and operation parameters, the operation's winning on the same name and place.
+    fn lower_params(
+        &mut self,
+        (item, path_at): (&'a openapiv3::PathItem, &JsonPointer),
+        operation: &'a openapiv3::Operation,
+        at: &JsonPointer,
+        type_hint: &str,
+    ) -> Vec<Param> {
+        let mut all: Vec<(JsonPointer, &'a Parameter)> = Vec::new();
+        let sources = [(path_at.push("parameters"), &item.parameters), (at.push("parameters"), &operation.parameters)];
+        for (base, list) in sources {
+            for (index, parameter) in list.iter().enumerate() {
+                let pointer = base.push(index.to_string());
+                let Some((parameter, pointer)) = self.resolve_parameter(parameter, pointer) else { continue };
+                let data = parameter.parameter_data_ref();
+                let same = |(_, p): &(JsonPointer, &Parameter)| {
+                    p.parameter_data_ref().name == data.name
+                        && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+                };
+                all.retain(|entry| !same(entry));
+                all.push((pointer, parameter));
+            }
+        }
+        let mut params = Vec::new();
+        for (pointer, parameter) in all {
+            let location = match parameter {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    self.warn(pointer, "cookie parameters are not supported yet; this parameter is not sent");
+                    continue;
+                }
+            };
+            let data = parameter.parameter_data_ref();
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => schema,
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warn(pointer, "parameters with `content` are not supported yet; this parameter is not sent");
+                    continue;
+                }
+            };
+            let hint = format!("{type_hint}{}", names::type_name(&data.name, "Param"));
+            let lowered = self.lower_node(Node::from(schema), &pointer.push("schema"), &hint);
+            params.push(Param {
+                name: names::snake_name(&data.name, "param"),
+                wire_name: data.name.clone(),
+                location,
+                ty: lowered.ty,
+                required: data.required || location == ParamLocation::Path,
+                description: data.description.clone(),
+                origin: pointer,
+            });
+        }
+        params
+    }
+
+    fn resolve_parameter(&mut self, parameter: &'a ReferenceOr<Parameter>, pointer: JsonPointer) -> Option<(&'a Parameter, JsonPointer)> {
+        let spec = self.spec;
+        let mut current = parameter;
+        let mut at = pointer.clone();
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(parameter) => return Some((parameter, at)),
+                ReferenceOr::Reference { reference } => {
+                    let found = reference.strip_prefix("#/components/parameters/").and_then(|key| {
+                        let components = spec.openapi.components.as_ref()?;
+                        components.parameters.get(key).map(|p| (key, p))
+                    });
+                    match found {
+                        Some((key, next)) => {
+                            at = JsonPointer::root().push("components").push("parameters").push(key);
+                            current = next;
+                        }
+                        None => {
+                            self.error(pointer, format!("`$ref` to `{reference}`, which is not a parameter of this document"));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        self.error(pointer, "parameter references form a cycle");
+        None
+    }
+
+    /// Splits the path into literal parts and parameters; path parameters come first in
+    /// `params`, in path order, so that the method signature follows the URL.
+    fn path_template(&mut self, path: &str, params: &mut Vec<Param>, at: &JsonPointer) -> Option<PathTemplate> {
+        let mut parts = Vec::new();
+        let mut ordered = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                self.error(at.clone(), format!("path `{path}` has an unclosed `{{`"));
+                return None;
+            };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+                Some(index) => {
+                    let param = params.remove(index);
+                    parts.push(PathPart::Param(ordered.len()));
+                    ordered.push(param);
+                }
+                None => {
+                    self.error(at.clone(), format!("path parameter `{name}` is not declared"));
+                    return None;
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        let unused: Vec<Param> = params.iter().filter(|p| p.location == ParamLocation::Path).cloned().collect();
+        for param in unused {
+            self.warn(param.origin.clone(), format!("path parameter `{}` does not occur in the path; it is not sent", param.wire_name));
+        }
+        params.retain(|p| p.location != ParamLocation::Path);
+        ordered.append(params);
+        *params = ordered;
+        Some(PathTemplate { raw: path.to_owned(), parts })
+    }
+
+    fn request_body(&mut self, operation: &'a openapiv3::Operation, at: &JsonPointer, type_hint: &str) -> Option<RequestBody> {
+        let spec = self.spec;
+        let body_at = at.push("requestBody");
+        let (body, body_at) = match operation.request_body.as_ref()? {
+            ReferenceOr::Item(body) => (body, body_at),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/requestBodies/");
+                let found = key.and_then(|key| {
+                    spec.openapi.components.as_ref()?.request_bodies.get(key).and_then(ReferenceOr::as_item).map(|b| (key, b))
+                });
+                match found {
+                    Some((key, body)) => (body, JsonPointer::root().push("components").push("requestBodies").push(key)),
+                    None => {
+                        self.error(body_at, format!("`$ref` to `{reference}`, which is not a request body of this document"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let json = body.content.iter().find(|(media, _)| is_json(media));
+        let Some((media, content)) = json else {
+            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.warn(body_at, format!("request bodies of type {} are not supported yet; the body is not sent", kinds.join(", ")));
+            return None;
+        };
+        let schema_at = body_at.push("content").push(media).push("schema");
+        let ty = match &content.schema {
+            Some(schema) => self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Request")).ty,
+            None => crate::ir::TypeRef::Any,
+        };
+        Some(RequestBody { name: "body".to_owned(), ty, required: body.required, description: body.description.clone() })
+    }
+
+    /// The type of the first 2xx response, in status order.
+    fn success_response(&mut self, operation: &'a openapiv3::Operation, at: &JsonPointer, type_hint: &str) -> SuccessResponse {
+        let spec = self.spec;
+        let mut successes: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            })
+            .collect();
+        successes.sort_by_key(|(code, _)| match code {
+            StatusCode::Code(code) => *code,
+            StatusCode::Range(_) => 299,
+        });
+        let Some((code, response)) = successes.first() else { return SuccessResponse::Empty };
+        let response_at = at.push("responses").push(code.to_string());
+        let (response, response_at) = match response {
+            ReferenceOr::Item(response) => (response, response_at),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/responses/");
+                let found = key.and_then(|key| {
+                    spec.openapi.components.as_ref()?.responses.get(key).and_then(ReferenceOr::as_item).map(|r| (key, r))
+                });
+                match found {
+                    Some((key, response)) => (response, JsonPointer::root().push("components").push("responses").push(key)),
+                    None => {
+                        self.error(response_at, format!("`$ref` to `{reference}`, which is not a response of this document"));
+                        return SuccessResponse::Empty;
+                    }
+                }
+            }
+        };
+        if response.content.is_empty() {
+            return SuccessResponse::Empty;
+        }
+        match response.content.iter().find(|(media, _)| is_json(media)) {
+            Some((media, content)) => {
+                let schema_at = response_at.push("content").push(media).push("schema");
+                match &content.schema {
+                    Some(schema) => SuccessResponse::Json(self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Response")).ty),
+                    None => SuccessResponse::Json(crate::ir::TypeRef::Any),
+                }
+            }
+            None => {
+                let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
+                self.warn(response_at, format!("responses of type {} are not decoded yet; the method returns `()`", kinds.join(", ")));
+                SuccessResponse::Empty
+            }
+        }
+    }
+
+    /// Gives operations with the same operationId a numeric suffix, in path order.
+    fn dedupe_operation_ids(&mut self, pending: &mut [Pending]) {
+        let candidates: Vec<Candidate> = pending
+            .iter()
+            .map(|p| Candidate { wire: p.operation.origin.to_string(), rust: p.full_name.clone() })
+            .collect();
+        let (unique, renamed) = names::dedupe(&candidates, &[], Case::Snake);
+        for rename in renamed {
+            let origin = pending[rename.index].operation.origin.clone();
+            self.warn(origin, format!("operation name `{}` is also used by {}; renamed", rename.wanted, rename.kept_by));
+        }
+        for (p, name) in pending.iter_mut().zip(unique) {
+            if p.full_name != name {
+                p.short_name = name.clone();
+                p.operation.const_name = name.to_ascii_uppercase();
+            }
+            p.full_name = name;
+        }
+    }
+
+    /// Groups operations by tag and chooses method names.
+    fn group(&mut self, pending: Vec<Pending>) -> Vec<Group> {
+        // BTreeMap: groups come out sorted by tag.
+        let mut by_tag: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
+        for p in pending {
+            by_tag.entry(p.tag.clone()).or_default().push(p);
+        }
+        let spec = self.spec;
+        let tag_candidates: Vec<Candidate> =
+            by_tag.keys().map(|tag| Candidate { wire: tag.clone(), rust: names::snake_name(tag, "default") }).collect();
+        let (accessors, _) = names::dedupe(&tag_candidates, &["new", "builder", "clone"], Case::Snake);
+        let type_candidates: Vec<Candidate> =
+            by_tag.keys().map(|tag| Candidate { wire: tag.clone(), rust: names::type_name(tag, "Default") }).collect();
+        let (type_names, _) = names::dedupe(&type_candidates, &[], Case::Type);
+        let mut groups = Vec::new();
+        for (((tag, mut ops), accessor), type_name) in by_tag.into_iter().zip(accessors).zip(type_names) {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for p in &ops {
+                *counts.entry(p.short_name.as_str()).or_default() += 1;
+            }
+            let chosen: Vec<String> = ops
+                .iter()
+                .map(|p| if counts.get(p.short_name.as_str()) == Some(&1) { p.short_name.clone() } else { p.full_name.clone() })
+                .collect();
+            for (p, name) in ops.iter_mut().zip(chosen) {
+                p.operation.method_name = name;
+            }
+            let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
+            operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+            let description = spec.openapi.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            groups.push(Group { module: names::module_name(&accessor), accessor, type_name, tag, description, operations });
+        }
+        groups
+    }
+
+    /// The authentication the SDK applies to every request.
+    pub(super) fn auth(&mut self) -> Auth {
+        let spec = self.spec;
+        let Some(components) = &spec.openapi.components else { return Auth::None };
+        for requirement in spec.openapi.security.iter().flatten() {
+            for scheme_name in requirement.keys() {
+                let scheme = components.security_schemes.get(scheme_name).and_then(ReferenceOr::as_item);
+                if let Some(openapiv3::SecurityScheme::HTTP { scheme, description, .. }) = scheme {
+                    if scheme.eq_ignore_ascii_case("bearer") {
+                        return Auth::Bearer { description: description.clone() };
+                    }
+                }
+            }
+        }
+        if spec.openapi.security.as_ref().is_some_and(|s| !s.is_empty()) {
+            self.warn(JsonPointer::root().push("security"), "only HTTP bearer authentication is supported yet; requests carry no credentials");
+        }
+        Auth::None
+    }
+}
+
+/// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// A stable operation name for an operation without an operationId: the method and the path's
+/// words, parameters written as `by_<name>`.
+fn derived_operation_id(method: HttpMethod, path: &str) -> String {
+    let mut words = vec![method.as_str().to_ascii_lowercase()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => words.push(format!("by {param}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    names::snake_name(&words.join(" "), "call")
+}
+
+/// The method name without the words of its tag: `get_chat` in `chats` is `get`. Returns the
+/// full name when nothing would be left.
+fn short_method_name(full: &str, tag: &str) -> String {
+    let tag_words: Vec<String> = names::snake_name(tag, "").split('_').map(str::to_owned).collect();
+    let is_tag_word = |word: &str| {
+        tag_words.iter().any(|t| t == word || t.strip_suffix('s') == Some(word) || word.strip_suffix('s') == Some(t))
+    };
+    let kept: Vec<&str> = names::unraw(full).split('_').filter(|w| !w.is_empty() && !is_tag_word(w)).collect();
+    if kept.is_empty() {
+        return full.to_owned();
+    }
+    names::snake_name(&kept.join("_"), full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{derived_operation_id, is_json, short_method_name};
+    use crate::ir::HttpMethod;
+
+    #[test]
+    fn method_names_drop_the_tag() {
+        assert_eq!(short_method_name("get_chat", "chats"), "get");
+        assert_eq!(short_method_name("remove_chat_participant", "chats"), "remove_participant");
+        assert_eq!(short_method_name("list_chats", "chats"), "list");
+        assert_eq!(short_method_name("chats", "chats"), "chats");
+        assert_eq!(short_method_name("get_user", "chats"), "get_user");
+        assert_eq!(short_method_name("r#type", "chats"), "r#type");
+    }
+
+    #[test]
+    fn derived_ids_are_stable() {
+        assert_eq!(derived_operation_id(HttpMethod::Delete, "/chats/{id}/participants/{userId}"), "delete_chats_by_id_participants_by_user_id");
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/plain"));
+    }
+}

@@ -1,0 +1,430 @@
+//! Lowering of schemas: component definitions and inline type expressions.
+//!
+//! A schema becomes a struct when it has properties, an enum when it lists values (`enum`, or
+//! `x-extensible-enum` for value sets known to be open), and a type expression otherwise.
+//! Inline structs and enums are hoisted into named types called `{Parent}{Field}`. Constructs
+//! the generator cannot type yet become `serde_json::Value` with a warning at their pointer.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::Context;
+use crate::ir::{EnumDef, EnumRepr, EnumValue, ExtraFields, Field, Primitive, StructDef, TypeKind, TypeRef, Variant};
+use crate::names::{self, Candidate, Case};
+use crate::pointer::JsonPointer;
+
+/// Extension listing the values seen of an open string enumeration.
+const EXTENSIBLE_ENUM: &str = "x-extensible-enum";
+/// Extension naming the variants of an enumeration, index-aligned with its values.
+const ENUM_VARNAMES: &str = "x-enum-varnames";
+
+/// A schema position: a reference or an inline schema.
+#[derive(Clone, Copy)]
+pub(super) enum Node<'s> {
+    Ref(&'s str),
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for Node<'s> {
+    fn from(value: &'s ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(schema) => Node::Item(schema),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for Node<'s> {
+    fn from(value: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(schema) => Node::Item(schema),
+        }
+    }
+}
+
+/// A lowered type expression with what the schema said about it.
+pub(super) struct Lowered {
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+/// The parts of an object schema that make a struct.
+struct ObjectParts<'s> {
+    properties: Vec<(&'s String, Node<'s>)>,
+    required: Vec<&'s String>,
+    additional: Option<&'s AdditionalProperties>,
+}
+
+impl<'a> Context<'a> {
+    /// Lowers every component schema into the id declared for it.
+    pub(super) fn define_components(&mut self) {
+        let spec = self.spec;
+        let Some(components) = &spec.openapi.components else { return };
+        let base = JsonPointer::root().push("components").push("schemas");
+        let entries: Vec<(String, crate::ir::TypeId)> =
+            self.components.iter().map(|(key, id)| (key.clone(), *id)).collect();
+        for (key, id) in entries {
+            let Some(schema) = components.schemas.get(&key) else { continue };
+            let pointer = base.push(&key);
+            match Node::from(schema) {
+                Node::Ref(reference) => {
+                    let ty = self.reference(reference, &pointer);
+                    self.define(id, pointer, &SchemaData::default(), TypeKind::Alias(ty));
+                }
+                Node::Item(schema) => {
+                    let name = self.declared_name(id);
+                    let kind = self.kind_of(&name, schema, &pointer);
+                    self.define(id, pointer, &schema.schema_data, kind);
+                }
+            }
+        }
+    }
+
+    /// What a named schema becomes.
+    fn kind_of(&mut self, name: &str, schema: &'a Schema, at: &JsonPointer) -> TypeKind {
+        if let Some(def) = self.enum_def(schema, at) {
+            return TypeKind::Enum(def);
+        }
+        if let Some(parts) = self.object_parts(schema, at) {
+            return TypeKind::Struct(self.struct_def(name, parts, at));
+        }
+        TypeKind::Alias(self.shape(schema, at, name).ty)
+    }
+
+    /// Lowers a schema position to a type expression, hoisting named types as needed. `hint` is
+    /// the name a hoisted type gets.
+    pub(super) fn lower_node(&mut self, node: Node<'a>, at: &JsonPointer, hint: &str) -> Lowered {
+        match node {
+            Node::Ref(reference) => Lowered {
+                ty: self.reference(reference, at),
+                nullable: false,
+                description: None,
+                deprecated: false,
+            },
+            Node::Item(schema) => {
+                let named = is_enum(schema) || self.object_parts(schema, at).is_some();
+                let mut lowered = if named {
+                    let (id, name) = self.declare(hint, at.clone());
+                    let kind = self.kind_of(&name, schema, at);
+                    self.define(id, at.clone(), &schema.schema_data, kind);
+                    Lowered { ty: TypeRef::Named(id), nullable: false, description: None, deprecated: false }
+                } else {
+                    self.shape(schema, at, hint)
+                };
+                let data = &schema.schema_data;
+                lowered.nullable |= data.nullable || self.enum_allows_null(schema);
+                if data.description.is_some() {
+                    lowered.description = data.description.clone();
+                }
+                lowered.deprecated |= data.deprecated;
+                lowered
+            }
+        }
+    }
+
+    /// A type expression for a schema that is neither a struct nor an enum.
+    fn shape(&mut self, schema: &'a Schema, at: &JsonPointer, hint: &str) -> Lowered {
+        let plain = |ty| Lowered { ty, nullable: false, description: None, deprecated: false };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => plain(TypeRef::Primitive(match &string.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Primitive::Uuid,
+                _ => Primitive::String,
+            })),
+            SchemaKind::Type(Type::Integer(integer)) => plain(TypeRef::Primitive(match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
+                _ => Primitive::I64,
+            })),
+            SchemaKind::Type(Type::Number(number)) => plain(TypeRef::Primitive(match number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
+                _ => Primitive::F64,
+            })),
+            SchemaKind::Type(Type::Boolean(_)) => plain(TypeRef::Primitive(Primitive::Bool)),
+            SchemaKind::Type(Type::Array(array)) => plain(TypeRef::List(Box::new(match &array.items {
+                Some(items) => {
+                    self.lower_node(Node::from(items), &at.push("items"), &format!("{hint}Item")).ty
+                }
+                None => TypeRef::Any,
+            }))),
+            SchemaKind::Type(Type::Object(object)) => {
+                plain(self.map_of(object.additional_properties.as_ref(), at, hint))
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.lower_node(Node::from(&all_of[0]), &at.push("allOf").push("0"), hint)
+            }
+            SchemaKind::AllOf { .. } => {
+                self.warn(at.clone(), "`allOf` mixing non-object schemas is not supported; using free-form JSON");
+                plain(TypeRef::Any)
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                self.warn(at.clone(), "`oneOf` and `anyOf` are not supported yet; using free-form JSON");
+                plain(TypeRef::Any)
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(at.clone(), "`not` cannot be expressed as a Rust type; using free-form JSON");
+                plain(TypeRef::Any)
+            }
+            SchemaKind::Any(any) => {
+                if any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
+                    plain(self.map_of(any.additional_properties.as_ref(), at, hint))
+                } else {
+                    plain(TypeRef::Any)
+                }
+            }
+        }
+    }
+
+    /// The map type of an object without properties.
+    fn map_of(&mut self, additional: Option<&'a AdditionalProperties>, at: &JsonPointer, hint: &str) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value = self.lower_node(Node::from(schema.as_ref()), &at.push("additionalProperties"), &format!("{hint}Value"));
+                TypeRef::Map(Box::new(value.ty))
+            }
+            _ => TypeRef::Map(Box::new(TypeRef::Any)),
+        }
+    }
+
+    /// Resolves a `$ref` to a schema.
+    fn reference(&mut self, reference: &str, at: &JsonPointer) -> TypeRef {
+        let key = reference.strip_prefix("#/components/schemas/").map(|key| key.replace("~1", "/").replace("~0", "~"));
+        match key.and_then(|key| self.components.get(&key).copied()) {
+            Some(id) => TypeRef::Named(id),
+            None if reference.starts_with("#/components/schemas/") => {
+                self.error(at.clone(), format!("`$ref` to `{reference}`, which does not exist"));
+                TypeRef::Any
+            }
+            None => {
+                self.warn(
+                    at.clone(),
+                    format!("`$ref` to `{reference}` is not supported (only `#/components/schemas/...`); using free-form JSON"),
+                );
+                TypeRef::Any
+            }
+        }
+    }
+
+    /// Follows references between component schemas to the schema they end at.
+    fn resolve(&self, node: Node<'a>) -> Option<(&'a Schema, JsonPointer)> {
+        let spec = self.spec;
+        let schemas = &spec.openapi.components.as_ref()?.schemas;
+        let mut node = node;
+        let mut pointer = JsonPointer::root();
+        for _ in 0..64 {
+            match node {
+                Node::Item(schema) => return Some((schema, pointer)),
+                Node::Ref(reference) => {
+                    let key = reference.strip_prefix("#/components/schemas/")?.replace("~1", "/").replace("~0", "~");
+                    pointer = JsonPointer::root().push("components").push("schemas").push(&key);
+                    node = Node::from(schemas.get(&key)?);
+                }
+            }
+        }
+        None
+    }
+
+    /// The enumeration a schema defines, if it is one.
+    fn enum_def(&mut self, schema: &'a Schema, at: &JsonPointer) -> Option<EnumDef> {
+        let extensions = &schema.schema_data.extensions;
+        let (repr, values, closed): (EnumRepr, Vec<EnumValue>, bool) = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => (
+                EnumRepr::String,
+                string.enumeration.iter().flatten().map(|v| EnumValue::String(v.clone())).collect(),
+                true,
+            ),
+            SchemaKind::Type(Type::String(_)) if extensions.contains_key(EXTENSIBLE_ENUM) => {
+                let listed = extensions.get(EXTENSIBLE_ENUM).and_then(|v| v.as_array());
+                let values: Option<Vec<EnumValue>> = listed.map(|values| {
+                    values.iter().filter_map(|v| v.as_str().map(|s| EnumValue::String(s.to_owned()))).collect()
+                });
+                match values {
+                    Some(values) if listed.map(Vec::len) == Some(values.len()) => (EnumRepr::String, values, false),
+                    _ => {
+                        self.warn(at.push(EXTENSIBLE_ENUM), "must be a list of strings; ignored");
+                        return None;
+                    }
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) if !integer.enumeration.is_empty() => (
+                EnumRepr::Integer,
+                integer.enumeration.iter().flatten().map(|v| EnumValue::Integer(*v)).collect(),
+                true,
+            ),
+            _ => return None,
+        };
+        if values.is_empty() {
+            return None;
+        }
+        let varnames = self.varnames(extensions, values.len(), at);
+        let candidates: Vec<Candidate> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| {
+                let wire = match value {
+                    EnumValue::String(s) => s.clone(),
+                    EnumValue::Integer(i) => i.to_string(),
+                };
+                let source = varnames.as_ref().and_then(|names| names.get(index)).cloned().unwrap_or_else(|| wire.clone());
+                let fallback = if wire.is_empty() { "Empty".to_owned() } else { format!("Value{index}") };
+                let rust = match value {
+                    EnumValue::Integer(i) if varnames.is_none() => {
+                        if *i < 0 { format!("Minus{}", i.unsigned_abs()) } else { format!("V{i}") }
+                    }
+                    _ => names::type_name(&source, &fallback),
+                };
+                Candidate { wire, rust }
+            })
+            .collect();
+        let (variant_names, renamed) = names::dedupe(&candidates, &[], Case::Type);
+        for rename in renamed {
+            self.warn(
+                at.push("enum").push(rename.index.to_string()),
+                format!("variant name `{}` is also the name of value `{}`; renamed", rename.wanted, rename.kept_by),
+            );
+        }
+        let unknown_variant = ["Unknown", "UnknownValue", "Other"]
+            .into_iter()
+            .find(|name| !variant_names.iter().any(|v| v == name))
+            .unwrap_or("UnknownValue2")
+            .to_owned();
+        let variants = variant_names
+            .into_iter()
+            .zip(values)
+            .map(|(name, value)| Variant { name, value })
+            .collect();
+        Some(EnumDef { repr, variants, closed, unknown_variant })
+    }
+
+    /// `x-enum-varnames`, when it is a list of strings as long as the values.
+    fn varnames(&mut self, extensions: &IndexMap<String, serde_json::Value>, count: usize, at: &JsonPointer) -> Option<Vec<String>> {
+        let raw = extensions.get(ENUM_VARNAMES)?;
+        let names: Option<Vec<String>> =
+            raw.as_array().map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+        match names {
+            Some(names) if names.len() == count => Some(names),
+            _ => {
+                self.warn(at.push(ENUM_VARNAMES), format!("must be a list of {count} strings, one per value; ignored"));
+                None
+            }
+        }
+    }
+
+    /// Whether an `enum` list contains `null`.
+    fn enum_allows_null(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(integer)) => integer.enumeration.iter().any(Option::is_none),
+            _ => false,
+        }
+    }
+
+    /// The properties of an object schema, merging `allOf` parts; `None` when the schema is not
+    /// an object with properties (or an explicitly closed empty object).
+    fn object_parts(&self, schema: &'a Schema, at: &JsonPointer) -> Option<ObjectParts<'a>> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                let closed_empty = matches!(object.additional_properties, Some(AdditionalProperties::Any(false)));
+                (!object.properties.is_empty() || closed_empty).then(|| ObjectParts {
+                    properties: object.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
+                    required: object.required.iter().collect(),
+                    additional: object.additional_properties.as_ref(),
+                })
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => Some(ObjectParts {
+                properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
+                required: any.required.iter().collect(),
+                additional: any.additional_properties.as_ref(),
+            }),
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(all_of, at),
+            _ => None,
+        }
+    }
+
+    /// Merges the parts of an `allOf` whose parts are all objects. Later parts override a
+    /// property of the same name; `required` is the union.
+    fn merge_all_of(&self, parts: &'a [ReferenceOr<Schema>], at: &JsonPointer) -> Option<ObjectParts<'a>> {
+        let mut merged = ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None };
+        for (index, part) in parts.iter().enumerate() {
+            let (schema, _) = self.resolve(Node::from(part))?;
+            let inner = self.object_parts(schema, &at.push("allOf").push(index.to_string()))?;
+            for (name, node) in inner.properties {
+                match merged.properties.iter_mut().find(|(existing, _)| *existing == name) {
+                    Some(slot) => slot.1 = node,
+                    None => merged.properties.push((name, node)),
+                }
+            }
+            merged.required.extend(inner.required);
+            merged.additional = merged.additional.or(inner.additional);
+        }
+        Some(merged)
+    }
+
+    /// Builds a struct named `type_name` from object parts.
+    fn struct_def(&mut self, type_name: &str, parts: ObjectParts<'a>, at: &JsonPointer) -> StructDef {
+        let candidates: Vec<Candidate> = parts
+            .properties
+            .iter()
+            .map(|(wire, _)| Candidate { wire: (*wire).clone(), rust: names::snake_name(wire, "field") })
+            .collect();
+        let (field_names, renamed) = names::dedupe(&candidates, &[], Case::Snake);
+        for rename in renamed {
+            let wire = &candidates[rename.index].wire;
+            self.warn(
+                at.push("properties").push(wire),
+                format!("field name `{}` is also the name of property `{}`; renamed", rename.wanted, rename.kept_by),
+            );
+        }
+        let mut fields = Vec::new();
+        for ((wire, node), name) in parts.properties.into_iter().zip(field_names) {
+            let pointer = at.push("properties").push(wire);
+            let hint = format!("{type_name}{}", names::type_name(wire, "Field"));
+            let lowered = self.lower_node(node, &pointer, &hint);
+            fields.push(Field {
+                name,
+                wire_name: wire.clone(),
+                ty: lowered.ty,
+                required: parts.required.contains(&wire),
+                nullable: lowered.nullable,
+                boxed: false,
+                description: lowered.description,
+                deprecated: lowered.deprecated,
+                origin: pointer,
+            });
+        }
+        let extra = match parts.additional {
+            None | Some(AdditionalProperties::Any(false)) => None,
+            Some(additional) => {
+                let value = match additional {
+                    AdditionalProperties::Schema(schema) => {
+                        let pointer = at.push("additionalProperties");
+                        self.lower_node(Node::from(schema.as_ref()), &pointer, &format!("{type_name}Value")).ty
+                    }
+                    AdditionalProperties::Any(_) => TypeRef::Any,
+                };
+                let taken: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                let wanted = [Candidate { wire: String::new(), rust: "additional_properties".to_owned() }];
+                let (name, _) = names::dedupe(&wanted, &taken, Case::Snake);
+                Some(ExtraFields { name: name.into_iter().next().unwrap_or_default(), value })
+            }
+        };
+        StructDef { fields, extra }
+    }
+}
+
+/// Whether a schema lists values, so that it lowers to an enumeration.
+fn is_enum(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            !string.enumeration.is_empty() || schema.schema_data.extensions.contains_key(EXTENSIBLE_ENUM)
+        }
+        SchemaKind::Type(Type::Integer(integer)) => !integer.enumeration.is_empty(),
+        _ => false,
+    }
+}

@@ -1,0 +1,133 @@
+//! Spec descriptions to rustdoc lines that render and never fail a doc build.
+//!
+//! Input: free Markdown from the spec. Output: one string per `///` line. Code fences become
+//! `text` blocks (so rustdoc never compiles spec text as a doctest), deep indentation that
+//! Markdown would read as a code block is reduced, bare URLs become autolinks, and `[`, `]` and
+//! `<` outside code spans are escaped unless they form a link.
+
+/// Turns a description into doc-comment lines (without the `///`).
+pub fn rustdoc_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for raw in text.replace("\r\n", "\n").trim().lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = &trimmed[..3];
+            lines.push(if in_fence { fence.to_owned() } else { format!("{fence}text") });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            lines.push(line.to_owned());
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let kept_indent = " ".repeat(indent.min(2));
+        lines.push(format!("{kept_indent}{}", escape_prose(trimmed)));
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    lines
+}
+
+/// Escapes one line of prose, leaving inline code spans alone.
+fn escape_prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (index, segment) in line.split('`').enumerate() {
+        if index > 0 {
+            out.push('`');
+        }
+        if index % 2 == 1 {
+            out.push_str(segment);
+        } else {
+            out.push_str(&escape_text(segment));
+        }
+    }
+    out
+}
+
+/// Escapes text outside code spans.
+fn escape_text(text: &str) -> String {
+    let has_link = text.contains("](");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(url_len) = bare_url_len(rest) {
+            let preceded_by_link = out.ends_with('(') || out.ends_with('<');
+            if preceded_by_link {
+                out.push_str(&rest[..url_len]);
+            } else {
+                out.push('<');
+                out.push_str(&rest[..url_len]);
+                out.push('>');
+            }
+            rest = &rest[url_len..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '[' | ']' if !has_link => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' if !rest.starts_with("<http://") && !rest.starts_with("<https://") => out.push_str("&lt;"),
+            '>' if !out.is_empty() && !out.ends_with(' ') && !previous_is_autolink(&out) => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Whether the text so far ends inside an autolink `<http...`.
+fn previous_is_autolink(out: &str) -> bool {
+    match out.rfind('<') {
+        Some(start) => {
+            let tail = &out[start..];
+            (tail.starts_with("<http://") || tail.starts_with("<https://")) && !tail.contains('>')
+        }
+        None => false,
+    }
+}
+
+/// The length of a URL starting at the beginning of `text`, if one does.
+fn bare_url_len(text: &str) -> Option<usize> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | ')' | '`'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':']);
+    Some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rustdoc_lines;
+
+    #[test]
+    fn neutralizes_markdown() {
+        let cases = [
+            ("See https://docs.wegly.com.br.", "See <https://docs.wegly.com.br>."),
+            ("Already <https://x.io> linked", "Already <https://x.io> linked"),
+            ("A [link](https://x.io) here", "A [link](https://x.io) here"),
+            ("values [0, 1]", "values \\[0, 1\\]"),
+            ("Bearer <token> header", "Bearer &lt;token&gt; header"),
+            ("code `Bearer <token>` stays", "code `Bearer <token>` stays"),
+            ("a > b", "a > b"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(rustdoc_lines(input), vec![expected.to_owned()], "{input}");
+        }
+    }
+
+    #[test]
+    fn fences_become_text_and_indents_shrink() {
+        let input = "Example:\n```\nlet x = 1;\n```\n        deep\n";
+        assert_eq!(rustdoc_lines(input), vec!["Example:", "```text", "let x = 1;", "```", "  deep"]);
+        assert_eq!(rustdoc_lines("```rust\nfn main() {}"), vec!["```text", "fn main() {}", "```"]);
+    }
+}

@@ -1,0 +1,108 @@
+//! Rust source fragments computed from the IR: type expressions, argument types and literals.
+//!
+//! These strings enter the view models; templates print them and never build them. Literals go
+//! through `proc_macro2::Literal`, so escaping is the compiler's own.
+
+use crate::ir::{Api, Primitive, TypeRef};
+
+/// Prelude names a spec type may shadow in the file that defines it.
+const PRELUDE_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err"];
+
+/// How std items are written in one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    /// Whether std items need absolute paths because the file defines a type that shadows one.
+    pub qualify_std: bool,
+    /// Whether sibling model types are reached through `super::` (model files) or
+    /// `crate::models::` (everywhere else).
+    pub in_models: bool,
+}
+
+impl Scope {
+    /// The scope of a file that defines `defined` (a type name).
+    pub fn new(defined: &str, in_models: bool) -> Self {
+        Self { qualify_std: PRELUDE_TYPES.contains(&defined), in_models }
+    }
+
+    /// `std` item `short` (e.g. `Option`) at `path` (e.g. `::std::option::Option`).
+    pub fn std(&self, short: &'static str, path: &'static str) -> &'static str {
+        if self.qualify_std { path } else { short }
+    }
+
+    /// `Option<inner>`.
+    pub fn option(&self, inner: &str) -> String {
+        format!("{}<{inner}>", self.std("Option", "::std::option::Option"))
+    }
+
+    /// `Box<inner>`.
+    pub fn boxed(&self, inner: &str) -> String {
+        format!("{}<{inner}>", self.std("Box", "::std::boxed::Box"))
+    }
+
+    /// `Result<ok, err>`.
+    pub fn result(&self) -> &'static str {
+        self.std("Result", "::std::result::Result")
+    }
+
+    /// `String`.
+    pub fn string(&self) -> &'static str {
+        self.std("String", "::std::string::String")
+    }
+
+    /// The Rust type of a type expression.
+    pub fn type_expr(&self, api: &Api, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Primitive(primitive) => self.primitive(*primitive).to_owned(),
+            TypeRef::Named(id) => {
+                let name = api.types.get(id.0).map(|def| def.name.as_str()).unwrap_or("UnknownType");
+                if self.in_models { format!("super::{name}") } else { format!("crate::models::{name}") }
+            }
+            TypeRef::List(inner) => {
+                format!("{}<{}>", self.std("Vec", "::std::vec::Vec"), self.type_expr(api, inner))
+            }
+            TypeRef::Map(inner) if **inner == TypeRef::Any => {
+                format!("::serde_json::Map<{}, ::serde_json::Value>", self.string())
+            }
+            TypeRef::Map(inner) => {
+                format!("::std::collections::BTreeMap<{}, {}>", self.string(), self.type_expr(api, inner))
+            }
+            TypeRef::Any => "::serde_json::Value".to_owned(),
+        }
+    }
+
+    fn primitive(&self, primitive: Primitive) -> &'static str {
+        match primitive {
+            Primitive::String => self.string(),
+            Primitive::Bool => "bool",
+            Primitive::I32 => "i32",
+            Primitive::I64 => "i64",
+            Primitive::F32 => "f32",
+            Primitive::F64 => "f64",
+            Primitive::Uuid => "::uuid::Uuid",
+            Primitive::DateTime => "::chrono::DateTime<::chrono::Utc>",
+            Primitive::Date => "::chrono::NaiveDate",
+        }
+    }
+
+    /// The type of a method argument: strings and lists borrowed, named types by reference,
+    /// small scalars by value; wrapped in `Option` when the argument may be left out.
+    pub fn arg_type(&self, api: &Api, ty: &TypeRef, required: bool) -> String {
+        let base = match ty {
+            TypeRef::Primitive(Primitive::String) => "&str".to_owned(),
+            TypeRef::Primitive(_) => self.type_expr(api, ty),
+            TypeRef::List(inner) => format!("&[{}]", self.type_expr(api, inner)),
+            TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any => format!("&{}", self.type_expr(api, ty)),
+        };
+        if required { base } else { self.option(&base) }
+    }
+}
+
+/// A Rust string literal with the compiler's escaping.
+pub fn string_literal(value: &str) -> String {
+    proc_macro2::Literal::string(value).to_string()
+}
+
+/// A Rust `i64` literal without suffix.
+pub fn int_literal(value: i64) -> String {
+    proc_macro2::Literal::i64_unsuffixed(value).to_string()
+}

@@ -1,0 +1,100 @@
+//! The project's task runner (the cargo-xtask pattern: <https://github.com/matklad/cargo-xtask>).
+//!
+//! `cargo xtask generate` regenerates `generated/` from `spec/wegly.yaml`;
+//! `cargo xtask generate --check` writes nothing and fails when `generated/` is stale.
+//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]` generates a crate from any
+//! spec. All the work is in the `generator` library; this file only parses flags and prints.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: cargo xtask generate [--check] [--spec FILE --out DIR [--crate-name NAME]]";
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main() -> Result<ExitCode> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("generate") => generate(args.collect()),
+        _ => {
+            eprintln!("{USAGE}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn generate(args: Vec<String>) -> Result<ExitCode> {
+    let root = project_root();
+    let mut check = false;
+    let mut spec = None;
+    let mut out = None;
+    let mut crate_name = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--spec" => spec = Some(PathBuf::from(args.next().context("--spec needs a file")?)),
+            "--out" => out = Some(PathBuf::from(args.next().context("--out needs a folder")?)),
+            "--crate-name" => crate_name = Some(args.next().context("--crate-name needs a name")?),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    let config = match (spec, out.as_ref()) {
+        (None, None) => generator::Config::new(root.join("spec/wegly.yaml"))
+            .spec_label("spec/wegly.yaml")
+            .crate_name(crate_name.unwrap_or_else(|| "wegly".to_owned())),
+        (Some(spec), Some(_)) => {
+            let name = crate_name.unwrap_or_else(|| "sdk".to_owned());
+            generator::Config::new(spec).crate_name(name)
+        }
+        _ => bail!("--spec and --out go together\n{USAGE}"),
+    };
+    let out = out.unwrap_or_else(|| root.join("generated"));
+
+    let generated = match generator::generate(&config) {
+        Ok(generated) => generated,
+        Err(generator::Error::Spec(diagnostics)) => {
+            eprint!("{diagnostics}");
+            eprintln!("error: {} has errors; nothing was generated", config.spec().display());
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    eprint!("{}", generated.warnings);
+
+    if check {
+        let drift = generated.files.check(&out)?;
+        if drift.is_clean() {
+            eprintln!("{} is up to date", out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprint!("{drift}");
+        eprintln!("error: {} is stale; run `cargo xtask generate` and commit the result", out.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    let report = generated.files.write(&out)?;
+    for path in &report.written {
+        eprintln!("wrote   {path}");
+    }
+    for path in &report.removed {
+        eprintln!("removed {path}");
+    }
+    if report.written.is_empty() && report.removed.is_empty() {
+        eprintln!("{} is up to date", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
