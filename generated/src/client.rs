@@ -5,8 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, ORIGIN, USER_AGENT};
 use crate::error::{Error, Result};
-use crate::request::Request;
-use crate::Operation;
 /// The `User-Agent` sent with every request: this crate's name and version.
 const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -37,20 +35,24 @@ impl Client {
             ..ClientBuilder::default()
         }
     }
+    /// The `reqwest` client that carries the requests.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str().trim_end_matches('/')
     }
-    pub(crate) fn request(&self, operation: &'static Operation) -> Request<'_> {
-        Request::new(self, operation)
+    pub(crate) fn request(
+        &self,
+        operation: &'static crate::Operation,
+    ) -> crate::request::Request<'_> {
+        crate::request::Request::new(self, operation)
     }
     pub(crate) fn url(&self, path: &str) -> std::result::Result<reqwest::Url, String> {
         let joined = format!("{}{path}", self.base_url());
         reqwest::Url::parse(&joined)
             .map_err(|e| format!("cannot build a URL from `{joined}`: {e}"))
-    }
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
     }
     pub(crate) fn default_headers(&self) -> &HeaderMap {
         &self.inner.headers
@@ -65,6 +67,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
+            .field("headers", &self.inner.headers.keys().collect::<Vec<_>>())
             .field("token", &"<redacted>")
             .finish()
     }

@@ -21,6 +21,7 @@ pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod load;
+mod locate;
 pub mod lower;
 pub mod names;
 pub mod pointer;

@@ -25,8 +25,9 @@ pub fn load(text: &str, file_name: &str) -> Result<Spec, Diagnostics> {
     let raw = parse_tree(&text, file_name).map_err(single)?;
     check_version(&raw).map_err(single)?;
     let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        single(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner())))
+        let (pointer, message) = crate::locate::locate(&raw)
+            .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+        single(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}")))
     })?;
     Ok(Spec { openapi, raw })
 }

@@ -5,7 +5,7 @@
 /// The spec lists only the values seen so far; others arrive as [`CallStatus::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CallStatus {
-    /// The value `"COMPLETED"`.
+    /// The value `COMPLETED`.
     Completed,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

@@ -6,11 +6,11 @@
 /// so a response never fails to decode because of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChatStatus {
-    /// The value `"OPEN"`.
+    /// The value `OPEN`.
     Open,
-    /// The value `"CLOSED"`.
+    /// The value `CLOSED`.
     Closed,
-    /// The value `"SNOOZED"`.
+    /// The value `SNOOZED`.
     Snoozed,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

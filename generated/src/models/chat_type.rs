@@ -6,9 +6,9 @@
 /// so a response never fails to decode because of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChatType {
-    /// The value `"INDIVIDUAL"`.
+    /// The value `INDIVIDUAL`.
     Individual,
-    /// The value `"GROUP"`.
+    /// The value `GROUP`.
     Group,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

@@ -5,7 +5,7 @@
 /// The spec lists only the values seen so far; others arrive as [`MessageOrigin::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageOrigin {
-    /// The value `"INBOUND"`.
+    /// The value `INBOUND`.
     Inbound,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

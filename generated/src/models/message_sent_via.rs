@@ -5,7 +5,7 @@
 /// The spec lists only the values seen so far; others arrive as [`MessageSentVia::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageSentVia {
-    /// The value `"CONTACT"`.
+    /// The value `CONTACT`.
     Contact,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

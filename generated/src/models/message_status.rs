@@ -5,9 +5,9 @@
 /// The spec lists only the values seen so far; others arrive as [`MessageStatus::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageStatus {
-    /// The value `"processing"`.
+    /// The value `processing`.
     Processing,
-    /// The value `"sent"`.
+    /// The value `sent`.
     Sent,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

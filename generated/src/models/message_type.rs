@@ -5,7 +5,7 @@
 /// The spec lists only the values seen so far; others arrive as [`MessageType::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageType {
-    /// The value `"text"`.
+    /// The value `text`.
     Text,
     /// A value this version of the SDK does not know, kept as it came.
     Unknown(String),

@@ -128,7 +128,7 @@ impl<'a> Context<'a> {
         let wanted = names::module_name(&name);
         let mut module = wanted.clone();
         let mut counter = 2;
-        while self.used_modules.contains_key(&module) || module == "mod_" {
+        while self.used_modules.contains_key(&module) {
             module = format!("{wanted}_{counter}");
             counter += 1;
         }

@@ -54,11 +54,56 @@ pub struct ExampleView {
 #[derive(Debug, Serialize)]
 pub struct RuntimeView {
     pub bearer: bool,
+    pub uses: RuntimeUses,
+}
+
+/// Which runtime helpers the operations and models call, so that only those are emitted.
+#[derive(Debug, Default, Serialize)]
+pub struct RuntimeUses {
+    pub requests: bool,
+    pub path_params: bool,
+    pub query: bool,
+    pub headers: bool,
+    pub params: bool,
+    pub body: bool,
+    pub optional_body: bool,
+    pub json_response: bool,
+    pub empty_response: bool,
+    pub string_enums: bool,
+    pub int_enums: bool,
 }
 
 /// The view of the runtime files.
 pub fn runtime(api: &Api) -> RuntimeView {
-    RuntimeView { bearer: matches!(api.auth, ir::Auth::Bearer { .. }) }
+    let mut uses = RuntimeUses::default();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        uses.requests = true;
+        for param in &op.params {
+            match param.location {
+                ParamLocation::Path => uses.path_params = true,
+                ParamLocation::Query => uses.query = true,
+                ParamLocation::Header => uses.headers = true,
+            }
+        }
+        if let Some(body) = &op.body {
+            uses.body = true;
+            uses.optional_body |= !body.required;
+        }
+        match op.response {
+            SuccessResponse::Json(_) => uses.json_response = true,
+            SuccessResponse::Empty => uses.empty_response = true,
+        }
+    }
+    uses.params = uses.path_params || uses.query || uses.headers;
+    for def in &api.types {
+        if let TypeKind::Enum(e) = &def.kind {
+            match e.repr {
+                EnumRepr::String => uses.string_enums = true,
+                EnumRepr::Integer => uses.int_enums = true,
+            }
+        }
+    }
+    RuntimeView { bearer: matches!(api.auth, ir::Auth::Bearer { .. }), uses }
 }
 
 /// `Cargo.toml` and `README.md`.
@@ -148,6 +193,7 @@ pub struct EnumView {
 pub struct VariantView {
     pub name: String,
     pub literal: String,
+    pub wire: String,
 }
 
 /// A type alias model.
@@ -346,6 +392,10 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
                 .iter()
                 .map(|v| VariantView {
                     name: v.name.clone(),
+                    wire: match &v.value {
+                        EnumValue::String(s) => s.clone(),
+                        EnumValue::Integer(i) => i.to_string(),
+                    },
                     literal: match &v.value {
                         EnumValue::String(s) => string_literal(s),
                         EnumValue::Integer(i) => int_literal(*i),
