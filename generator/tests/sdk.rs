@@ -1,0 +1,282 @@
+//! The generated `wegly` crate against a local HTTP server (wiremock): what goes on the wire,
+//! what comes back, and what happens when the server misbehaves.
+
+use serde_json::{Value, json};
+use wegly::models::{ChatPriority, ChatStatus, ChatType, MessageType, ReactionActor};
+use wegly::{Client, Error};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "test-token-5ecret";
+const CHAT: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+const USER: &str = "0b7f1d3e-6a52-4c1e-9d0f-2a3b4c5d6e7f";
+
+fn seed() -> Value {
+    serde_json::from_str(include_str!("data/chat_detail.json")).expect("the seed example is JSON")
+}
+
+fn uuid(text: &str) -> uuid::Uuid {
+    text.parse().expect("a valid UUID")
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(TOKEN).base_url(server.uri()).build().expect("client builds")
+}
+
+/// A server that answers every GET with `response`.
+async fn serve(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(response).mount(&server).await;
+    server
+}
+
+async fn get_with_body(body: Value) -> Result<wegly::models::ChatDetail, Error> {
+    let server = serve(ResponseTemplate::new(200).set_body_json(body)).await;
+    client(&server).chats().get(uuid(CHAT)).await
+}
+
+#[tokio::test]
+async fn get_sends_method_path_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/integrations/external/chats/{CHAT}")))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("accept", "application/json"))
+        .and(header("user-agent", concat!("wegly/", "0.1.0")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let chat = client(&server).chats().get(uuid(CHAT)).await.expect("decodes");
+    assert_eq!(chat.id, Some(uuid(CHAT)));
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].headers.get("origin").is_none(), "no Origin unless configured");
+    assert!(requests[0].body.is_empty());
+}
+
+#[tokio::test]
+async fn remove_participant_sends_delete_with_origin_when_configured() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/integrations/external/chats/{CHAT}/participants/{USER}")))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("origin", "https://crm.example.com"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .origin("https://crm.example.com")
+        .build()
+        .expect("client builds");
+    let chat = client.chats().remove_participant(uuid(CHAT), uuid(USER)).await.expect("decodes");
+    assert_eq!(chat.status, Some(ChatStatus::Open));
+}
+
+#[tokio::test]
+async fn the_seed_example_decodes_to_its_values() {
+    let chat = get_with_body(seed()).await.expect("decodes");
+    assert_eq!(chat.status, Some(ChatStatus::Open));
+    assert_eq!(chat.chat_type, Some(ChatType::Individual));
+    assert_eq!(chat.priority, Some(ChatPriority::Low));
+    assert_eq!(chat.unread_count, Some(123));
+    assert_eq!(chat.archived_at.map(|t| t.to_rfc3339()), Some("2023-11-07T05:31:56+00:00".to_owned()));
+    let message = chat.last_message.as_ref().expect("last_message");
+    assert_eq!(message.r#type, Some(MessageType::Text));
+    assert_eq!(message.from_me, Some(true));
+    let reaction = &message.reactions.as_ref().expect("reactions")[0];
+    assert_eq!(reaction.actor, Some(ReactionActor::Contact));
+    assert_eq!(message.call.as_ref().and_then(|c| c.duration_ms), Some(123));
+    let quoted = message.quoted_message.as_ref().expect("quoted_message is a message");
+    assert_eq!(quoted.page, Some(2));
+    assert_eq!(quoted.media.as_ref().and_then(|m| m.is_downloaded), Some(true));
+    assert_eq!(message.crm_marketing_lead_source.as_ref().map(Vec::len), Some(1));
+    assert_eq!(chat.participants.as_ref().map(Vec::len), Some(1));
+    assert_eq!(chat.assigned_agent.as_ref().and_then(|a| a.user.as_ref()).and_then(|u| u.name.as_deref()), Some("<string>"));
+    let person = chat.crm_person.as_ref().expect("crm_person");
+    assert_eq!(person.birth_date.map(|d| d.to_string()), Some("2023-12-25".to_owned()));
+    assert_eq!(person.address.as_ref().and_then(|a| a.postal_code.as_deref()), Some("<string>"));
+    assert_eq!(chat.assignable_agents.as_ref().map(|a| a[0].status.as_deref()), Some(Some("<string>")));
+    // Re-serializing gives back the same JSON.
+    assert_eq!(serde_json::to_value(&chat).expect("serializes"), seed());
+}
+
+/// Replaces every property value at every depth by `null`, keeping objects that hold others.
+fn null_leaves(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(|v| match v {
+            Value::Object(inner) if !inner.is_empty() => null_leaves(v),
+            Value::Array(items) => items.iter_mut().for_each(null_leaves),
+            _ => *v = Value::Null,
+        }),
+        Value::Array(items) => items.iter_mut().for_each(null_leaves),
+        _ => {}
+    }
+}
+
+/// Removes every scalar property at every depth.
+fn drop_leaves(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| v.is_object() || v.is_array());
+            map.values_mut().for_each(drop_leaves);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_leaves),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn null_and_absent_fields_never_fail_a_chat() {
+    let mut top_null = seed();
+    top_null.as_object_mut().expect("object").values_mut().for_each(|v| *v = Value::Null);
+    let chat = get_with_body(top_null).await.expect("all top-level null decodes");
+    assert_eq!(chat, wegly::models::ChatDetail::default());
+
+    let mut leaves_null = seed();
+    null_leaves(&mut leaves_null);
+    let chat = get_with_body(leaves_null).await.expect("null leaves decode");
+    let message = chat.last_message.expect("objects are kept");
+    assert_eq!(message.status, None);
+    assert_eq!(message.quoted_message.and_then(|q| q.page), None);
+
+    let chat = get_with_body(json!({})).await.expect("an empty object decodes");
+    assert_eq!(chat, wegly::models::ChatDetail::default());
+
+    let mut no_leaves = seed();
+    drop_leaves(&mut no_leaves);
+    let chat = get_with_body(no_leaves).await.expect("absent leaves decode");
+    assert_eq!(chat.crm_person.and_then(|p| p.address).and_then(|a| a.city), None);
+}
+
+#[tokio::test]
+async fn unknown_enum_values_and_fields_are_kept_or_ignored() {
+    let mut body = seed();
+    body["status"] = json!("ARCHIVED");
+    body["priority"] = json!(7);
+    body["last_message"]["type"] = json!("image");
+    body["last_message"]["call"]["direction"] = json!("OUTBOUND");
+    body["brand_new_field"] = json!({"nested": [1, 2]});
+    let chat = get_with_body(body).await.expect("decodes");
+    assert_eq!(chat.status, Some(ChatStatus::Unknown("ARCHIVED".to_owned())));
+    assert_eq!(chat.priority, Some(ChatPriority::Unknown(7)));
+    let message = chat.last_message.expect("last_message");
+    assert_eq!(message.r#type, Some(MessageType::Unknown("image".to_owned())));
+    assert_eq!(message.call.and_then(|c| c.direction).map(|d| d.to_string()), Some("OUTBOUND".to_owned()));
+    let status = serde_json::to_value(ChatStatus::Unknown("ARCHIVED".to_owned())).expect("serializes");
+    assert_eq!(status, json!("ARCHIVED"));
+}
+
+#[tokio::test]
+async fn error_statuses_become_api_errors_with_status_and_body() {
+    for status in [401u16, 403, 404, 409, 422, 429, 500] {
+        let body = json!({"message": format!("refused with {status}")});
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body).insert_header("x-request-id", "req-1"))
+            .mount(&server)
+            .await;
+        let error = client(&server).chats().remove_participant(uuid(CHAT), uuid(USER)).await.expect_err("fails");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        let Error::Api(api) = &error else { panic!("{status}: expected Error::Api, got {error:?}") };
+        assert_eq!(api.json(), Some(&body));
+        assert_eq!(api.operation().id, "removeChatParticipant");
+        assert_eq!(api.headers().get("x-request-id").map(|v| v.to_str().ok()), Some(Some("req-1")));
+        let message = error.to_string();
+        assert!(message.contains(&status.to_string()) && message.contains("refused with"), "{message}");
+        assert!(message.contains("removeChatParticipant (DELETE /integrations/external/chats/{id}/participants/{userId})"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn a_non_json_error_body_is_kept_as_text() {
+    let html = "<html><body>502 Bad Gateway</body></html>";
+    let server = serve(ResponseTemplate::new(502).set_body_string(html)).await;
+    let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
+    let Error::Api(api) = &error else { panic!("expected Error::Api, got {error:?}") };
+    assert_eq!(api.status().as_u16(), 502);
+    assert_eq!(api.text(), html);
+    assert_eq!(api.json(), None);
+}
+
+#[tokio::test]
+async fn a_malformed_body_is_a_decode_error_naming_the_field() {
+    let mut body = seed();
+    body["last_message"]["reactions"][0]["created_at"] = json!("yesterday");
+    let error = get_with_body(body).await.expect_err("fails");
+    let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
+    assert_eq!(decode.path(), "last_message.reactions[0].created_at");
+    assert!(decode.excerpt().contains("yesterday"), "{}", decode.excerpt());
+    assert!(error.to_string().contains("`last_message.reactions[0].created_at`"), "{error}");
+
+    let mut body = seed();
+    body["unread_count"] = json!("many");
+    let error = get_with_body(body).await.expect_err("fails");
+    let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
+    assert_eq!(decode.path(), "unread_count");
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_a_decode_error() {
+    let text = serde_json::to_string(&seed()).expect("serializes");
+    let server = serve(ResponseTemplate::new(200).set_body_raw(&text.as_bytes()[..text.len() / 2], "application/json")).await;
+    let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let server = serve(ResponseTemplate::new(200).set_body_raw(format!("{text} trailing"), "application/json")).await;
+    let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
+    let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
+    assert_eq!(decode.path(), ".");
+}
+
+#[tokio::test]
+async fn the_token_is_never_printed() {
+    let server = serve(ResponseTemplate::new(401).set_body_string("nope")).await;
+    let builder = Client::builder(TOKEN).base_url(server.uri());
+    assert!(!format!("{builder:?}").contains(TOKEN));
+    let client = builder.build().expect("builds");
+    assert!(!format!("{client:?}").contains(TOKEN));
+    let error = client.chats().get(uuid(CHAT)).await.expect_err("fails");
+    for text in [format!("{error}"), format!("{error:?}"), format!("{error:#?}")] {
+        assert!(!text.contains(TOKEN), "token leaked: {text}");
+    }
+}
+
+#[test]
+fn bad_configuration_is_refused_when_building() {
+    let cases = [
+        (Client::builder(TOKEN).origin("https://a.example\r\nX-Evil: 1"), "origin"),
+        (Client::builder("tok\nen"), "token"),
+        (Client::builder(TOKEN).base_url("http://api.example.com"), "plain http"),
+        (Client::builder(TOKEN).base_url("not a url"), "not a valid URL"),
+        (Client::builder(TOKEN).base_url("ftp://example.com"), "scheme"),
+    ];
+    for (builder, expected) in cases {
+        let error = builder.build().expect_err("refused");
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains(expected), "{message}");
+        assert!(!message.contains("X-Evil") && !message.contains("tok\nen"), "{message}");
+    }
+    let client = Client::builder(TOKEN).base_url("http://api.example.com").allow_insecure_http(true).build();
+    assert!(client.is_ok());
+    assert_eq!(Client::new(TOKEN).expect("builds").base_url(), "https://api.wegly.com.br");
+}
+
+#[tokio::test]
+async fn a_timeout_is_an_error_the_caller_can_tell_apart() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()).set_delay(std::time::Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .timeout(std::time::Duration::from_millis(200))
+        .build()
+        .expect("builds");
+    let error = client.chats().get(uuid(CHAT)).await.expect_err("times out");
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(error.to_string().contains("timed out"), "{error}");
+}
