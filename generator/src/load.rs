@@ -25,8 +25,8 @@ pub fn load(text: &str, file_name: &str) -> Result<Spec, Diagnostics> {
     let raw = parse_tree(&text, file_name).map_err(single)?;
     check_version(&raw).map_err(single)?;
     let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
-        let (pointer, message) = crate::locate::locate(&raw)
-            .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+        let (pointer, message) =
+            crate::locate::locate(&raw).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
         single(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}")))
     })?;
     Ok(Spec { openapi, raw })
@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn points_at_shape_errors() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 12\n";
+        let text =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 12\n";
         let message = first_error(text);
         assert!(message.contains("#/paths/~1a/get/responses"), "{message}");
     }

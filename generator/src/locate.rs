@@ -66,7 +66,9 @@ fn children(at: &JsonPointer, value: &Value, keys: &[&str], check: Part) -> Opti
 fn each(at: &JsonPointer, value: &Value, key: &str, check: Part) -> Option<(JsonPointer, String)> {
     let base = at.push(key);
     match value.get(key)? {
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| check(&base.push(i.to_string()), item)),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| check(&base.push(i.to_string()), item))
+        }
         Value::Object(entries) => entries.iter().find_map(|(name, item)| check(&base.push(name), item)),
         _ => None,
     }

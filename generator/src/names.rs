@@ -11,11 +11,11 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be written as raw identifiers.
@@ -35,9 +35,7 @@ pub enum Case {
 /// Replaces every character that cannot be part of an ASCII identifier by a word break, and
 /// splits camel humps that heck would otherwise keep together after digits.
 fn words(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect::<String>()
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect::<String>()
 }
 
 /// Converts `raw` to the given case, or returns `None` when nothing of it is usable
@@ -73,13 +71,11 @@ fn legal(name: String, case: Case) -> String {
 /// The Rust identifier for `raw` in `case`, or `fallback` (converted the same way) when `raw`
 /// has no usable characters.
 pub fn ident(raw: &str, case: Case, fallback: &str) -> String {
-    let name = cased(raw, case)
-        .or_else(|| cased(fallback, case))
-        .unwrap_or_else(|| match case {
-            Case::Type => "Unnamed".to_owned(),
-            Case::Snake => "unnamed".to_owned(),
-            Case::Const => "UNNAMED".to_owned(),
-        });
+    let name = cased(raw, case).or_else(|| cased(fallback, case)).unwrap_or_else(|| match case {
+        Case::Type => "Unnamed".to_owned(),
+        Case::Snake => "unnamed".to_owned(),
+        Case::Const => "UNNAMED".to_owned(),
+    });
     legal(name, case)
 }
 
@@ -134,9 +130,7 @@ pub struct Renamed {
 /// final names, index-aligned with `candidates`, and the renames that happened.
 pub fn dedupe(candidates: &[Candidate], taken: &[&str], case: Case) -> (Vec<String>, Vec<Renamed>) {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by(|&a, &b| {
-        (candidates[a].wire.as_str(), a).cmp(&(candidates[b].wire.as_str(), b))
-    });
+    order.sort_by(|&a, &b| (candidates[a].wire.as_str(), a).cmp(&(candidates[b].wire.as_str(), b)));
     // BTreeMap: the map from a used name to its owner is only probed, never iterated into output.
     let mut used: BTreeMap<String, String> =
         taken.iter().map(|name| (unraw(name).to_owned(), String::new())).collect();

@@ -94,7 +94,10 @@ async fn the_seed_example_decodes_to_its_values() {
     assert_eq!(quoted.media.as_ref().and_then(|m| m.is_downloaded), Some(true));
     assert_eq!(message.crm_marketing_lead_source.as_ref().map(Vec::len), Some(1));
     assert_eq!(chat.participants.as_ref().map(Vec::len), Some(1));
-    assert_eq!(chat.assigned_agent.as_ref().and_then(|a| a.user.as_ref()).and_then(|u| u.name.as_deref()), Some("<string>"));
+    assert_eq!(
+        chat.assigned_agent.as_ref().and_then(|a| a.user.as_ref()).and_then(|u| u.name.as_deref()),
+        Some("<string>")
+    );
     let person = chat.crm_person.as_ref().expect("crm_person");
     assert_eq!(person.birth_date.map(|d| d.to_string()), Some("2023-12-25".to_owned()));
     assert_eq!(person.address.as_ref().and_then(|a| a.postal_code.as_deref()), Some("<string>"));
@@ -175,10 +178,13 @@ async fn error_statuses_become_api_errors_with_status_and_body() {
         let body = json!({"message": format!("refused with {status}")});
         let server = MockServer::start().await;
         Mock::given(method("DELETE"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(&body).insert_header("x-request-id", "req-1"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(&body).insert_header("x-request-id", "req-1"),
+            )
             .mount(&server)
             .await;
-        let error = client(&server).chats().remove_participant(uuid(CHAT), uuid(USER)).await.expect_err("fails");
+        let error =
+            client(&server).chats().remove_participant(uuid(CHAT), uuid(USER)).await.expect_err("fails");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         let Error::Api(api) = &error else { panic!("{status}: expected Error::Api, got {error:?}") };
         assert_eq!(api.json(), Some(&body));
@@ -186,7 +192,12 @@ async fn error_statuses_become_api_errors_with_status_and_body() {
         assert_eq!(api.headers().get("x-request-id").map(|v| v.to_str().ok()), Some(Some("req-1")));
         let message = error.to_string();
         assert!(message.contains(&status.to_string()) && message.contains("refused with"), "{message}");
-        assert!(message.contains("removeChatParticipant (DELETE /integrations/external/chats/{id}/participants/{userId})"), "{message}");
+        assert!(
+            message.contains(
+                "removeChatParticipant (DELETE /integrations/external/chats/{id}/participants/{userId})"
+            ),
+            "{message}"
+        );
     }
 }
 
@@ -221,10 +232,14 @@ async fn a_malformed_body_is_a_decode_error_naming_the_field() {
 #[tokio::test]
 async fn a_truncated_body_is_a_decode_error() {
     let text = serde_json::to_string(&seed()).expect("serializes");
-    let server = serve(ResponseTemplate::new(200).set_body_raw(&text.as_bytes()[..text.len() / 2], "application/json")).await;
+    let server = serve(
+        ResponseTemplate::new(200).set_body_raw(&text.as_bytes()[..text.len() / 2], "application/json"),
+    )
+    .await;
     let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
-    let server = serve(ResponseTemplate::new(200).set_body_raw(format!("{text} trailing"), "application/json")).await;
+    let server =
+        serve(ResponseTemplate::new(200).set_body_raw(format!("{text} trailing"), "application/json")).await;
     let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
     let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
     assert_eq!(decode.path(), ".");
@@ -268,7 +283,9 @@ fn bad_configuration_is_refused_when_building() {
 async fn a_timeout_is_an_error_the_caller_can_tell_apart() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(seed()).set_delay(std::time::Duration::from_secs(5)))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(seed()).set_delay(std::time::Duration::from_secs(5)),
+        )
         .mount(&server)
         .await;
     let client = Client::builder(TOKEN)

@@ -8,7 +8,8 @@
 use std::path::Path;
 
 /// Files that do not depend on the spec beyond its auth choice.
-const RUNTIME_FILES: &[&str] = &["Cargo.toml", "README.md", "src/client.rs", "src/codec.rs", "src/error.rs", "src/request.rs"];
+const RUNTIME_FILES: &[&str] =
+    &["Cargo.toml", "README.md", "src/client.rs", "src/codec.rs", "src/error.rs", "src/request.rs"];
 
 fn case_name(path: &Path) -> String {
     path.parent()
@@ -32,7 +33,8 @@ fn fixtures() {
         let (api, warnings) = result.unwrap_or_else(|e| panic!("{case} should generate: {e}"));
         insta::assert_yaml_snapshot!("ir", api);
         insta::assert_snapshot!("warnings", warnings.to_string());
-        let generated = generator::generate_from_str(&config, &text).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let generated =
+            generator::generate_from_str(&config, &text).unwrap_or_else(|e| panic!("{case}: {e}"));
         for (file, contents) in generated.files.iter() {
             if RUNTIME_FILES.contains(&file) {
                 continue;

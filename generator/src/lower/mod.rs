@@ -25,11 +25,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let groups = cx.lower_operations();
     let auth = cx.auth();
     let info = &spec.openapi.info;
-    let base_url = spec
-        .openapi
-        .servers
-        .first()
-        .map(|server| server.url.trim_end_matches('/').to_owned());
+    let base_url = spec.openapi.servers.first().map(|server| server.url.trim_end_matches('/').to_owned());
     let Context { types, diagnostics, .. } = cx;
     let diagnostics = diagnostics.sorted();
     if diagnostics.has_errors() {

@@ -32,7 +32,8 @@ impl<'a> Context<'a> {
     /// Lowers every operation and groups them by tag.
     pub(super) fn lower_operations(&mut self) -> Vec<Group> {
         let spec = self.spec;
-        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.openapi.paths.paths.iter().collect();
+        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
+            spec.openapi.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
         let mut pending = Vec::new();
         for (path, item) in paths {
@@ -57,7 +58,8 @@ impl<'a> Context<'a> {
             for (method, operation) in methods {
                 if let Some(operation) = operation {
                     let op_at = at.push(method.as_str().to_ascii_lowercase());
-                    if let Some(lowered) = self.lower_operation(path, method, (item, &at), operation, &op_at) {
+                    if let Some(lowered) = self.lower_operation(path, method, (item, &at), operation, &op_at)
+                    {
                         pending.push(lowered);
                     }
                 }
@@ -75,7 +77,8 @@ impl<'a> Context<'a> {
         operation: &'a openapiv3::Operation,
         at: &JsonPointer,
     ) -> Option<Pending> {
-        let operation_id = operation.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+        let operation_id =
+            operation.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
         let tag = operation.tags.first().cloned().unwrap_or_else(|| DEFAULT_TAG.to_owned());
         let type_hint = names::type_name(&operation_id, "Operation");
 
@@ -130,7 +133,8 @@ impl<'a> Context<'a> {
         type_hint: &str,
     ) -> Vec<Param> {
         let mut all: Vec<(JsonPointer, &'a Parameter)> = Vec::new();
-        let sources = [(path_at.push("parameters"), &item.parameters), (at.push("parameters"), &operation.parameters)];
+        let sources =
+            [(path_at.push("parameters"), &item.parameters), (at.push("parameters"), &operation.parameters)];
         for (base, list) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let pointer = base.push(index.to_string());
@@ -159,7 +163,10 @@ impl<'a> Context<'a> {
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => schema,
                 ParameterSchemaOrContent::Content(_) => {
-                    self.warn(pointer, "parameters with `content` are not supported yet; this parameter is not sent");
+                    self.warn(
+                        pointer,
+                        "parameters with `content` are not supported yet; this parameter is not sent",
+                    );
                     continue;
                 }
             };
@@ -178,7 +185,11 @@ impl<'a> Context<'a> {
         params
     }
 
-    fn resolve_parameter(&mut self, parameter: &'a ReferenceOr<Parameter>, pointer: JsonPointer) -> Option<(&'a Parameter, JsonPointer)> {
+    fn resolve_parameter(
+        &mut self,
+        parameter: &'a ReferenceOr<Parameter>,
+        pointer: JsonPointer,
+    ) -> Option<(&'a Parameter, JsonPointer)> {
         let spec = self.spec;
         let mut current = parameter;
         let mut at = pointer.clone();
@@ -196,7 +207,10 @@ impl<'a> Context<'a> {
                             current = next;
                         }
                         None => {
-                            self.error(pointer, format!("`$ref` to `{reference}`, which is not a parameter of this document"));
+                            self.error(
+                                pointer,
+                                format!("`$ref` to `{reference}`, which is not a parameter of this document"),
+                            );
                             return None;
                         }
                     }
@@ -209,7 +223,12 @@ impl<'a> Context<'a> {
 
     /// Splits the path into literal parts and parameters; path parameters come first in
     /// `params`, in path order, so that the method signature follows the URL.
-    fn path_template(&mut self, path: &str, params: &mut Vec<Param>, at: &JsonPointer) -> Option<PathTemplate> {
+    fn path_template(
+        &mut self,
+        path: &str,
+        params: &mut Vec<Param>,
+        at: &JsonPointer,
+    ) -> Option<PathTemplate> {
         let mut parts = Vec::new();
         let mut ordered = Vec::new();
         let mut rest = path;
@@ -238,9 +257,13 @@ impl<'a> Context<'a> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
         }
-        let unused: Vec<Param> = params.iter().filter(|p| p.location == ParamLocation::Path).cloned().collect();
+        let unused: Vec<Param> =
+            params.iter().filter(|p| p.location == ParamLocation::Path).cloned().collect();
         for param in unused {
-            self.warn(param.origin.clone(), format!("path parameter `{}` does not occur in the path; it is not sent", param.wire_name));
+            self.warn(
+                param.origin.clone(),
+                format!("path parameter `{}` does not occur in the path; it is not sent", param.wire_name),
+            );
         }
         params.retain(|p| p.location != ParamLocation::Path);
         ordered.append(params);
@@ -248,7 +271,12 @@ impl<'a> Context<'a> {
         Some(PathTemplate { raw: path.to_owned(), parts })
     }
 
-    fn request_body(&mut self, operation: &'a openapiv3::Operation, at: &JsonPointer, type_hint: &str) -> Option<RequestBody> {
+    fn request_body(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        at: &JsonPointer,
+        type_hint: &str,
+    ) -> Option<RequestBody> {
         let spec = self.spec;
         let body_at = at.push("requestBody");
         let (body, body_at) = match operation.request_body.as_ref()? {
@@ -256,12 +284,23 @@ impl<'a> Context<'a> {
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/requestBodies/");
                 let found = key.and_then(|key| {
-                    spec.openapi.components.as_ref()?.request_bodies.get(key).and_then(ReferenceOr::as_item).map(|b| (key, b))
+                    spec.openapi
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(key)
+                        .and_then(ReferenceOr::as_item)
+                        .map(|b| (key, b))
                 });
                 match found {
-                    Some((key, body)) => (body, JsonPointer::root().push("components").push("requestBodies").push(key)),
+                    Some((key, body)) => {
+                        (body, JsonPointer::root().push("components").push("requestBodies").push(key))
+                    }
                     None => {
-                        self.error(body_at, format!("`$ref` to `{reference}`, which is not a request body of this document"));
+                        self.error(
+                            body_at,
+                            format!("`$ref` to `{reference}`, which is not a request body of this document"),
+                        );
                         return None;
                     }
                 }
@@ -270,19 +309,37 @@ impl<'a> Context<'a> {
         let json = body.content.iter().find(|(media, _)| is_json(media));
         let Some((media, content)) = json else {
             let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.warn(body_at, format!("request bodies of type {} are not supported yet; the body is not sent", kinds.join(", ")));
+            self.warn(
+                body_at,
+                format!(
+                    "request bodies of type {} are not supported yet; the body is not sent",
+                    kinds.join(", ")
+                ),
+            );
             return None;
         };
         let schema_at = body_at.push("content").push(media).push("schema");
         let ty = match &content.schema {
-            Some(schema) => self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Request")).ty,
+            Some(schema) => {
+                self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Request")).ty
+            }
             None => crate::ir::TypeRef::Any,
         };
-        Some(RequestBody { name: "body".to_owned(), ty, required: body.required, description: body.description.clone() })
+        Some(RequestBody {
+            name: "body".to_owned(),
+            ty,
+            required: body.required,
+            description: body.description.clone(),
+        })
     }
 
     /// The type of the first 2xx response, in status order.
-    fn success_response(&mut self, operation: &'a openapiv3::Operation, at: &JsonPointer, type_hint: &str) -> SuccessResponse {
+    fn success_response(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        at: &JsonPointer,
+        type_hint: &str,
+    ) -> SuccessResponse {
         let spec = self.spec;
         let mut successes: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = operation
             .responses
@@ -304,12 +361,23 @@ impl<'a> Context<'a> {
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/responses/");
                 let found = key.and_then(|key| {
-                    spec.openapi.components.as_ref()?.responses.get(key).and_then(ReferenceOr::as_item).map(|r| (key, r))
+                    spec.openapi
+                        .components
+                        .as_ref()?
+                        .responses
+                        .get(key)
+                        .and_then(ReferenceOr::as_item)
+                        .map(|r| (key, r))
                 });
                 match found {
-                    Some((key, response)) => (response, JsonPointer::root().push("components").push("responses").push(key)),
+                    Some((key, response)) => {
+                        (response, JsonPointer::root().push("components").push("responses").push(key))
+                    }
                     None => {
-                        self.error(response_at, format!("`$ref` to `{reference}`, which is not a response of this document"));
+                        self.error(
+                            response_at,
+                            format!("`$ref` to `{reference}`, which is not a response of this document"),
+                        );
                         return SuccessResponse::Empty;
                     }
                 }
@@ -322,13 +390,21 @@ impl<'a> Context<'a> {
             Some((media, content)) => {
                 let schema_at = response_at.push("content").push(media).push("schema");
                 match &content.schema {
-                    Some(schema) => SuccessResponse::Json(self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Response")).ty),
+                    Some(schema) => SuccessResponse::Json(
+                        self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Response")).ty,
+                    ),
                     None => SuccessResponse::Json(crate::ir::TypeRef::Any),
                 }
             }
             None => {
                 let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                self.warn(response_at, format!("responses of type {} are not decoded yet; the method returns `()`", kinds.join(", ")));
+                self.warn(
+                    response_at,
+                    format!(
+                        "responses of type {} are not decoded yet; the method returns `()`",
+                        kinds.join(", ")
+                    ),
+                );
                 SuccessResponse::Empty
             }
         }
@@ -343,7 +419,10 @@ impl<'a> Context<'a> {
         let (unique, renamed) = names::dedupe(&candidates, &[], Case::Snake);
         for rename in renamed {
             let origin = pending[rename.index].operation.origin.clone();
-            self.warn(origin, format!("operation name `{}` is also used by {}; renamed", rename.wanted, rename.kept_by));
+            self.warn(
+                origin,
+                format!("operation name `{}` is also used by {}; renamed", rename.wanted, rename.kept_by),
+            );
         }
         for (p, name) in pending.iter_mut().zip(unique) {
             if p.full_name != name {
@@ -362,11 +441,15 @@ impl<'a> Context<'a> {
             by_tag.entry(p.tag.clone()).or_default().push(p);
         }
         let spec = self.spec;
-        let tag_candidates: Vec<Candidate> =
-            by_tag.keys().map(|tag| Candidate { wire: tag.clone(), rust: names::snake_name(tag, "default") }).collect();
+        let tag_candidates: Vec<Candidate> = by_tag
+            .keys()
+            .map(|tag| Candidate { wire: tag.clone(), rust: names::snake_name(tag, "default") })
+            .collect();
         let (accessors, _) = names::dedupe(&tag_candidates, &["new", "builder", "clone"], Case::Snake);
-        let type_candidates: Vec<Candidate> =
-            by_tag.keys().map(|tag| Candidate { wire: tag.clone(), rust: names::type_name(tag, "Default") }).collect();
+        let type_candidates: Vec<Candidate> = by_tag
+            .keys()
+            .map(|tag| Candidate { wire: tag.clone(), rust: names::type_name(tag, "Default") })
+            .collect();
         let (type_names, _) = names::dedupe(&type_candidates, &[], Case::Type);
         let mut groups = Vec::new();
         for (((tag, mut ops), accessor), type_name) in by_tag.into_iter().zip(accessors).zip(type_names) {
@@ -376,15 +459,29 @@ impl<'a> Context<'a> {
             }
             let chosen: Vec<String> = ops
                 .iter()
-                .map(|p| if counts.get(p.short_name.as_str()) == Some(&1) { p.short_name.clone() } else { p.full_name.clone() })
+                .map(|p| {
+                    if counts.get(p.short_name.as_str()) == Some(&1) {
+                        p.short_name.clone()
+                    } else {
+                        p.full_name.clone()
+                    }
+                })
                 .collect();
             for (p, name) in ops.iter_mut().zip(chosen) {
                 p.operation.method_name = name;
             }
             let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
             operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-            let description = spec.openapi.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
-            groups.push(Group { module: names::module_name(&accessor), accessor, type_name, tag, description, operations });
+            let description =
+                spec.openapi.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            groups.push(Group {
+                module: names::module_name(&accessor),
+                accessor,
+                type_name,
+                tag,
+                description,
+                operations,
+            });
         }
         groups
     }
@@ -404,7 +501,10 @@ impl<'a> Context<'a> {
             }
         }
         if spec.openapi.security.as_ref().is_some_and(|s| !s.is_empty()) {
-            self.warn(JsonPointer::root().push("security"), "only HTTP bearer authentication is supported yet; requests carry no credentials");
+            self.warn(
+                JsonPointer::root().push("security"),
+                "only HTTP bearer authentication is supported yet; requests carry no credentials",
+            );
         }
         Auth::None
     }
@@ -434,9 +534,12 @@ fn derived_operation_id(method: HttpMethod, path: &str) -> String {
 fn short_method_name(full: &str, tag: &str) -> String {
     let tag_words: Vec<String> = names::snake_name(tag, "").split('_').map(str::to_owned).collect();
     let is_tag_word = |word: &str| {
-        tag_words.iter().any(|t| t == word || t.strip_suffix('s') == Some(word) || word.strip_suffix('s') == Some(t))
+        tag_words
+            .iter()
+            .any(|t| t == word || t.strip_suffix('s') == Some(word) || word.strip_suffix('s') == Some(t))
     };
-    let kept: Vec<&str> = names::unraw(full).split('_').filter(|w| !w.is_empty() && !is_tag_word(w)).collect();
+    let kept: Vec<&str> =
+        names::unraw(full).split('_').filter(|w| !w.is_empty() && !is_tag_word(w)).collect();
     if kept.is_empty() {
         return full.to_owned();
     }
@@ -460,7 +563,10 @@ mod tests {
 
     #[test]
     fn derived_ids_are_stable() {
-        assert_eq!(derived_operation_id(HttpMethod::Delete, "/chats/{id}/participants/{userId}"), "delete_chats_by_id_participants_by_user_id");
+        assert_eq!(
+            derived_operation_id(HttpMethod::Delete, "/chats/{id}/participants/{userId}"),
+            "delete_chats_by_id_participants_by_user_id"
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ use openapiv3::{
 };
 
 use super::Context;
-use crate::ir::{EnumDef, EnumRepr, EnumValue, ExtraFields, Field, Primitive, StructDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    EnumDef, EnumRepr, EnumValue, ExtraFields, Field, Primitive, StructDef, TypeKind, TypeRef, Variant,
+};
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
 
@@ -160,7 +162,10 @@ impl<'a> Context<'a> {
                 self.lower_node(Node::from(&all_of[0]), &at.push("allOf").push("0"), hint)
             }
             SchemaKind::AllOf { .. } => {
-                self.warn(at.clone(), "`allOf` mixing non-object schemas is not supported; using free-form JSON");
+                self.warn(
+                    at.clone(),
+                    "`allOf` mixing non-object schemas is not supported; using free-form JSON",
+                );
                 plain(TypeRef::Any)
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
@@ -182,10 +187,19 @@ impl<'a> Context<'a> {
     }
 
     /// The map type of an object without properties.
-    fn map_of(&mut self, additional: Option<&'a AdditionalProperties>, at: &JsonPointer, hint: &str) -> TypeRef {
+    fn map_of(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        at: &JsonPointer,
+        hint: &str,
+    ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value = self.lower_node(Node::from(schema.as_ref()), &at.push("additionalProperties"), &format!("{hint}Value"));
+                let value = self.lower_node(
+                    Node::from(schema.as_ref()),
+                    &at.push("additionalProperties"),
+                    &format!("{hint}Value"),
+                );
                 TypeRef::Map(Box::new(value.ty))
             }
             _ => TypeRef::Map(Box::new(TypeRef::Any)),
@@ -194,7 +208,9 @@ impl<'a> Context<'a> {
 
     /// Resolves a `$ref` to a schema.
     fn reference(&mut self, reference: &str, at: &JsonPointer) -> TypeRef {
-        let key = reference.strip_prefix("#/components/schemas/").map(|key| key.replace("~1", "/").replace("~0", "~"));
+        let key = reference
+            .strip_prefix("#/components/schemas/")
+            .map(|key| key.replace("~1", "/").replace("~0", "~"));
         match key.and_then(|key| self.components.get(&key).copied()) {
             Some(id) => TypeRef::Named(id),
             None if reference.starts_with("#/components/schemas/") => {
@@ -221,7 +237,10 @@ impl<'a> Context<'a> {
             match node {
                 Node::Item(schema) => return Some((schema, pointer)),
                 Node::Ref(reference) => {
-                    let key = reference.strip_prefix("#/components/schemas/")?.replace("~1", "/").replace("~0", "~");
+                    let key = reference
+                        .strip_prefix("#/components/schemas/")?
+                        .replace("~1", "/")
+                        .replace("~0", "~");
                     pointer = JsonPointer::root().push("components").push("schemas").push(&key);
                     node = Node::from(schemas.get(&key)?);
                 }
@@ -242,10 +261,15 @@ impl<'a> Context<'a> {
             SchemaKind::Type(Type::String(_)) if extensions.contains_key(EXTENSIBLE_ENUM) => {
                 let listed = extensions.get(EXTENSIBLE_ENUM).and_then(|v| v.as_array());
                 let values: Option<Vec<EnumValue>> = listed.map(|values| {
-                    values.iter().filter_map(|v| v.as_str().map(|s| EnumValue::String(s.to_owned()))).collect()
+                    values
+                        .iter()
+                        .filter_map(|v| v.as_str().map(|s| EnumValue::String(s.to_owned())))
+                        .collect()
                 });
                 match values {
-                    Some(values) if listed.map(Vec::len) == Some(values.len()) => (EnumRepr::String, values, false),
+                    Some(values) if listed.map(Vec::len) == Some(values.len()) => {
+                        (EnumRepr::String, values, false)
+                    }
                     _ => {
                         self.warn(at.push(EXTENSIBLE_ENUM), "must be a list of strings; ignored");
                         return None;
@@ -271,11 +295,19 @@ impl<'a> Context<'a> {
                     EnumValue::String(s) => s.clone(),
                     EnumValue::Integer(i) => i.to_string(),
                 };
-                let source = varnames.as_ref().and_then(|names| names.get(index)).cloned().unwrap_or_else(|| wire.clone());
+                let source = varnames
+                    .as_ref()
+                    .and_then(|names| names.get(index))
+                    .cloned()
+                    .unwrap_or_else(|| wire.clone());
                 let fallback = if wire.is_empty() { "Empty".to_owned() } else { format!("Value{index}") };
                 let rust = match value {
                     EnumValue::Integer(i) if varnames.is_none() => {
-                        if *i < 0 { format!("Minus{}", i.unsigned_abs()) } else { format!("V{i}") }
+                        if *i < 0 {
+                            format!("Minus{}", i.unsigned_abs())
+                        } else {
+                            format!("V{i}")
+                        }
                     }
                     _ => names::type_name(&source, &fallback),
                 };
@@ -286,7 +318,10 @@ impl<'a> Context<'a> {
         for rename in renamed {
             self.warn(
                 at.push("enum").push(rename.index.to_string()),
-                format!("variant name `{}` is also the name of value `{}`; renamed", rename.wanted, rename.kept_by),
+                format!(
+                    "variant name `{}` is also the name of value `{}`; renamed",
+                    rename.wanted, rename.kept_by
+                ),
             );
         }
         let unknown_variant = ["Unknown", "UnknownValue", "Other"]
@@ -294,23 +329,28 @@ impl<'a> Context<'a> {
             .find(|name| !variant_names.iter().any(|v| v == name))
             .unwrap_or("UnknownValue2")
             .to_owned();
-        let variants = variant_names
-            .into_iter()
-            .zip(values)
-            .map(|(name, value)| Variant { name, value })
-            .collect();
+        let variants =
+            variant_names.into_iter().zip(values).map(|(name, value)| Variant { name, value }).collect();
         Some(EnumDef { repr, variants, closed, unknown_variant })
     }
 
     /// `x-enum-varnames`, when it is a list of strings as long as the values.
-    fn varnames(&mut self, extensions: &IndexMap<String, serde_json::Value>, count: usize, at: &JsonPointer) -> Option<Vec<String>> {
+    fn varnames(
+        &mut self,
+        extensions: &IndexMap<String, serde_json::Value>,
+        count: usize,
+        at: &JsonPointer,
+    ) -> Option<Vec<String>> {
         let raw = extensions.get(ENUM_VARNAMES)?;
         let names: Option<Vec<String>> =
             raw.as_array().map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
         match names {
             Some(names) if names.len() == count => Some(names),
             _ => {
-                self.warn(at.push(ENUM_VARNAMES), format!("must be a list of {count} strings, one per value; ignored"));
+                self.warn(
+                    at.push(ENUM_VARNAMES),
+                    format!("must be a list of {count} strings, one per value; ignored"),
+                );
                 None
             }
         }
@@ -330,7 +370,8 @@ impl<'a> Context<'a> {
     fn object_parts(&self, schema: &'a Schema, at: &JsonPointer) -> Option<ObjectParts<'a>> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
-                let closed_empty = matches!(object.additional_properties, Some(AdditionalProperties::Any(false)));
+                let closed_empty =
+                    matches!(object.additional_properties, Some(AdditionalProperties::Any(false)));
                 (!object.properties.is_empty() || closed_empty).then(|| ObjectParts {
                     properties: object.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
                     required: object.required.iter().collect(),
@@ -378,7 +419,10 @@ impl<'a> Context<'a> {
             let wire = &candidates[rename.index].wire;
             self.warn(
                 at.push("properties").push(wire),
-                format!("field name `{}` is also the name of property `{}`; renamed", rename.wanted, rename.kept_by),
+                format!(
+                    "field name `{}` is also the name of property `{}`; renamed",
+                    rename.wanted, rename.kept_by
+                ),
             );
         }
         let mut fields = Vec::new();
@@ -404,7 +448,8 @@ impl<'a> Context<'a> {
                 let value = match additional {
                     AdditionalProperties::Schema(schema) => {
                         let pointer = at.push("additionalProperties");
-                        self.lower_node(Node::from(schema.as_ref()), &pointer, &format!("{type_name}Value")).ty
+                        self.lower_node(Node::from(schema.as_ref()), &pointer, &format!("{type_name}Value"))
+                            .ty
                     }
                     AdditionalProperties::Any(_) => TypeRef::Any,
                 };

@@ -73,7 +73,9 @@ fn escape_text(text: &str) -> String {
                 out.push(c);
             }
             '<' if !rest.starts_with("<http://") && !rest.starts_with("<https://") => out.push_str("&lt;"),
-            '>' if !out.is_empty() && !out.ends_with(' ') && !previous_is_autolink(&out) => out.push_str("&gt;"),
+            '>' if !out.is_empty() && !out.ends_with(' ') && !previous_is_autolink(&out) => {
+                out.push_str("&gt;")
+            }
             _ => out.push(c),
         }
         rest = &rest[c.len_utf8()..];

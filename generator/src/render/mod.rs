@@ -48,10 +48,9 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
     let env = environment()?;
     let mut files = Vec::new();
     let mut add = |path: String, template: &'static str, view: &dyn ErasedView| -> Result<(), Error> {
-        let text = env
-            .get_template(template)
-            .and_then(|t| t.render(view.value()))
-            .map_err(|e| Error::Internal { stage: "render", message: format!("template `{template}` for `{path}`: {e:#}") })?;
+        let text = env.get_template(template).and_then(|t| t.render(view.value())).map_err(|e| {
+            Error::Internal { stage: "render", message: format!("template `{template}` for `{path}`: {e:#}") }
+        })?;
         files.push(RenderedFile { path, template, text });
         Ok(())
     };
@@ -105,8 +104,10 @@ fn environment() -> Result<Environment<'static>, Error> {
         .map_err(|e| Error::Internal { stage: "render", message: format!("syntax configuration: {e}") })?;
     env.set_syntax(syntax);
     for (name, source) in TEMPLATES {
-        env.add_template(name, source)
-            .map_err(|e| Error::Internal { stage: "render", message: format!("template `{name}` does not parse: {e:#}") })?;
+        env.add_template(name, source).map_err(|e| Error::Internal {
+            stage: "render",
+            message: format!("template `{name}` does not parse: {e:#}"),
+        })?;
     }
     Ok(env)
 }
@@ -129,7 +130,8 @@ mod tests {
                 if path.is_dir() {
                     stack.push(path);
                 } else {
-                    let relative = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
+                    let relative =
+                        path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
                     on_disk.push(relative);
                 }
             }

@@ -277,28 +277,32 @@ fn type_docs(def: &TypeDef) -> Vec<String> {
 /// The view of the crate root.
 pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
     let example = api.groups.iter().find_map(|group| {
-        group.operations.iter().find(|op| op.body.is_none() && op.params.iter().all(|p| p.location == ParamLocation::Path)).map(|op| {
-            let mut setup = Vec::new();
-            let mut args = Vec::new();
-            for param in &op.params {
-                let value = match &param.ty {
-                    ir::TypeRef::Primitive(ir::Primitive::Uuid) => "::uuid::Uuid::nil()".to_owned(),
-                    ir::TypeRef::Primitive(ir::Primitive::String) => string_literal("example"),
-                    ir::TypeRef::Primitive(ir::Primitive::Bool) => "true".to_owned(),
-                    ir::TypeRef::Primitive(_) => "1".to_owned(),
-                    _ => "Default::default()".to_owned(),
-                };
-                setup.push(format!("let {} = {value};", param.name));
-                args.push(param.name.clone());
-            }
-            ExampleView {
-                accessor: group.accessor.clone(),
-                method_name: op.method_name.clone(),
-                args,
-                setup,
-                returns_value: matches!(op.response, SuccessResponse::Json(_)),
-            }
-        })
+        group
+            .operations
+            .iter()
+            .find(|op| op.body.is_none() && op.params.iter().all(|p| p.location == ParamLocation::Path))
+            .map(|op| {
+                let mut setup = Vec::new();
+                let mut args = Vec::new();
+                for param in &op.params {
+                    let value = match &param.ty {
+                        ir::TypeRef::Primitive(ir::Primitive::Uuid) => "::uuid::Uuid::nil()".to_owned(),
+                        ir::TypeRef::Primitive(ir::Primitive::String) => string_literal("example"),
+                        ir::TypeRef::Primitive(ir::Primitive::Bool) => "true".to_owned(),
+                        ir::TypeRef::Primitive(_) => "1".to_owned(),
+                        _ => "Default::default()".to_owned(),
+                    };
+                    setup.push(format!("let {} = {value};", param.name));
+                    args.push(param.name.clone());
+                }
+                ExampleView {
+                    accessor: group.accessor.clone(),
+                    method_name: op.method_name.clone(),
+                    args,
+                    setup,
+                    returns_value: matches!(op.response, SuccessResponse::Json(_)),
+                }
+            })
     });
     LibView {
         krate: krate.clone(),
@@ -338,7 +342,10 @@ pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
     CrateView {
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
-        description: toml_string(&format!("Rust client for the {}, generated from its OpenAPI document.", api.title)),
+        description: toml_string(&format!(
+            "Rust client for the {}, generated from its OpenAPI document.",
+            api.title
+        )),
         title: api.title.clone(),
         groups,
     }
@@ -512,13 +519,21 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
     for param in &op.params {
         match param.location {
             ParamLocation::Path => {}
-            ParamLocation::Query => calls.push(format!("query({}, &{})", string_literal(&param.wire_name), param.name)),
-            ParamLocation::Header => calls.push(format!("header({}, &{})", string_literal(&param.wire_name), param.name)),
+            ParamLocation::Query => {
+                calls.push(format!("query({}, &{})", string_literal(&param.wire_name), param.name))
+            }
+            ParamLocation::Header => {
+                calls.push(format!("header({}, &{})", string_literal(&param.wire_name), param.name))
+            }
         }
     }
     if let Some(body) = &op.body {
         args.push(ArgView { name: body.name.clone(), ty: scope.arg_type(api, &body.ty, body.required) });
-        calls.push(if body.required { format!("json({})", body.name) } else { format!("json_opt({})", body.name) });
+        calls.push(if body.required {
+            format!("json({})", body.name)
+        } else {
+            format!("json_opt({})", body.name)
+        });
     }
     let (return_ty, send) = match &op.response {
         SuccessResponse::Json(ty) => (scope.type_expr(api, ty), "send"),
