@@ -1,0 +1,51 @@
+//! Every fixture that generates must also compile: the generated crates are put in one
+//! throw-away workspace and checked with `cargo clippy -D warnings` and `cargo doc -D warnings`
+//! (typify's habit: snapshots alone do not prove the output is valid Rust).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn generated_fixture_crates_compile_cleanly() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = manifest.join("tests/fixtures");
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
+    let mut members = Vec::new();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("fixtures folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("errors_")))
+        .collect();
+    cases.sort();
+    for case in cases {
+        let name = case.file_name().expect("named").to_string_lossy().into_owned();
+        let config = generator::Config::new(case.join("openapi.yaml")).crate_name(format!("fixture_{name}"));
+        let generated = generator::generate(&config).unwrap_or_else(|e| panic!("{name}: {e}"));
+        generated.files.write(&out.join(&name)).expect("fixture crate is written");
+        members.push(format!("\"{name}\""));
+    }
+    let workspace = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(out.join("Cargo.toml"), workspace).expect("workspace manifest");
+    // The main workspace's lock file pins the same dependency versions, so no resolution or
+    // download is needed beyond what building this workspace fetched.
+    std::fs::copy(manifest.join("../Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
+    let target = out.join("target");
+    let (ok, log) =
+        cargo(&out, &target, &["clippy", "--offline", "--no-default-features", "--", "-D", "warnings"]);
+    assert!(ok, "generated fixtures do not pass clippy:\n{log}");
+    let (ok, log) = cargo(&out, &target, &["doc", "--offline", "--no-default-features", "--no-deps"]);
+    assert!(ok, "generated fixtures do not document cleanly:\n{log}");
+}
