@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
+
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use super::Context;
@@ -138,7 +140,11 @@ impl<'a> Context<'a> {
         for (base, list) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let pointer = base.push(index.to_string());
-                let Some((parameter, pointer)) = self.resolve_parameter(parameter, pointer) else { continue };
+                let Some((parameter, pointer)) =
+                    self.component(parameter, pointer, "parameters", |c| &c.parameters)
+                else {
+                    continue;
+                };
                 let data = parameter.parameter_data_ref();
                 let same = |(_, p): &(JsonPointer, &Parameter)| {
                     p.parameter_data_ref().name == data.name
@@ -185,39 +191,40 @@ impl<'a> Context<'a> {
         params
     }
 
-    fn resolve_parameter(
+    /// Follows `$ref`s (chains too) into `#/components/<section>/...` until an item.
+    fn component<T>(
         &mut self,
-        parameter: &'a ReferenceOr<Parameter>,
-        pointer: JsonPointer,
-    ) -> Option<(&'a Parameter, JsonPointer)> {
+        item: &'a ReferenceOr<T>,
+        at: JsonPointer,
+        section: &str,
+        entries: fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, JsonPointer)> {
         let spec = self.spec;
-        let mut current = parameter;
-        let mut at = pointer.clone();
+        let prefix = format!("#/components/{section}/");
+        let mut current = item;
+        let mut pointer = at.clone();
         for _ in 0..64 {
             match current {
-                ReferenceOr::Item(parameter) => return Some((parameter, at)),
+                ReferenceOr::Item(item) => return Some((item, pointer)),
                 ReferenceOr::Reference { reference } => {
-                    let found = reference.strip_prefix("#/components/parameters/").and_then(|key| {
-                        let components = spec.openapi.components.as_ref()?;
-                        components.parameters.get(key).map(|p| (key, p))
+                    let found = reference.strip_prefix(&prefix).and_then(|key| {
+                        let key = key.replace("~1", "/").replace("~0", "~");
+                        let next = entries(spec.openapi.components.as_ref()?).get(&key)?;
+                        Some((key, next))
                     });
-                    match found {
-                        Some((key, next)) => {
-                            at = JsonPointer::root().push("components").push("parameters").push(key);
-                            current = next;
-                        }
-                        None => {
-                            self.error(
-                                pointer,
-                                format!("`$ref` to `{reference}`, which is not a parameter of this document"),
-                            );
-                            return None;
-                        }
-                    }
+                    let Some((key, next)) = found else {
+                        self.error(
+                            at,
+                            format!("`$ref` to `{reference}`, which is not in `#/components/{section}`"),
+                        );
+                        return None;
+                    };
+                    pointer = JsonPointer::root().push("components").push(section).push(key);
+                    current = next;
                 }
             }
         }
-        self.error(pointer, "parameter references form a cycle");
+        self.error(at, "`$ref`s form a cycle");
         None
     }
 
@@ -277,35 +284,10 @@ impl<'a> Context<'a> {
         at: &JsonPointer,
         type_hint: &str,
     ) -> Option<RequestBody> {
-        let spec = self.spec;
-        let body_at = at.push("requestBody");
-        let (body, body_at) = match operation.request_body.as_ref()? {
-            ReferenceOr::Item(body) => (body, body_at),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                let found = key.and_then(|key| {
-                    spec.openapi
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(key)
-                        .and_then(ReferenceOr::as_item)
-                        .map(|b| (key, b))
-                });
-                match found {
-                    Some((key, body)) => {
-                        (body, JsonPointer::root().push("components").push("requestBodies").push(key))
-                    }
-                    None => {
-                        self.error(
-                            body_at,
-                            format!("`$ref` to `{reference}`, which is not a request body of this document"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let (body, body_at) =
+            self.component(operation.request_body.as_ref()?, at.push("requestBody"), "requestBodies", |c| {
+                &c.request_bodies
+            })?;
         let json = body.content.iter().find(|(media, _)| is_json(media));
         let Some((media, content)) = json else {
             let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
@@ -340,7 +322,6 @@ impl<'a> Context<'a> {
         at: &JsonPointer,
         type_hint: &str,
     ) -> SuccessResponse {
-        let spec = self.spec;
         let mut successes: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = operation
             .responses
             .responses
@@ -355,33 +336,12 @@ impl<'a> Context<'a> {
             StatusCode::Range(_) => 299,
         });
         let Some((code, response)) = successes.first() else { return SuccessResponse::Empty };
-        let response_at = at.push("responses").push(code.to_string());
-        let (response, response_at) = match response {
-            ReferenceOr::Item(response) => (response, response_at),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
-                let found = key.and_then(|key| {
-                    spec.openapi
-                        .components
-                        .as_ref()?
-                        .responses
-                        .get(key)
-                        .and_then(ReferenceOr::as_item)
-                        .map(|r| (key, r))
-                });
-                match found {
-                    Some((key, response)) => {
-                        (response, JsonPointer::root().push("components").push("responses").push(key))
-                    }
-                    None => {
-                        self.error(
-                            response_at,
-                            format!("`$ref` to `{reference}`, which is not a response of this document"),
-                        );
-                        return SuccessResponse::Empty;
-                    }
-                }
-            }
+        let Some((response, response_at)) =
+            self.component(response, at.push("responses").push(code.to_string()), "responses", |c| {
+                &c.responses
+            })
+        else {
+            return SuccessResponse::Empty;
         };
         if response.content.is_empty() {
             return SuccessResponse::Empty;
