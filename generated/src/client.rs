@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, ORIGIN, USER_AGENT};
 use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
 /// The `User-Agent` sent with every request: this crate's name and version.
 const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -22,6 +23,7 @@ struct Inner {
     headers: HeaderMap,
     origin: Option<String>,
     timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
 impl Client {
     /// A client with the default settings that authenticates with `token`.
@@ -49,16 +51,28 @@ impl Client {
     ) -> crate::request::Request<'_> {
         crate::request::Request::new(self, operation)
     }
-    pub(crate) fn url(&self, path: &str) -> std::result::Result<reqwest::Url, String> {
+    pub(crate) fn url(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> std::result::Result<reqwest::Url, String> {
         let joined = format!("{}{path}", self.base_url());
-        reqwest::Url::parse(&joined)
-            .map_err(|e| format!("cannot build a URL from `{joined}`: {e}"))
+        let mut url = reqwest::Url::parse(&joined)
+            .map_err(|e| format!("cannot build a URL from `{joined}`: {e}"))?;
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+        }
+        Ok(url)
     }
     pub(crate) fn default_headers(&self) -> &HeaderMap {
         &self.inner.headers
     }
     pub(crate) fn timeout(&self) -> Option<Duration> {
         self.inner.timeout
+    }
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 }
 impl fmt::Debug for Client {
@@ -67,6 +81,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .field("headers", &self.inner.headers.keys().collect::<Vec<_>>())
             .field("token", &"<redacted>")
             .finish()
@@ -79,6 +94,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     origin: Option<String>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
 }
@@ -96,6 +114,23 @@ impl ClientBuilder {
     /// Fails a request that takes longer than `timeout` as a whole.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+    /// Fails a connection attempt that takes longer than `timeout`. Ignored with
+    /// [`ClientBuilder::http_client`]: set it on that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+    /// Retries requests by `policy` (see [`RetryPolicy`] for the default).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+    /// Sends this header with every request. A name or value HTTP does not allow (such as one
+    /// with CR or LF) makes [`ClientBuilder::build`] fail.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
     /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, connection pool).
@@ -155,6 +190,25 @@ impl ClientBuilder {
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
+        for (name, value) in &self.headers {
+            let name_ok = reqwest::header::HeaderName::from_bytes(name.as_bytes());
+            let value_ok = HeaderValue::from_str(value);
+            match (name_ok, value_ok) {
+                (Ok(name), Ok(value)) => {
+                    headers.insert(name, value);
+                }
+                _ => {
+                    return Err(
+                        Error::Config(
+                            format!(
+                                "the header `{}` has a name or value HTTP does not allow (such as CR or LF)",
+                                name.escape_debug()
+                            ),
+                        ),
+                    );
+                }
+            }
+        }
         if let Some(origin) = &self.origin {
             let value = HeaderValue::from_str(origin)
                 .map_err(|_| Error::Config(
@@ -166,7 +220,11 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                reqwest::Client::builder()
+                let mut builder = reqwest::Client::builder();
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder
                     .build()
                     .map_err(|e| Error::Config(
                         format!("cannot create the HTTP client: {e}"),
@@ -180,6 +238,7 @@ impl ClientBuilder {
                 headers,
                 origin: self.origin,
                 timeout: self.timeout,
+                retry: self.retry,
             }),
         })
     }
@@ -190,6 +249,8 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("origin", &self.origin)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }

@@ -25,7 +25,8 @@ fn scalar_text(value: serde_json::Value) -> Result<String, String> {
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     operation: &'static crate::Operation,
     status: reqwest::StatusCode,
-    body: Vec<u8>,
+    headers: &reqwest::header::HeaderMap,
+    body: bytes::Bytes,
 ) -> crate::Result<T> {
     use crate::error::{DecodeError, Error};
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
@@ -36,15 +37,20 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
         Err(error) => Err((error.path().to_string(), error.into_inner())),
     };
     decoded
-        .map_err(|(path, source)| Error::Decode(
-            Box::new(DecodeError {
-                operation,
-                status,
-                path,
-                source,
-                body,
-            }),
-        ))
+        .map_err(|(path, source)| {
+            let headers = headers.clone();
+            let body = body.to_vec();
+            Error::Decode(
+                Box::new(DecodeError {
+                    operation,
+                    status,
+                    headers,
+                    path,
+                    source,
+                    body,
+                }),
+            )
+        })
 }
 /// Deserializes a string enum that keeps unknown values, without copying known ones.
 pub(crate) fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>

@@ -40,6 +40,23 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Transport(error) if error.is_timeout())
     }
+    /// The server's id for the request, when it answered with one (`x-request-id` and similar).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(error) => error.request_id(),
+            Self::Decode(error) => error.request_id(),
+            Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+        }
+    }
+    /// How many times the request was sent before this error (0 when it was never sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Api(error) => error.attempts,
+            Self::Transport(error) => error.attempts,
+            Self::Decode(_) => 1,
+            Self::Config(_) | Self::Request { .. } => 0,
+        }
+    }
 }
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,6 +102,7 @@ pub struct ApiError {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) json: Option<serde_json::Value>,
+    pub(crate) attempts: u32,
 }
 impl ApiError {
     /// The operation that failed.
@@ -111,10 +129,24 @@ impl ApiError {
     pub fn json(&self) -> Option<&serde_json::Value> {
         self.json.as_ref()
     }
+    /// The server's id for the request, when it sent one (`x-request-id` and similar).
+    pub fn request_id(&self) -> Option<&str> {
+        crate::request::request_id(&self.headers)
+    }
+    /// How many times the request was sent; more than 1 when retries ran out.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the server answered {}", self.operation, self.status)?;
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
         if !self.body.is_empty() {
             write!(f, ": {}", excerpt(& self.body, EXCERPT_LEN))?;
         }
@@ -126,6 +158,7 @@ impl fmt::Display for ApiError {
 pub struct DecodeError {
     pub(crate) operation: &'static Operation,
     pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
     pub(crate) path: String,
     pub(crate) source: serde_json::Error,
     pub(crate) body: Vec<u8>,
@@ -147,6 +180,14 @@ impl DecodeError {
     /// The raw response body.
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The server's id for the request, when it sent one (`x-request-id` and similar).
+    pub fn request_id(&self) -> Option<&str> {
+        crate::request::request_id(&self.headers)
     }
     /// The part of the body around the failure.
     pub fn excerpt(&self) -> String {
@@ -181,6 +222,7 @@ impl fmt::Display for DecodeError {
 pub struct TransportError {
     pub(crate) operation: &'static Operation,
     pub(crate) source: reqwest::Error,
+    pub(crate) attempts: u32,
 }
 impl TransportError {
     /// The operation whose request failed.
@@ -195,10 +237,18 @@ impl TransportError {
     pub fn is_connect(&self) -> bool {
         self.source.is_connect()
     }
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.is_timeout() { "timed out" } else { "failed" };
-        write!(f, "{}: the request {kind}: {}", self.operation, self.source)
+        write!(f, "{}: the request {kind}", self.operation)?;
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        write!(f, ": {}", self.source)
     }
 }

@@ -38,6 +38,15 @@
 //! (`allowed_domain`): when it is, the request's `Origin` or `Referer` header must match
 //! that domain, or the server answers 403.
 //!
+//! # Requests
+//!
+//! An operation returns a [`Call`]: `.await` it for the value, or set options for that call
+//! first (`timeout`, `retry`, `header`, `idempotency_key`), and use [`Call::with_response`] to
+//! get the status and headers too. Failed requests are retried by the client's [`RetryPolicy`]
+//! (connection errors, 408, 429 and 5xx; `Retry-After` honoured), for idempotent methods
+//! only unless the call opts in. Each request is one `tracing` span named `api_request`, with
+//! the operation, method, path template and attempt; the token and bodies are never recorded.
+//!
 //! # Errors
 //!
 //! Every operation returns [`Result`]. An [`Error`] tells a status the server refused
@@ -52,10 +61,14 @@ mod codec;
 mod error;
 pub mod models;
 mod request;
+mod retry;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, Result, TransportError};
-pub use request::Operation;
+pub use request::{Call, Operation, Response, WithResponse};
+pub use retry::RetryPolicy;
+/// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;
 /// The server the client talks to unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.wegly.com.br");
 /// A short hash of the spec this crate was generated from, and the generator's version.
-pub const GENERATED_FROM: &str = "spec/wegly.yaml 9b11b4027d783b2c by wegly-generator 0.1.0";
+pub const GENERATED_FROM: &str = "spec/wegly.yaml c377a34ced8f5179 by wegly-generator 0.1.0";

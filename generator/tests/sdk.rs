@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use wegly::models::{ChatPriority, ChatStatus, ChatType, MessageType, ReactionActor};
-use wegly::{Client, Error};
+use wegly::{Client, Error, RetryPolicy};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -205,7 +205,9 @@ async fn error_statuses_become_api_errors_with_status_and_body() {
 async fn a_non_json_error_body_is_kept_as_text() {
     let html = "<html><body>502 Bad Gateway</body></html>";
     let server = serve(ResponseTemplate::new(502).set_body_string(html)).await;
-    let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
+    let client =
+        Client::builder(TOKEN).base_url(server.uri()).retry(RetryPolicy::never()).build().expect("builds");
+    let error = client.chats().get(uuid(CHAT)).await.expect_err("fails");
     let Error::Api(api) = &error else { panic!("expected Error::Api, got {error:?}") };
     assert_eq!(api.status().as_u16(), 502);
     assert_eq!(api.text(), html);

@@ -8,8 +8,15 @@
 use std::path::Path;
 
 /// Files that do not depend on the spec beyond its auth choice.
-const RUNTIME_FILES: &[&str] =
-    &["Cargo.toml", "README.md", "src/client.rs", "src/codec.rs", "src/error.rs", "src/request.rs"];
+const RUNTIME_FILES: &[&str] = &[
+    "Cargo.toml",
+    "README.md",
+    "src/client.rs",
+    "src/codec.rs",
+    "src/error.rs",
+    "src/request.rs",
+    "src/retry.rs",
+];
 
 fn case_name(path: &Path) -> String {
     path.parent()

@@ -7,22 +7,18 @@
 pub struct Chats<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Chats<'_> {
+impl<'a> Chats<'a> {
     /// Get a chat
     ///
     /// Returns the full detail of one chat, including its last message, assignee and participants.
     ///
     /// `GET /integrations/external/chats/{id}` (operation `getChat`).
-    pub async fn get(
-        &self,
-        id: ::uuid::Uuid,
-    ) -> crate::Result<crate::models::ChatDetail> {
+    pub fn get(&self, id: ::uuid::Uuid) -> crate::Call<'a, crate::models::ChatDetail> {
         self.client
             .request(&GET_CHAT)
             .path("/integrations/external/chats/")
             .path_param(&id)
-            .send()
-            .await
+            .json_response()
     }
     /// Remove a participant from a chat
     ///
@@ -33,19 +29,37 @@ impl Chats<'_> {
     /// 409 or a 422; reassign the chat first.
     ///
     /// `DELETE /integrations/external/chats/{id}/participants/{userId}` (operation `removeChatParticipant`).
-    pub async fn remove_participant(
+    pub fn remove_participant(
         &self,
         id: ::uuid::Uuid,
         user_id: ::uuid::Uuid,
-    ) -> crate::Result<crate::models::ChatDetail> {
+    ) -> crate::Call<'a, crate::models::ChatDetail> {
         self.client
             .request(&REMOVE_CHAT_PARTICIPANT)
             .path("/integrations/external/chats/")
             .path_param(&id)
             .path("/participants/")
             .path_param(&user_id)
-            .send()
-            .await
+            .json_response()
+    }
+    /// Change who is responsible for a chat
+    ///
+    /// Assigns the chat to another user and returns the chat as it is afterwards. The flags say
+    /// whether the chat itself, the contact's leads and the contact's deals move to that user.
+    ///
+    /// `PATCH /integrations/external/chats/{id}/responsible` (operation `updateChatResponsible`).
+    pub fn update_responsible(
+        &self,
+        id: ::uuid::Uuid,
+        body: &crate::models::UpdateChatResponsibleRequest,
+    ) -> crate::Call<'a, crate::models::ChatDetail> {
+        self.client
+            .request(&UPDATE_CHAT_RESPONSIBLE)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/responsible")
+            .json(body)
+            .json_response()
     }
 }
 const GET_CHAT: crate::Operation = crate::Operation {
@@ -57,4 +71,9 @@ const REMOVE_CHAT_PARTICIPANT: crate::Operation = crate::Operation {
     id: "removeChatParticipant",
     method: reqwest::Method::DELETE,
     path: "/integrations/external/chats/{id}/participants/{userId}",
+};
+const UPDATE_CHAT_RESPONSIBLE: crate::Operation = crate::Operation {
+    id: "updateChatResponsible",
+    method: reqwest::Method::PATCH,
+    path: "/integrations/external/chats/{id}/responsible",
 };

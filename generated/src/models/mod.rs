@@ -50,5 +50,7 @@ mod reaction;
 pub use self::reaction::Reaction;
 mod reaction_actor;
 pub use self::reaction_actor::ReactionActor;
+mod update_chat_responsible_request;
+pub use self::update_chat_responsible_request::UpdateChatResponsibleRequest;
 mod user_summary;
 pub use self::user_summary::UserSummary;

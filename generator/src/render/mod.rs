@@ -30,6 +30,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("runtime/codec.rs.j2", include_str!("../../../templates/runtime/codec.rs.j2")),
     ("runtime/error.rs.j2", include_str!("../../../templates/runtime/error.rs.j2")),
     ("runtime/request.rs.j2", include_str!("../../../templates/runtime/request.rs.j2")),
+    ("runtime/retry.rs.j2", include_str!("../../../templates/runtime/retry.rs.j2")),
 ];
 
 /// One rendered file, before formatting.
@@ -64,6 +65,7 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
         ("codec", "runtime/codec.rs.j2"),
         ("error", "runtime/error.rs.j2"),
         ("request", "runtime/request.rs.j2"),
+        ("retry", "runtime/retry.rs.j2"),
     ] {
         add(format!("src/{file}.rs"), template, &runtime)?;
     }

@@ -536,8 +536,8 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         });
     }
     let (return_ty, send) = match &op.response {
-        SuccessResponse::Json(ty) => (scope.type_expr(api, ty), "send"),
-        SuccessResponse::Empty => ("()".to_owned(), "send_empty"),
+        SuccessResponse::Json(ty) => (scope.type_expr(api, ty), "json_response"),
+        SuccessResponse::Empty => ("()".to_owned(), "empty_response"),
     };
     OperationView {
         method_name: op.method_name.clone(),
