@@ -82,7 +82,6 @@ impl fmt::Debug for Client {
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
-            .field("headers", &self.inner.headers.keys().collect::<Vec<_>>())
             .field("token", &"<redacted>")
             .finish()
     }
