@@ -9,7 +9,8 @@
 //!
 //! Required and nullable: the public documentation marks neither. The rule used here is that no
 //! response property is listed as `required`, and every response property carries
-//! `nullable: true` (a `$ref` property is wrapped in a one-element `allOf` so that it can). A
+//! `nullable: true` (a `$ref` property is wrapped in a one-element `allOf`, with its `type`, so
+//! that it can). A
 //! client must therefore accept any property being absent or `null`; an object never fails to
 //! decode because one of its fields is missing.
 //!
@@ -71,4 +72,4 @@ pub use reqwest;
 /// The server the client talks to unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.wegly.com.br");
 /// A short hash of the spec this crate was generated from, and the generator's version.
-pub const GENERATED_FROM: &str = "spec/wegly.yaml c377a34ced8f5179 by wegly-generator 0.1.0";
+pub const GENERATED_FROM: &str = "spec/wegly.yaml 18de2360dc017295 by wegly-generator 0.1.0";

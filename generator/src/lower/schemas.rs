@@ -176,6 +176,15 @@ impl<'a> Context<'a> {
                 self.warn(at.clone(), "`not` cannot be expressed as a Rust type; using free-form JSON");
                 plain(TypeRef::Any)
             }
+            // `allOf: [$ref]` with sibling keywords (`type`, `nullable`, `description`), the usual
+            // way to make a reference nullable in 3.0, parses as an untyped schema.
+            SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() => {
+                self.lower_node(Node::from(&any.all_of[0]), &at.push("allOf").push("0"), hint)
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() => {
+                self.warn(at.clone(), "this combination of `allOf`, `oneOf` and `anyOf` is not supported yet; using free-form JSON");
+                plain(TypeRef::Any)
+            }
             SchemaKind::Any(any) => {
                 if any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
                     plain(self.map_of(any.additional_properties.as_ref(), at, hint))
