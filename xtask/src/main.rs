@@ -3,14 +3,20 @@
 //! `cargo xtask generate` regenerates `generated/` from `spec/wegly.yaml`;
 //! `cargo xtask generate --check` writes nothing and fails when `generated/` is stale.
 //! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]` generates a crate from any
-//! spec. All the work is in the `generator` library; this file only parses flags and prints.
+//! spec. `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
+//! `cargo xtask tools` only installs the tools. All the generation work is in the `generator`
+//! library; this crate parses flags, runs commands and prints.
+
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [--spec FILE --out DIR [--crate-name NAME]]";
+const USAGE: &str = "usage: cargo xtask generate [--check] [--spec FILE --out DIR [--crate-name NAME]]
+       cargo xtask test [-- CARGO TEST ARGS]
+       cargo xtask tools";
 
 fn main() -> ExitCode {
     match try_main() {
@@ -26,6 +32,11 @@ fn try_main() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("generate") => generate(args.collect()),
+        Some("test") => {
+            let extra: Vec<String> = args.skip_while(|a| a == "--").collect();
+            tools::test(&project_root(), &extra).map(|()| ExitCode::SUCCESS)
+        }
+        Some("tools") => tools::install(&project_root()).map(|()| ExitCode::SUCCESS),
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::FAILURE)

@@ -181,7 +181,9 @@ impl<'a> Context<'a> {
             SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() => {
                 self.lower_node(Node::from(&any.all_of[0]), &at.push("allOf").push("0"), hint)
             }
-            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() => {
+            SchemaKind::Any(any)
+                if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() =>
+            {
                 self.warn(at.clone(), "this combination of `allOf`, `oneOf` and `anyOf` is not supported yet; using free-form JSON");
                 plain(TypeRef::Any)
             }

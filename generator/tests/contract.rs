@@ -1,0 +1,153 @@
+//! Contract tests: every operation of the Wegly spec, called through the generated SDK against
+//! Stoplight Prism mocking `spec/wegly.yaml` with request validation on (`--errors`), so a
+//! request that does not match the spec fails the test.
+//!
+//! Prism comes pinned from npm through `cargo xtask tools` (run by `cargo xtask test`). When it is
+//! missing, or does not start, this test fails and says why; it never skips.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use wegly::models::UpdateChatResponsibleRequest;
+use wegly::{Client, Error, RetryPolicy};
+
+const CHAT: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A running `prism mock`, stopped when dropped.
+struct Prism {
+    child: Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl Prism {
+    fn start() -> Self {
+        let bin = root().join("xtask/npm/node_modules/.bin/prism");
+        assert!(
+            bin.exists(),
+            "Prism is not installed at {}: run `cargo xtask test`, which installs the pinned npm tools",
+            bin.display()
+        );
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism.log");
+        let out = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(&bin)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string(), "--errors"])
+            .arg(root().join("spec/wegly.yaml"))
+            .stdout(out.try_clone().expect("log handle"))
+            .stderr(out)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start Prism ({}): {e}", bin.display()));
+        let mut prism = Prism { child, url: format!("http://127.0.0.1:{port}"), log };
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return prism;
+            }
+            if let Ok(Some(status)) = prism.child.try_wait() {
+                panic!("Prism exited with {status} before listening:\n{}", prism.log_text());
+            }
+            assert!(Instant::now() < deadline, "Prism did not listen within 90 s:\n{}", prism.log_text());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn log_text(&self) -> String {
+        let mut text = String::new();
+        let _ = std::fs::File::open(&self.log).and_then(|mut f| f.read_to_string(&mut text));
+        text
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn uuid(text: &str) -> uuid::Uuid {
+    text.parse().expect("a UUID")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_passes_prism_validation() {
+    let prism = Prism::start();
+    let client = Client::builder("contract-test-token")
+        .base_url(&prism.url)
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client builds");
+    let fail = |operation: &str, error: Error| -> ! {
+        panic!("{operation} failed against Prism: {error}\nPrism log:\n{}", prism.log_text())
+    };
+    let mut called = BTreeSet::new();
+
+    let chat = client.chats().get(uuid(CHAT)).await.unwrap_or_else(|e| fail("getChat", e));
+    assert_eq!(chat.id, Some(uuid(CHAT)), "Prism answers with the spec's example");
+    called.insert("getChat");
+
+    let chat = client
+        .chats()
+        .remove_participant(uuid(CHAT), uuid("0b7f1d3e-6a52-4c1e-9d0f-2a3b4c5d6e7f"))
+        .await
+        .unwrap_or_else(|e| fail("removeChatParticipant", e));
+    assert!(chat.participants.is_some());
+    called.insert("removeChatParticipant");
+
+    let body = UpdateChatResponsibleRequest {
+        user_id: uuid(CHAT),
+        update_chat: Some(true),
+        update_leads: Some(false),
+        update_deals: None,
+    };
+    client
+        .chats()
+        .update_responsible(uuid(CHAT), &body)
+        .await
+        .unwrap_or_else(|e| fail("updateChatResponsible", e));
+    called.insert("updateChatResponsible");
+
+    // Every operation of the spec is covered: a new operation needs a call above.
+    let text = std::fs::read_to_string(root().join("spec/wegly.yaml")).expect("spec");
+    let (api, _) = generator::build_ir(&text, "wegly.yaml").expect("spec lowers");
+    let in_spec: BTreeSet<String> =
+        api.groups.iter().flat_map(|g| &g.operations).map(|op| op.operation_id.clone()).collect();
+    let called: BTreeSet<String> = called.into_iter().map(str::to_owned).collect();
+    assert_eq!(in_spec, called, "operations without a contract test");
+}
+
+/// Prism does reject what the spec forbids, so the test above can fail.
+#[tokio::test(flavor = "multi_thread")]
+async fn prism_rejects_requests_the_spec_forbids() {
+    let prism = Prism::start();
+    let http = wegly::reqwest::Client::new();
+    let no_token =
+        http.get(format!("{}/integrations/external/chats/{CHAT}", prism.url)).send().await.expect("answers");
+    assert_eq!(no_token.status().as_u16(), 401, "a request without a token is refused");
+    let bad_id = http
+        .get(format!("{}/integrations/external/chats/not-a-uuid", prism.url))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(bad_id.status().as_u16(), 422, "a malformed path parameter is refused");
+    let bad_body = http
+        .patch(format!("{}/integrations/external/chats/{CHAT}/responsible", prism.url))
+        .bearer_auth("t")
+        .header("content-type", "application/json")
+        .body(r#"{"update_chat": "yes"}"#)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(bad_body.status().as_u16(), 422, "a body without user_id is refused");
+}
