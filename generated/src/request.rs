@@ -135,6 +135,14 @@ impl<'a> Request<'a> {
     /// Appends a parameter as one percent-encoded path segment (lists are comma-separated).
     pub(crate) fn path_param<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
         match crate::codec::param_values(value) {
+            Ok(values) if matches!(values.join(",").as_str(), "" | "." | "..") => {
+                self.fail(
+                    format!(
+                        "path parameter `{}` cannot be sent in a URL path", values
+                        .join(",")
+                    ),
+                );
+            }
             Ok(values) => {
                 let joined = values.join(",");
                 let encoded = percent_encoding::utf8_percent_encode(&joined, SEGMENT)

@@ -1,6 +1,7 @@
 //! Every fixture that generates must also compile: the generated crates are put in one
 //! throw-away workspace and checked with `cargo clippy -D warnings` and `cargo doc -D warnings`
-//! (typify's habit: snapshots alone do not prove the output is valid Rust).
+//! (typify's habit: snapshots alone do not prove the output is valid Rust). Behaviour tests in
+//! `tests/fixture_behaviour/<case>.rs` are copied into their fixture crate and run there.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,7 +35,13 @@ fn generated_fixture_crates_compile_cleanly() {
         let name = case.file_name().expect("named").to_string_lossy().into_owned();
         let config = generator::Config::new(case.join("openapi.yaml")).crate_name(format!("fixture_{name}"));
         let generated = generator::generate(&config).unwrap_or_else(|e| panic!("{name}: {e}"));
-        generated.files.write(&out.join(&name)).expect("fixture crate is written");
+        let crate_dir = out.join(&name);
+        generated.files.write(&crate_dir).expect("fixture crate is written");
+        let behaviour = manifest.join("tests/fixture_behaviour").join(format!("{name}.rs"));
+        if behaviour.exists() {
+            std::fs::create_dir_all(crate_dir.join("tests")).expect("tests folder");
+            std::fs::copy(&behaviour, crate_dir.join("tests/behaviour.rs")).expect("behaviour test copied");
+        }
         members.push(format!("\"{name}\""));
     }
     let workspace = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
@@ -48,4 +55,6 @@ fn generated_fixture_crates_compile_cleanly() {
     assert!(ok, "generated fixtures do not pass clippy:\n{log}");
     let (ok, log) = cargo(&out, &target, &["doc", "--offline", "--no-default-features", "--no-deps"]);
     assert!(ok, "generated fixtures do not document cleanly:\n{log}");
+    let (ok, log) = cargo(&out, &target, &["test", "--offline", "--no-default-features", "--tests"]);
+    assert!(ok, "fixture behaviour tests fail:\n{log}");
 }
