@@ -239,7 +239,10 @@ async fn a_truncated_body_is_a_decode_error() {
     )
     .await;
     let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
-    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
+    assert!(decode.to_string().contains("EOF while parsing"), "{decode}");
+    assert!(!decode.path().is_empty() && decode.path() != ".", "the path inside the body: {}", decode.path());
+    assert!(!decode.excerpt().is_empty() && text.contains(decode.excerpt().trim_start_matches('…')));
     let server =
         serve(ResponseTemplate::new(200).set_body_raw(format!("{text} trailing"), "application/json")).await;
     let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("fails");
