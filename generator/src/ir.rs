@@ -4,8 +4,9 @@
 //! a final, legal Rust identifier next to its wire name; every type reference is a [`TypeId`]
 //! into [`Api::types`]; optional and nullable are decided; recursion edges are boxed after
 //! `analyze`; every node carries the [`JsonPointer`] it came from. Collections keep a fixed
-//! order (types by Rust name, groups by name, operations by method name, fields and variants in
-//! spec order), so the output never depends on hash order.
+//! order that does not depend on the spec's key order or on hashing: types as declared
+//! (components by name, then hoisted types in the order paths and components are visited),
+//! groups by tag, operations by method name, fields and variants in spec order.
 
 use serde::Serialize;
 

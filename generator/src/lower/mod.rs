@@ -9,7 +9,7 @@
 mod operations;
 mod schemas;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{self, TypeDef, TypeId, TypeKind, TypeRef};
@@ -70,7 +70,7 @@ struct Context<'a> {
     components: BTreeMap<String, TypeId>,
     /// Rust type names and module names already handed out (probed only).
     used_type_names: BTreeMap<String, JsonPointer>,
-    used_modules: BTreeMap<String, ()>,
+    used_modules: BTreeSet<String>,
     diagnostics: Diagnostics,
 }
 
@@ -82,7 +82,7 @@ impl<'a> Context<'a> {
             declared: Vec::new(),
             components: BTreeMap::new(),
             used_type_names: BTreeMap::new(),
-            used_modules: BTreeMap::new(),
+            used_modules: BTreeSet::new(),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -124,11 +124,11 @@ impl<'a> Context<'a> {
         let wanted = names::module_name(&name);
         let mut module = wanted.clone();
         let mut counter = 2;
-        while self.used_modules.contains_key(&module) {
+        while self.used_modules.contains(&module) {
             module = format!("{wanted}_{counter}");
             counter += 1;
         }
-        self.used_modules.insert(module.clone(), ());
+        self.used_modules.insert(module.clone());
         let def = TypeDef {
             name,
             module,

@@ -87,13 +87,14 @@ impl<'a> Context<'a> {
         let mut params = self.lower_params(item, operation, at, &type_hint);
         let path_template = self.path_template(path, &mut params, at)?;
         let body = self.request_body(operation, at, &type_hint);
-        let taken: Vec<&str> = Vec::new();
         let mut candidates: Vec<Candidate> =
             params.iter().map(|p| Candidate { wire: p.wire_name.clone(), rust: p.name.clone() }).collect();
         if let Some(body) = &body {
+            // The body's wire name sorts after every parameter's, so a parameter called `body`
+            // keeps its name and the body argument becomes `body_2`.
             candidates.push(Candidate { wire: String::from("\u{10FFFF}body"), rust: body.name.clone() });
         }
-        let (arg_names, _) = names::dedupe(&candidates, &taken, Case::Snake);
+        let (arg_names, _) = names::dedupe(&candidates, &[], Case::Snake);
         for (param, name) in params.iter_mut().zip(&arg_names) {
             param.name = name.clone();
         }
