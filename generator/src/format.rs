@@ -8,6 +8,11 @@
 use crate::diagnostics::Error;
 use crate::render::RenderedFile;
 
+/// Formats every file, spreading the work over the machine's cores, in input order.
+pub fn format_all(files: &[RenderedFile], spec_label: &str) -> Result<Vec<String>, Error> {
+    crate::parallel::map(files, "format", |file| format(file, spec_label))
+}
+
 /// Formats a rendered file and prepends the header naming `spec_label`.
 pub fn format(file: &RenderedFile, spec_label: &str) -> Result<String, Error> {
     let header =
@@ -16,11 +21,10 @@ pub fn format(file: &RenderedFile, spec_label: &str) -> Result<String, Error> {
         let parsed = syn::parse_file(&file.text).map_err(|e| Error::Internal {
             stage: "format",
             message: format!(
-                "template `{}` produced Rust that does not parse for `{}`: {e} at line {}\n{}",
+                "template `{}` produced Rust that does not parse for `{}`: {e}\n{}",
                 file.template,
                 file.path,
-                e.span().start().line,
-                numbered(&file.text, e.span().start().line)
+                numbered(&file.text, error_line(&file.text, &e))
             ),
         })?;
         format!("// {header}\n{}", prettyplease::unparse(&parsed))
@@ -53,6 +57,20 @@ fn normalize(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// The line of a parse error. Spans carry no locations without proc-macro2's `span-locations`
+/// (which keeps every parsed file in memory, a cost paid on every generation), so the error is
+/// found again by parsing ever longer prefixes of the text, line by line, only on this error path.
+fn error_line(text: &str, error: &syn::Error) -> usize {
+    let message = error.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    (1..=lines.len())
+        .find(|&n| {
+            let prefix = lines[..n].join("\n");
+            matches!(syn::parse_file(&prefix), Err(e) if e.to_string() == message)
+        })
+        .unwrap_or(1)
 }
 
 /// The lines around `line`, numbered.

@@ -24,6 +24,7 @@ pub mod load;
 mod locate;
 pub mod lower;
 pub mod names;
+mod parallel;
 pub mod pointer;
 pub mod render;
 
@@ -104,9 +105,10 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
         fingerprint: fingerprint(text),
         generator_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
+    let rendered = render::render(&api, &krate)?;
+    let formatted = format::format_all(&rendered, &config.spec_label)?;
     let mut files = FileSet::default();
-    for file in render::render(&api, &krate)? {
-        let text = format::format(&file, &config.spec_label)?;
+    for (file, text) in rendered.into_iter().zip(formatted) {
         files.insert(file.path, text);
     }
     Ok(Generated { files, warnings })

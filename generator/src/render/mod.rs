@@ -49,10 +49,7 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
     let env = environment()?;
     let mut files = Vec::new();
     let mut add = |path: String, template: &'static str, view: &dyn ErasedView| -> Result<(), Error> {
-        let text = env.get_template(template).and_then(|t| t.render(view.value())).map_err(|e| {
-            Error::Internal { stage: "render", message: format!("template `{template}` for `{path}`: {e:#}") }
-        })?;
-        files.push(RenderedFile { path, template, text });
+        files.push(render_one(&env, path, template, view.value())?);
         Ok(())
     };
     let krate_view = view::krate(api, krate);
@@ -70,19 +67,35 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
         add(format!("src/{file}.rs"), template, &runtime)?;
     }
     add("src/models/mod.rs".into(), "models/mod.rs.j2", &view::models_mod(api))?;
-    for def in &api.types {
-        let path = format!("src/models/{}.rs", def.module);
-        match view::model(api, def) {
-            ModelView::Struct(v) => add(path, "models/struct.rs.j2", &v)?,
-            ModelView::Enum(v) => add(path, "models/enum.rs.j2", &v)?,
-            ModelView::Alias(v) => add(path, "models/alias.rs.j2", &v)?,
-        }
-    }
     add("src/apis/mod.rs".into(), "apis/mod.rs.j2", &view::apis_mod(api))?;
     for group in &api.groups {
         add(format!("src/apis/{}.rs", group.module), "apis/group.rs.j2", &view::group(api, group))?;
     }
+    // Models are most of the files of a large spec: they render in parallel, in type order.
+    files.extend(crate::parallel::map(&api.types, "render", |def| {
+        let path = format!("src/models/{}.rs", def.module);
+        let (template, value) = match view::model(api, def) {
+            ModelView::Struct(v) => ("models/struct.rs.j2", v.value()),
+            ModelView::Enum(v) => ("models/enum.rs.j2", v.value()),
+            ModelView::Alias(v) => ("models/alias.rs.j2", v.value()),
+        };
+        render_one(&env, path, template, value)
+    })?);
     Ok(files)
+}
+
+/// Renders one template with one view.
+fn render_one(
+    env: &Environment<'static>,
+    path: String,
+    template: &'static str,
+    view: Value,
+) -> Result<RenderedFile, Error> {
+    let text = env.get_template(template).and_then(|t| t.render(view)).map_err(|e| Error::Internal {
+        stage: "render",
+        message: format!("template `{template}` for `{path}`: {e:#}"),
+    })?;
+    Ok(RenderedFile { path, template, text })
 }
 
 /// A view of any type, as a template context.
