@@ -1,14 +1,18 @@
-//! Stage 3: decisions that need the whole IR: which fields are boxed to break recursion.
+//! Stage 3: decisions that need the whole IR: the order union variants are tried in, and which
+//! fields are boxed to break recursion.
 //!
-//! Input: an [`ir::Api`] from `lower`. Output: the same API with [`ir::Field::boxed`] set on
-//! every field whose type contains, without indirection, the struct that holds it. `Vec` and
+//! Input: an [`ir::Api`] from `lower`. Output: the same API with [`ir::Field::boxed`] (and
+//! [`ir::UnionVariant::boxed`]) set wherever a type contains, without indirection, the type that
+//! holds it. `Vec` and
 //! maps already allocate, so only direct and `Option` containment counts. The template prints
 //! the `Box`; it never decides it.
 
 use crate::ir::{Api, TypeId, TypeKind, TypeRef};
 
-/// Sets `boxed` on the fields that close a containment cycle.
+/// Orders union variants for decoding, then sets `boxed` on the fields and variants that close
+/// a containment cycle.
 pub fn analyze(mut api: Api) -> Api {
+    order_union_variants(&mut api);
     let edges: Vec<Vec<TypeId>> = api.types.iter().map(|def| direct_children(&def.kind)).collect();
     let mut decisions = Vec::new();
     for (owner, def) in api.types.iter().enumerate() {
@@ -22,11 +26,30 @@ pub fn analyze(mut api: Api) -> Api {
             }
         }
     }
-    for (owner, index) in decisions {
-        if let Some(TypeKind::Struct(s)) = api.types.get_mut(owner).map(|def| &mut def.kind) {
-            if let Some(field) = s.fields.get_mut(index) {
-                field.boxed = true;
+    for (owner, def) in api.types.iter().enumerate() {
+        if let TypeKind::Union(u) = &def.kind {
+            for (index, variant) in u.variants.iter().enumerate() {
+                if let TypeRef::Named(target) = variant.ty {
+                    if reaches(&edges, target, TypeId(owner)) {
+                        decisions.push((owner, index));
+                    }
+                }
             }
+        }
+    }
+    for (owner, index) in decisions {
+        match api.types.get_mut(owner).map(|def| &mut def.kind) {
+            Some(TypeKind::Struct(s)) => {
+                if let Some(field) = s.fields.get_mut(index) {
+                    field.boxed = true;
+                }
+            }
+            Some(TypeKind::Union(u)) => {
+                if let Some(variant) = u.variants.get_mut(index) {
+                    variant.boxed = true;
+                }
+            }
+            _ => {}
         }
     }
     api
@@ -39,6 +62,14 @@ fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
             .fields
             .iter()
             .filter_map(|f| match f.ty {
+                TypeRef::Named(id) => Some(id),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| match v.ty {
                 TypeRef::Named(id) => Some(id),
                 _ => None,
             })
@@ -62,4 +93,26 @@ fn reaches(edges: &[Vec<TypeId>], from: TypeId, to: TypeId) -> bool {
         stack.extend(edges.get(current).into_iter().flatten().copied());
     }
     false
+}
+
+/// Untagged decoding keeps the first variant that fits, and a struct whose fields are all
+/// optional fits any object. Variants are therefore tried from the most required properties to
+/// the fewest; ties keep spec order.
+fn order_union_variants(api: &mut Api) {
+    let required: Vec<usize> = api
+        .types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.required).count(),
+            _ => 0,
+        })
+        .collect();
+    for def in &mut api.types {
+        if let TypeKind::Union(u) = &mut def.kind {
+            u.variants.sort_by_key(|v| match v.ty {
+                TypeRef::Named(id) => std::cmp::Reverse(required.get(id.0).copied().unwrap_or(0)),
+                _ => std::cmp::Reverse(0),
+            });
+        }
+    }
 }

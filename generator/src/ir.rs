@@ -74,6 +74,26 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// Another name for a type expression (free-form objects, maps, lists, primitives).
     Alias(TypeRef),
+    /// One of several types (`oneOf` / `anyOf`), decoded as the first variant that fits.
+    Union(UnionDef),
+}
+
+/// A `oneOf` or `anyOf`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionDef {
+    /// The alternatives, in spec order (the order decoding tries them).
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// The Rust variant name, unique in the union.
+    pub name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// Whether the type is boxed to break a recursive cycle (set by `analyze`).
+    pub boxed: bool,
 }
 
 /// An object type.

@@ -13,7 +13,8 @@ use openapiv3::{
 
 use super::Context;
 use crate::ir::{
-    EnumDef, EnumRepr, EnumValue, ExtraFields, Field, Primitive, StructDef, TypeKind, TypeRef, Variant,
+    EnumDef, EnumRepr, EnumValue, ExtraFields, Field, Primitive, StructDef, TypeKind, TypeRef, UnionDef,
+    UnionVariant, Variant,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -96,6 +97,9 @@ impl<'a> Context<'a> {
         if let Some(parts) = self.object_parts(schema, at) {
             return TypeKind::Struct(self.struct_def(name, parts, at));
         }
+        if let Some((keyword, alternatives)) = union_parts(schema) {
+            return TypeKind::Union(self.union_def(name, keyword, alternatives, at));
+        }
         TypeKind::Alias(self.shape(schema, at, name).ty)
     }
 
@@ -110,7 +114,9 @@ impl<'a> Context<'a> {
                 deprecated: false,
             },
             Node::Item(schema) => {
-                let named = is_enum(schema) || self.object_parts(schema, at).is_some();
+                let named = is_enum(schema)
+                    || self.object_parts(schema, at).is_some()
+                    || union_parts(schema).is_some();
                 let mut lowered = if named {
                     let (id, name) = self.declare(hint, at.clone());
                     let kind = self.kind_of(&name, schema, at);
@@ -418,6 +424,48 @@ impl<'a> Context<'a> {
         Some(merged)
     }
 
+    /// Builds a union named `type_name` from the alternatives of a `oneOf` or `anyOf`.
+    fn union_def(
+        &mut self,
+        type_name: &str,
+        keyword: &str,
+        alternatives: &'a [ReferenceOr<Schema>],
+        at: &JsonPointer,
+    ) -> UnionDef {
+        let mut lowered = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let pointer = at.push(keyword).push(index.to_string());
+            let hint = format!("{type_name}Variant{}", index + 1);
+            lowered.push(self.lower_node(Node::from(alternative), &pointer, &hint).ty);
+        }
+        let candidates: Vec<Candidate> = lowered
+            .iter()
+            .enumerate()
+            .map(|(index, ty)| {
+                let wanted = self.variant_name(ty);
+                Candidate { wire: format!("{index:04}"), rust: names::type_name(&wanted, "Variant") }
+            })
+            .collect();
+        let (variant_names, _) = names::dedupe(&candidates, &[], Case::Type);
+        let variants = variant_names
+            .into_iter()
+            .zip(lowered)
+            .map(|(name, ty)| UnionVariant { name, ty, boxed: false })
+            .collect();
+        UnionDef { variants }
+    }
+
+    /// A variant name that says what the alternative is.
+    fn variant_name(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.declared_name(*id),
+            TypeRef::Primitive(primitive) => format!("{primitive:?}"),
+            TypeRef::List(inner) => format!("{}List", self.variant_name(inner)),
+            TypeRef::Map(_) => "Map".to_owned(),
+            TypeRef::Any => "Value".to_owned(),
+        }
+    }
+
     /// Builds a struct named `type_name` from object parts.
     fn struct_def(&mut self, type_name: &str, parts: ObjectParts<'a>, at: &JsonPointer) -> StructDef {
         let candidates: Vec<Candidate> = parts
@@ -471,6 +519,23 @@ impl<'a> Context<'a> {
             }
         };
         StructDef { fields, extra }
+    }
+}
+
+/// The keyword and alternatives of a `oneOf` or `anyOf` (also with sibling keywords such as
+/// `type` or `nullable`), when the schema is one.
+fn union_parts(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } if !one_of.is_empty() => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } if !any_of.is_empty() => Some(("anyOf", any_of)),
+        SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+            match (any.one_of.is_empty(), any.any_of.is_empty()) {
+                (false, true) => Some(("oneOf", &any.one_of)),
+                (true, false) => Some(("anyOf", &any.any_of)),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

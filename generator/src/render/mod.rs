@@ -26,6 +26,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("models/enum.rs.j2", include_str!("../../../templates/models/enum.rs.j2")),
     ("models/mod.rs.j2", include_str!("../../../templates/models/mod.rs.j2")),
     ("models/struct.rs.j2", include_str!("../../../templates/models/struct.rs.j2")),
+    ("models/union.rs.j2", include_str!("../../../templates/models/union.rs.j2")),
     ("runtime/client.rs.j2", include_str!("../../../templates/runtime/client.rs.j2")),
     ("runtime/codec.rs.j2", include_str!("../../../templates/runtime/codec.rs.j2")),
     ("runtime/error.rs.j2", include_str!("../../../templates/runtime/error.rs.j2")),
@@ -78,6 +79,7 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
             ModelView::Struct(v) => ("models/struct.rs.j2", v.value()),
             ModelView::Enum(v) => ("models/enum.rs.j2", v.value()),
             ModelView::Alias(v) => ("models/alias.rs.j2", v.value()),
+            ModelView::Union(v) => ("models/union.rs.j2", v.value()),
         };
         render_one(&env, path, template, value)
     })?);

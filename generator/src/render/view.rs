@@ -196,6 +196,22 @@ pub struct VariantView {
     pub wire: String,
 }
 
+/// A union model (`oneOf` / `anyOf`).
+#[derive(Debug, Serialize)]
+pub struct UnionView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub variants: Vec<UnionVariantView>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Serialize)]
+pub struct UnionVariantView {
+    pub name: String,
+    pub ty: String,
+}
+
 /// A type alias model.
 #[derive(Debug, Serialize)]
 pub struct AliasView {
@@ -367,6 +383,8 @@ pub enum ModelView {
     Enum(EnumView),
     /// `models/alias.rs.j2`.
     Alias(AliasView),
+    /// `models/union.rs.j2`.
+    Union(UnionView),
 }
 
 /// The view of one model.
@@ -415,6 +433,19 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
                 EnumRepr::Integer => "i64".to_owned(),
             },
             result: scope.result(),
+        }),
+        TypeKind::Union(u) => ModelView::Union(UnionView {
+            name: def.name.clone(),
+            docs: type_docs(def),
+            deprecated: def.deprecated,
+            variants: u
+                .variants
+                .iter()
+                .map(|v| {
+                    let ty = scope.type_expr(api, &v.ty);
+                    UnionVariantView { name: v.name.clone(), ty: if v.boxed { scope.boxed(&ty) } else { ty } }
+                })
+                .collect(),
         }),
         TypeKind::Alias(ty) => ModelView::Alias(AliasView {
             name: def.name.clone(),
