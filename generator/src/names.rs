@@ -35,7 +35,14 @@ pub enum Case {
 /// Replaces every character that cannot be part of an ASCII identifier by a word break, and
 /// splits camel humps that heck would otherwise keep together after digits.
 fn words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect::<String>()
+    // A leading sign carries meaning (`+1` and `-1` are GitHub's reaction names): keep it as a word.
+    let (sign, rest) = match raw.as_bytes() {
+        [b'+', ..] => ("plus ", &raw[1..]),
+        [b'-', next, ..] if next.is_ascii_digit() => ("minus ", &raw[1..]),
+        _ => ("", raw),
+    };
+    let plain: String = rest.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    format!("{sign}{plain}")
 }
 
 /// Converts `raw` to the given case, or returns `None` when nothing of it is usable
@@ -183,6 +190,11 @@ mod tests {
             ("a.b/c", Case::Type, "ABC"),
             ("ação", Case::Snake, "a_o"),
             ("max-retries", Case::Const, "MAX_RETRIES"),
+            ("+1", Case::Snake, "plus_1"),
+            ("-1", Case::Snake, "minus_1"),
+            ("+1", Case::Type, "Plus1"),
+            ("reactions-+1", Case::Snake, "reactions_1"),
+            ("-x", Case::Snake, "x"),
         ];
         for (raw, case, expected) in cases {
             assert_eq!(ident(raw, case, "fallback"), expected, "{raw} as {case:?}");
