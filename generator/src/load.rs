@@ -38,7 +38,8 @@ fn single(diagnostic: Diagnostic) -> Diagnostics {
     all
 }
 
-fn parse_tree(text: &str, file_name: &str) -> Result<Value, Diagnostic> {
+/// Parses YAML (or JSON, when `file_name` ends in `.json`) into a JSON tree that is an object.
+pub fn parse_tree(text: &str, file_name: &str) -> Result<Value, Diagnostic> {
     let parsed = if file_name.ends_with(".json") {
         serde_json::from_str::<Value>(text).map_err(|e| e.to_string())
     } else {
