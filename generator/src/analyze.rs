@@ -7,11 +7,13 @@
 //! maps already allocate, so only direct and `Option` containment counts. The template prints
 //! the `Box`; it never decides it.
 
-use crate::ir::{Api, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, SuccessResponse, TypeId, TypeKind, TypeRef};
 
 /// Orders union variants for decoding, then sets `boxed` on the fields and variants that close
 /// a containment cycle.
 pub fn analyze(mut api: Api) -> Api {
+    find_pages(&mut api);
+    close_request_enums(&mut api);
     order_union_variants(&mut api);
     let edges: Vec<Vec<TypeId>> = api.types.iter().map(|def| direct_children(&def.kind)).collect();
     let mut decisions = Vec::new();
@@ -75,7 +77,7 @@ fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
             })
             .collect(),
         TypeKind::Alias(TypeRef::Named(id)) => vec![*id],
-        TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Page(_) => Vec::new(),
     }
 }
 
@@ -115,4 +117,76 @@ fn order_union_variants(api: &mut Api) {
             });
         }
     }
+}
+
+/// Structs that are exactly the API's list envelope (the two `x-page-fields` properties, the
+/// records an array, nothing else) become `Page<T>` of their record type.
+fn find_pages(api: &mut Api) {
+    let Some(fields) = api.page_fields.clone() else { return };
+    for def in &mut api.types {
+        let TypeKind::Struct(s) = &def.kind else { continue };
+        if s.extra.is_some() || s.fields.len() != 2 {
+            continue;
+        }
+        let total = s.fields.iter().find(|f| f.wire_name == fields.total);
+        let records = s.fields.iter().find(|f| f.wire_name == fields.records);
+        let item = match (total.map(|f| &f.ty), records.map(|f| &f.ty)) {
+            (
+                Some(TypeRef::Primitive(crate::ir::Primitive::I32 | crate::ir::Primitive::I64)),
+                Some(TypeRef::List(item)),
+            ) => (**item).clone(),
+            _ => continue,
+        };
+        def.kind = TypeKind::Page(item);
+    }
+}
+
+/// Closed enums that only requests reach lose their catch-all variant; everything a response
+/// (or nothing at all, such as a webhook payload) reaches keeps it.
+fn close_request_enums(api: &mut Api) {
+    let operations = api.groups.iter().flat_map(|g| &g.operations);
+    let mut requests = Vec::new();
+    let mut responses = Vec::new();
+    for op in operations {
+        requests.extend(op.params.iter().map(|p| p.ty.clone()));
+        requests.extend(op.body.iter().map(|b| b.ty.clone()));
+        if let SuccessResponse::Json(ty) = &op.response {
+            responses.push(ty.clone());
+        }
+    }
+    let in_requests = reachable(api, &requests);
+    let in_responses = reachable(api, &responses);
+    for (index, def) in api.types.iter_mut().enumerate() {
+        if let TypeKind::Enum(e) = &mut def.kind {
+            e.keeps_unknown = !(e.closed && in_requests[index] && !in_responses[index]);
+        }
+    }
+}
+
+/// Which types the given type expressions reach, through fields, items, values and variants.
+fn reachable(api: &Api, roots: &[TypeRef]) -> Vec<bool> {
+    let mut seen = vec![false; api.types.len()];
+    let mut stack: Vec<&TypeRef> = roots.iter().collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(id) => {
+                let Some(visited) = seen.get_mut(id.0) else { continue };
+                if std::mem::replace(visited, true) {
+                    continue;
+                }
+                match api.types.get(id.0).map(|def| &def.kind) {
+                    Some(TypeKind::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                        stack.extend(s.extra.iter().map(|e| &e.value));
+                    }
+                    Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                    Some(TypeKind::Alias(inner) | TypeKind::Page(inner)) => stack.push(inner),
+                    Some(TypeKind::Enum(_)) | None => {}
+                }
+            }
+            TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Primitive(_) | TypeRef::Any => {}
+        }
+    }
+    seen
 }

@@ -29,6 +29,17 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, sorted by group name.
     pub groups: Vec<Group>,
+    /// The property names of the API's list envelope (`x-page-fields`), when it declares one.
+    pub page_fields: Option<PageFields>,
+}
+
+/// The two properties of a list envelope such as `{ "total": 3, "records": [...] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageFields {
+    /// The property that counts all records.
+    pub total: String,
+    /// The property that holds this page's records.
+    pub records: String,
 }
 
 /// How requests authenticate.
@@ -76,6 +87,9 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// One of several types (`oneOf` / `anyOf`), decoded as the first variant that fits.
     Union(UnionDef),
+    /// The API's list envelope around records of this type (set by `analyze`): rendered as the
+    /// runtime's generic `Page<T>` instead of a struct of its own.
+    Page(TypeRef),
 }
 
 /// A `oneOf` or `anyOf`.
@@ -149,6 +163,10 @@ pub struct EnumDef {
     pub closed: bool,
     /// The name of the variant that holds values the spec does not list.
     pub unknown_variant: String,
+    /// Whether the Rust enum has that variant (set by `analyze`): every enum a response can
+    /// carry keeps unknown values; a closed enum that only requests use has none, so a caller
+    /// cannot send a value the spec does not allow.
+    pub keeps_unknown: bool,
 }
 
 /// The wire type of an enumeration.

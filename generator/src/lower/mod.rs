@@ -24,6 +24,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     cx.define_components();
     let groups = cx.lower_operations();
     let auth = cx.auth();
+    let page_fields = cx.page_fields();
     let info = &spec.openapi.info;
     let base_url = spec.openapi.servers.first().map(|server| server.url.trim_end_matches('/').to_owned());
     let Context { types, diagnostics, .. } = cx;
@@ -55,6 +56,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
         auth,
         types,
         groups,
+        page_fields,
     };
     Ok((api, diagnostics))
 }
@@ -152,6 +154,21 @@ impl<'a> Context<'a> {
             let wanted = names::ident(key, Case::Type, "Schema");
             let (id, _) = self.declare(&wanted, base.push(key));
             self.components.insert(key.clone(), id);
+        }
+    }
+
+    /// `x-page-fields: { total: <name>, records: <name> }` at the document root: the API's list
+    /// envelope, which the SDK represents with one generic type.
+    fn page_fields(&mut self) -> Option<ir::PageFields> {
+        let raw = self.spec.raw.get("x-page-fields")?;
+        let field = |key: &str| raw.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        match (field("total"), field("records")) {
+            (Some(total), Some(records)) => Some(ir::PageFields { total, records }),
+            _ => {
+                let message = "must be an object with string properties `total` and `records`; ignored";
+                self.warn(JsonPointer::root().push("x-page-fields"), message);
+                None
+            }
         }
     }
 

@@ -348,7 +348,7 @@ impl<'a> Context<'a> {
             .to_owned();
         let variants =
             variant_names.into_iter().zip(values).map(|(name, value)| Variant { name, value }).collect();
-        Some(EnumDef { repr, variants, closed, unknown_variant })
+        Some(EnumDef { repr, variants, closed, unknown_variant, keeps_unknown: true })
     }
 
     /// `x-enum-varnames`, when it is a list of strings as long as the values.

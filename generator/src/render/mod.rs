@@ -30,6 +30,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("runtime/client.rs.j2", include_str!("../../../templates/runtime/client.rs.j2")),
     ("runtime/codec.rs.j2", include_str!("../../../templates/runtime/codec.rs.j2")),
     ("runtime/error.rs.j2", include_str!("../../../templates/runtime/error.rs.j2")),
+    ("runtime/page.rs.j2", include_str!("../../../templates/runtime/page.rs.j2")),
     ("runtime/request.rs.j2", include_str!("../../../templates/runtime/request.rs.j2")),
     ("runtime/retry.rs.j2", include_str!("../../../templates/runtime/retry.rs.j2")),
 ];
@@ -66,6 +67,9 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
         ("retry", "runtime/retry.rs.j2"),
     ] {
         add(format!("src/{file}.rs"), template, &runtime)?;
+    }
+    if runtime.page.is_some() {
+        add("src/page.rs".into(), "runtime/page.rs.j2", &runtime)?;
     }
     add("src/models/mod.rs".into(), "models/mod.rs.j2", &view::models_mod(api))?;
     add("src/apis/mod.rs".into(), "apis/mod.rs.j2", &view::apis_mod(api))?;

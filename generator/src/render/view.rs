@@ -38,6 +38,7 @@ pub struct LibView {
     pub auth_docs: Vec<String>,
     pub base_url: Option<String>,
     pub example: Option<ExampleView>,
+    pub has_page: bool,
 }
 
 /// The usage example in the crate docs: the first operation that needs only path parameters.
@@ -55,6 +56,31 @@ pub struct ExampleView {
 pub struct RuntimeView {
     pub bearer: bool,
     pub uses: RuntimeUses,
+    pub page: Option<PageView>,
+}
+
+/// The list envelope's wire names, for `src/page.rs`.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    pub total: String,
+    pub total_rename: Option<String>,
+    pub records: String,
+    pub records_rename: Option<String>,
+}
+
+/// The view of `src/page.rs`, when the API has a list envelope that some type uses.
+pub fn page(api: &Api) -> Option<PageView> {
+    let fields = api.page_fields.as_ref()?;
+    if !api.types.iter().any(|def| matches!(def.kind, TypeKind::Page(_))) {
+        return None;
+    }
+    let rename = |wire: &str, rust: &str| (wire != rust).then(|| string_literal(wire));
+    Some(PageView {
+        total_rename: rename(&fields.total, "total"),
+        total: fields.total.clone(),
+        records_rename: rename(&fields.records, "records"),
+        records: fields.records.clone(),
+    })
 }
 
 /// Which runtime helpers the operations and models call, so that only those are emitted.
@@ -97,13 +123,14 @@ pub fn runtime(api: &Api) -> RuntimeView {
     uses.params = uses.path_params || uses.query || uses.headers;
     for def in &api.types {
         if let TypeKind::Enum(e) = &def.kind {
-            match e.repr {
-                EnumRepr::String => uses.string_enums = true,
-                EnumRepr::Integer => uses.int_enums = true,
+            match (e.keeps_unknown, e.repr) {
+                (true, EnumRepr::String) => uses.string_enums = true,
+                (true, EnumRepr::Integer) => uses.int_enums = true,
+                (false, _) => {}
             }
         }
     }
-    RuntimeView { bearer: matches!(api.auth, ir::Auth::Bearer { .. }), uses }
+    RuntimeView { bearer: matches!(api.auth, ir::Auth::Bearer { .. }), uses, page: page(api) }
 }
 
 /// `Cargo.toml` and `README.md`.
@@ -182,6 +209,7 @@ pub struct EnumView {
     pub deprecated: bool,
     pub is_string: bool,
     pub closed: bool,
+    pub keeps_unknown: bool,
     pub variants: Vec<VariantView>,
     pub unknown: String,
     pub value_ty: String,
@@ -332,6 +360,7 @@ pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
         },
         base_url: api.base_url.as_deref().map(string_literal),
         example,
+        has_page: page(api).is_some(),
     }
 }
 
@@ -412,6 +441,7 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
             deprecated: def.deprecated,
             is_string: e.repr == EnumRepr::String,
             closed: e.closed,
+            keeps_unknown: e.keeps_unknown,
             variants: e
                 .variants
                 .iter()
@@ -446,6 +476,12 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
                     UnionVariantView { name: v.name.clone(), ty: if v.boxed { scope.boxed(&ty) } else { ty } }
                 })
                 .collect(),
+        }),
+        TypeKind::Page(item) => ModelView::Alias(AliasView {
+            name: def.name.clone(),
+            docs: type_docs(def),
+            deprecated: def.deprecated,
+            ty: format!("crate::Page<{}>", scope.type_expr(api, item)),
         }),
         TypeKind::Alias(ty) => ModelView::Alias(AliasView {
             name: def.name.clone(),
