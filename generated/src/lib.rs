@@ -61,15 +61,19 @@ mod client;
 mod codec;
 mod error;
 pub mod models;
+mod multipart;
+mod page;
 mod request;
 mod retry;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, Result, TransportError};
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;
+pub use page::Page;
+pub use multipart::UploadFile;
 /// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
 /// The server the client talks to unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.wegly.com.br");
 /// A short hash of the spec this crate was generated from, and the generator's version.
-pub const GENERATED_FROM: &str = "spec/wegly.yaml 18de2360dc017295 by wegly-generator 0.1.0";
+pub const GENERATED_FROM: &str = "spec/wegly.yaml 88d4626a1262f91e by wegly-generator 0.1.0";

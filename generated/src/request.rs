@@ -110,6 +110,7 @@ pub(crate) struct Request<'a> {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<bytes::Bytes>,
+    form: Option<crate::multipart::Form>,
     error: Option<String>,
 }
 impl<'a> Request<'a> {
@@ -121,6 +122,7 @@ impl<'a> Request<'a> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            form: None,
             error: None,
         }
     }
@@ -160,6 +162,26 @@ impl<'a> Request<'a> {
             Err(error) => self.fail(format!("the body cannot be serialized: {error}")),
         }
         self
+    }
+    /// Sets a multipart form body.
+    pub(crate) fn multipart<T: crate::multipart::ToForm>(mut self, body: &T) -> Self {
+        let form = body.to_form();
+        if let Some(message) = form.error() {
+            self.fail(message.to_owned());
+        }
+        self.form = Some(form);
+        self
+    }
+    /// Sets a multipart form body when there is one.
+    #[allow(dead_code)]
+    pub(crate) fn multipart_opt<T: crate::multipart::ToForm>(
+        self,
+        body: Option<&T>,
+    ) -> Self {
+        match body {
+            Some(body) => self.multipart(body),
+            None => self,
+        }
     }
     /// Finishes the request: the answer is JSON decoded into `T`.
     pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a>(
@@ -232,7 +254,7 @@ impl<'a, T: Send + 'a> Call<'a, T> {
             idempotency_key,
             retry_non_idempotent,
         } = self;
-        let Request { client, operation, path, query, headers, body, error } = request;
+        let Request { client, operation, path, query, headers, body, form, error } = request;
         let invalid = |message: String| Error::Request {
             operation,
             message,
@@ -292,6 +314,9 @@ impl<'a, T: Send + 'a> Call<'a, T> {
                     .headers(header_map.clone());
                 if let Some(body) = &body {
                     builder = builder.body(body.clone());
+                }
+                if let Some(form) = &form {
+                    builder = builder.multipart(form.build().await.map_err(invalid)?);
                 }
                 if let Some(timeout) = timeout {
                     builder = builder.timeout(timeout);

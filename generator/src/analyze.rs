@@ -13,6 +13,7 @@ use crate::ir::{Api, SuccessResponse, TypeId, TypeKind, TypeRef};
 /// a containment cycle.
 pub fn analyze(mut api: Api) -> Api {
     find_pages(&mut api);
+    mark_forms(&mut api);
     close_request_enums(&mut api);
     order_union_variants(&mut api);
     let edges: Vec<Vec<TypeId>> = api.types.iter().map(|def| direct_children(&def.kind)).collect();
@@ -189,4 +190,24 @@ fn reachable(api: &Api, roots: &[TypeRef]) -> Vec<bool> {
         }
     }
     seen
+}
+
+/// Structs sent as multipart bodies are forms.
+fn mark_forms(api: &mut Api) {
+    let forms: Vec<TypeId> = api
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .filter_map(|op| op.body.as_ref())
+        .filter(|body| body.encoding == crate::ir::BodyEncoding::Multipart)
+        .filter_map(|body| match body.ty {
+            TypeRef::Named(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    for id in forms {
+        if let Some(TypeKind::Struct(s)) = api.types.get_mut(id.0).map(|def| &mut def.kind) {
+            s.form = true;
+        }
+    }
 }

@@ -115,6 +115,9 @@ pub struct UnionVariant {
 pub struct StructDef {
     /// The properties, in spec order.
     pub fields: Vec<Field>,
+    /// Whether the struct is a multipart form body (set by `analyze`): its parts are encoded as
+    /// a form and it has no JSON form of its own.
+    pub form: bool,
     /// Properties the schema does not name (`additionalProperties`), kept in a map field.
     pub extra: Option<ExtraFields>,
 }
@@ -232,6 +235,8 @@ pub enum Primitive {
     DateTime,
     /// `format: date` (`YYYY-MM-DD`).
     Date,
+    /// `format: binary`: a file in a multipart body, a string anywhere else.
+    Binary,
 }
 
 /// The operations of one tag.
@@ -371,12 +376,23 @@ pub struct Param {
 pub struct RequestBody {
     /// The Rust argument name, unique in the method.
     pub name: String,
+    /// How the body is encoded.
+    pub encoding: BodyEncoding,
     /// The body's type.
     pub ty: TypeRef,
     /// Whether the body must be sent.
     pub required: bool,
     /// `description`.
     pub description: Option<String>,
+}
+
+/// How a request body travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `multipart/form-data`: each property is a part, binary ones are files.
+    Multipart,
 }
 
 /// What a 2xx response carries.

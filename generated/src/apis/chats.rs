@@ -8,6 +8,26 @@ pub struct Chats<'a> {
     pub(super) client: &'a crate::Client,
 }
 impl<'a> Chats<'a> {
+    /// Create a chat
+    ///
+    /// Opens a chat with a WhatsApp contact from one of the workspace's numbers, usually by
+    /// sending a template, and returns the new chat.
+    ///
+    /// The documentation shows two versions of this operation: one lists every body field, the
+    /// other only gives an example with a template. The body here is the union of both, and no
+    /// field is marked required by either.
+    ///
+    /// `POST /integrations/external/chats` (operation `createChat`).
+    pub fn create(
+        &self,
+        body: &crate::models::CreateChatRequest,
+    ) -> crate::Call<'a, crate::models::ChatDetail> {
+        self.client
+            .request(&CREATE_CHAT)
+            .path("/integrations/external/chats")
+            .json(body)
+            .json_response()
+    }
     /// Get a chat
     ///
     /// Returns the full detail of one chat, including its last message, assignee and participants.
@@ -18,6 +38,53 @@ impl<'a> Chats<'a> {
             .request(&GET_CHAT)
             .path("/integrations/external/chats/")
             .path_param(&id)
+            .json_response()
+    }
+    /// Get the unread summary
+    ///
+    /// Returns how many messages and how many chats are still unread.
+    ///
+    /// `GET /integrations/external/chats/notifications/unread` (operation `getChatUnreadSummary`).
+    pub fn get_unread_summary(&self) -> crate::Call<'a, crate::models::UnreadSummary> {
+        self.client
+            .request(&GET_CHAT_UNREAD_SUMMARY)
+            .path("/integrations/external/chats/notifications/unread")
+            .json_response()
+    }
+    /// List a chat's timeline
+    ///
+    /// Returns the events of a chat's timeline, such as its messages. The documentation shows no
+    /// query parameters (its excerpt ends before that section).
+    ///
+    /// `GET /integrations/external/chats/{id}/timeline` (operation `listChatTimeline`).
+    pub fn list_timeline(
+        &self,
+        id: ::uuid::Uuid,
+    ) -> crate::Call<'a, crate::models::TimelineRecordList> {
+        self.client
+            .request(&LIST_CHAT_TIMELINE)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/timeline")
+            .json_response()
+    }
+    /// Remove a reaction from a message
+    ///
+    /// Removes the reaction from one message of a chat and returns the message as it is afterwards.
+    ///
+    /// `DELETE /integrations/external/chats/{id}/messages/{messageId}/reaction` (operation `removeChatMessageReaction`).
+    pub fn remove_message_reaction(
+        &self,
+        id: ::uuid::Uuid,
+        message_id: ::uuid::Uuid,
+    ) -> crate::Call<'a, crate::models::Message> {
+        self.client
+            .request(&REMOVE_CHAT_MESSAGE_REACTION)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/messages/")
+            .path_param(&message_id)
+            .path("/reaction")
             .json_response()
     }
     /// Remove a participant from a chat
@@ -42,6 +109,65 @@ impl<'a> Chats<'a> {
             .path_param(&user_id)
             .json_response()
     }
+    /// Send an interactive message to a chat
+    ///
+    /// Sends a message with reply buttons or a list of options to an existing chat and returns the messages created.
+    ///
+    /// `POST /integrations/external/chats/{id}/messages/interactive` (operation `sendChatInteractiveMessage`).
+    pub fn send_interactive_message(
+        &self,
+        id: ::uuid::Uuid,
+        body: &crate::models::SendInteractiveMessageRequest,
+    ) -> crate::Call<'a, crate::models::MessageList> {
+        self.client
+            .request(&SEND_CHAT_INTERACTIVE_MESSAGE)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/messages/interactive")
+            .json(body)
+            .json_response()
+    }
+    /// Send a location message to a chat
+    ///
+    /// Sends a map location to an existing chat and returns the messages created.
+    ///
+    /// `POST /integrations/external/chats/{id}/messages/location` (operation `sendChatLocationMessage`).
+    pub fn send_location_message(
+        &self,
+        id: ::uuid::Uuid,
+        body: &crate::models::SendLocationMessageRequest,
+    ) -> crate::Call<'a, crate::models::MessageList> {
+        self.client
+            .request(&SEND_CHAT_LOCATION_MESSAGE)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/messages/location")
+            .json(body)
+            .json_response()
+    }
+    /// Send a message to a chat
+    ///
+    /// Sends a text, template or media message to an existing chat and returns the messages
+    /// created. Interactive and location messages have their own operations; the documentation
+    /// shows no field for media.
+    ///
+    /// The documentation shows two versions of this operation; the body and the response here
+    /// are the union of both.
+    ///
+    /// `POST /integrations/external/chats/{id}/messages` (operation `sendChatMessage`).
+    pub fn send_message(
+        &self,
+        id: ::uuid::Uuid,
+        body: &crate::models::SendChatMessageRequest,
+    ) -> crate::Call<'a, crate::models::MessageList> {
+        self.client
+            .request(&SEND_CHAT_MESSAGE)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/messages")
+            .json(body)
+            .json_response()
+    }
     /// Change who is responsible for a chat
     ///
     /// Assigns the chat to another user and returns the chat as it is afterwards. The flags say
@@ -61,19 +187,79 @@ impl<'a> Chats<'a> {
             .json(body)
             .json_response()
     }
+    /// Update a scheduled message
+    ///
+    /// Changes when and what a scheduled message of a chat will send, and returns the scheduled message.
+    ///
+    /// `PATCH /integrations/external/chats/{id}/scheduled-messages/{scheduledMessageId}` (operation `updateChatScheduledMessage`).
+    pub fn update_scheduled_message(
+        &self,
+        id: ::uuid::Uuid,
+        scheduled_message_id: ::uuid::Uuid,
+        body: &crate::models::UpdateScheduledMessageRequest,
+    ) -> crate::Call<'a, crate::models::ScheduledMessage> {
+        self.client
+            .request(&UPDATE_CHAT_SCHEDULED_MESSAGE)
+            .path("/integrations/external/chats/")
+            .path_param(&id)
+            .path("/scheduled-messages/")
+            .path_param(&scheduled_message_id)
+            .json(body)
+            .json_response()
+    }
 }
+const CREATE_CHAT: crate::Operation = crate::Operation {
+    id: "createChat",
+    method: reqwest::Method::POST,
+    path: "/integrations/external/chats",
+};
 const GET_CHAT: crate::Operation = crate::Operation {
     id: "getChat",
     method: reqwest::Method::GET,
     path: "/integrations/external/chats/{id}",
+};
+const GET_CHAT_UNREAD_SUMMARY: crate::Operation = crate::Operation {
+    id: "getChatUnreadSummary",
+    method: reqwest::Method::GET,
+    path: "/integrations/external/chats/notifications/unread",
+};
+const LIST_CHAT_TIMELINE: crate::Operation = crate::Operation {
+    id: "listChatTimeline",
+    method: reqwest::Method::GET,
+    path: "/integrations/external/chats/{id}/timeline",
+};
+const REMOVE_CHAT_MESSAGE_REACTION: crate::Operation = crate::Operation {
+    id: "removeChatMessageReaction",
+    method: reqwest::Method::DELETE,
+    path: "/integrations/external/chats/{id}/messages/{messageId}/reaction",
 };
 const REMOVE_CHAT_PARTICIPANT: crate::Operation = crate::Operation {
     id: "removeChatParticipant",
     method: reqwest::Method::DELETE,
     path: "/integrations/external/chats/{id}/participants/{userId}",
 };
+const SEND_CHAT_INTERACTIVE_MESSAGE: crate::Operation = crate::Operation {
+    id: "sendChatInteractiveMessage",
+    method: reqwest::Method::POST,
+    path: "/integrations/external/chats/{id}/messages/interactive",
+};
+const SEND_CHAT_LOCATION_MESSAGE: crate::Operation = crate::Operation {
+    id: "sendChatLocationMessage",
+    method: reqwest::Method::POST,
+    path: "/integrations/external/chats/{id}/messages/location",
+};
+const SEND_CHAT_MESSAGE: crate::Operation = crate::Operation {
+    id: "sendChatMessage",
+    method: reqwest::Method::POST,
+    path: "/integrations/external/chats/{id}/messages",
+};
 const UPDATE_CHAT_RESPONSIBLE: crate::Operation = crate::Operation {
     id: "updateChatResponsible",
     method: reqwest::Method::PATCH,
     path: "/integrations/external/chats/{id}/responsible",
+};
+const UPDATE_CHAT_SCHEDULED_MESSAGE: crate::Operation = crate::Operation {
+    id: "updateChatScheduledMessage",
+    method: reqwest::Method::PATCH,
+    path: "/integrations/external/chats/{id}/scheduled-messages/{scheduledMessageId}",
 };

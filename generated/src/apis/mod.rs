@@ -2,9 +2,39 @@
 //! The operations, grouped by the spec's tags; reach each group from [`crate::Client`].
 mod chats;
 pub use self::chats::Chats;
+mod deals;
+pub use self::deals::Deals;
+mod files;
+pub use self::files::Files;
+mod leads;
+pub use self::leads::Leads;
+mod proposals;
+pub use self::proposals::Proposals;
+mod tasks;
+pub use self::tasks::Tasks;
 impl crate::Client {
     /// The operations tagged `chats`.
     pub fn chats(&self) -> Chats<'_> {
         Chats { client: self }
+    }
+    /// The operations tagged `deals`.
+    pub fn deals(&self) -> Deals<'_> {
+        Deals { client: self }
+    }
+    /// The operations tagged `files`.
+    pub fn files(&self) -> Files<'_> {
+        Files { client: self }
+    }
+    /// The operations tagged `leads`.
+    pub fn leads(&self) -> Leads<'_> {
+        Leads { client: self }
+    }
+    /// The operations tagged `proposals`.
+    pub fn proposals(&self) -> Proposals<'_> {
+        Proposals { client: self }
+    }
+    /// The operations tagged `tasks`.
+    pub fn tasks(&self) -> Tasks<'_> {
+        Tasks { client: self }
     }
 }

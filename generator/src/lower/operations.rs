@@ -13,8 +13,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use super::Context;
 use super::schemas::Node;
 use crate::ir::{
-    Auth, Group, HttpMethod, Operation, Param, ParamLocation, PathPart, PathTemplate, RequestBody,
-    SuccessResponse,
+    Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, PathPart, PathTemplate,
+    RequestBody, SuccessResponse,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -289,8 +289,18 @@ impl<'a> Context<'a> {
             self.component(operation.request_body.as_ref()?, at.push("requestBody"), "requestBodies", |c| {
                 &c.request_bodies
             })?;
-        let json = body.content.iter().find(|(media, _)| is_json(media));
-        let Some((media, content)) = json else {
+        let chosen = body
+            .content
+            .iter()
+            .find(|(media, _)| is_json(media))
+            .map(|found| (found, BodyEncoding::Json))
+            .or_else(|| {
+                body.content
+                    .iter()
+                    .find(|(media, _)| is_multipart(media))
+                    .map(|f| (f, BodyEncoding::Multipart))
+            });
+        let Some(((media, content), encoding)) = chosen else {
             let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.warn(
                 body_at,
@@ -308,8 +318,13 @@ impl<'a> Context<'a> {
             }
             None => crate::ir::TypeRef::Any,
         };
+        if encoding == BodyEncoding::Multipart && !matches!(ty, crate::ir::TypeRef::Named(_)) {
+            self.warn(schema_at, "a multipart body must be an object with properties; the body is not sent");
+            return None;
+        }
         Some(RequestBody {
             name: "body".to_owned(),
+            encoding,
             ty,
             required: body.required,
             description: body.description.clone(),
@@ -475,6 +490,11 @@ impl<'a> Context<'a> {
 fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Whether a media type is `multipart/form-data`.
+fn is_multipart(media: &str) -> bool {
+    media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("multipart/form-data")
 }
 
 /// A stable operation name for an operation without an operationId: the method and the path's

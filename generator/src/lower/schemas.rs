@@ -143,6 +143,7 @@ impl<'a> Context<'a> {
             SchemaKind::Type(Type::String(string)) => plain(TypeRef::Primitive(match &string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Primitive::Binary,
                 VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Primitive::Uuid,
                 _ => Primitive::String,
             })),
@@ -518,7 +519,7 @@ impl<'a> Context<'a> {
                 Some(ExtraFields { name: name.into_iter().next().unwrap_or_default(), value })
             }
         };
-        StructDef { fields, extra }
+        StructDef { fields, extra, form: false }
     }
 }
 

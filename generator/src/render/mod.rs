@@ -24,12 +24,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("crate/lib.rs.j2", include_str!("../../../templates/crate/lib.rs.j2")),
     ("models/alias.rs.j2", include_str!("../../../templates/models/alias.rs.j2")),
     ("models/enum.rs.j2", include_str!("../../../templates/models/enum.rs.j2")),
+    ("models/form.rs.j2", include_str!("../../../templates/models/form.rs.j2")),
     ("models/mod.rs.j2", include_str!("../../../templates/models/mod.rs.j2")),
     ("models/struct.rs.j2", include_str!("../../../templates/models/struct.rs.j2")),
     ("models/union.rs.j2", include_str!("../../../templates/models/union.rs.j2")),
     ("runtime/client.rs.j2", include_str!("../../../templates/runtime/client.rs.j2")),
     ("runtime/codec.rs.j2", include_str!("../../../templates/runtime/codec.rs.j2")),
     ("runtime/error.rs.j2", include_str!("../../../templates/runtime/error.rs.j2")),
+    ("runtime/multipart.rs.j2", include_str!("../../../templates/runtime/multipart.rs.j2")),
     ("runtime/page.rs.j2", include_str!("../../../templates/runtime/page.rs.j2")),
     ("runtime/request.rs.j2", include_str!("../../../templates/runtime/request.rs.j2")),
     ("runtime/retry.rs.j2", include_str!("../../../templates/runtime/retry.rs.j2")),
@@ -68,6 +70,9 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
     ] {
         add(format!("src/{file}.rs"), template, &runtime)?;
     }
+    if runtime.uses.multipart {
+        add("src/multipart.rs".into(), "runtime/multipart.rs.j2", &runtime)?;
+    }
     if runtime.page.is_some() {
         add("src/page.rs".into(), "runtime/page.rs.j2", &runtime)?;
     }
@@ -84,6 +89,7 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
             ModelView::Enum(v) => ("models/enum.rs.j2", v.value()),
             ModelView::Alias(v) => ("models/alias.rs.j2", v.value()),
             ModelView::Union(v) => ("models/union.rs.j2", v.value()),
+            ModelView::Form(v) => ("models/form.rs.j2", v.value()),
         };
         render_one(&env, path, template, value)
     })?);

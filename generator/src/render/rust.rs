@@ -16,12 +16,19 @@ pub struct Scope {
     /// Whether sibling model types are reached through `super::` (model files) or
     /// `crate::models::` (everywhere else).
     pub in_models: bool,
+    /// Whether the file is a multipart form, where `format: binary` is a file to upload.
+    pub in_form: bool,
 }
 
 impl Scope {
     /// The scope of a file that defines `defined` (a type name).
     pub fn new(defined: &str, in_models: bool) -> Self {
-        Self { qualify_std: PRELUDE_TYPES.contains(&defined), in_models }
+        Self { qualify_std: PRELUDE_TYPES.contains(&defined), in_models, in_form: false }
+    }
+
+    /// The same scope, inside a multipart form.
+    pub fn form(self) -> Self {
+        Self { in_form: true, ..self }
     }
 
     /// `std` item `short` (e.g. `Option`) at `path` (e.g. `::std::option::Option`).
@@ -81,6 +88,8 @@ impl Scope {
             Primitive::Uuid => "::uuid::Uuid",
             Primitive::DateTime => "::chrono::DateTime<::chrono::Utc>",
             Primitive::Date => "::chrono::NaiveDate",
+            Primitive::Binary if self.in_form => "crate::UploadFile",
+            Primitive::Binary => self.string(),
         }
     }
 

@@ -39,6 +39,7 @@ pub struct LibView {
     pub base_url: Option<String>,
     pub example: Option<ExampleView>,
     pub has_page: bool,
+    pub uses: RuntimeUses,
 }
 
 /// The usage example in the crate docs: the first operation that needs only path parameters.
@@ -84,7 +85,7 @@ pub fn page(api: &Api) -> Option<PageView> {
 }
 
 /// Which runtime helpers the operations and models call, so that only those are emitted.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct RuntimeUses {
     pub requests: bool,
     pub path_params: bool,
@@ -97,6 +98,7 @@ pub struct RuntimeUses {
     pub empty_response: bool,
     pub string_enums: bool,
     pub int_enums: bool,
+    pub multipart: bool,
 }
 
 /// The view of the runtime files.
@@ -112,8 +114,13 @@ pub fn runtime(api: &Api) -> RuntimeView {
             }
         }
         if let Some(body) = &op.body {
-            uses.body = true;
-            uses.optional_body |= !body.required;
+            match body.encoding {
+                ir::BodyEncoding::Json => {
+                    uses.body = true;
+                    uses.optional_body |= !body.required;
+                }
+                ir::BodyEncoding::Multipart => uses.multipart = true,
+            }
         }
         match op.response {
             SuccessResponse::Json(_) => uses.json_response = true,
@@ -137,6 +144,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
 #[derive(Debug, Serialize)]
 pub struct CrateView {
     pub krate: CrateInfo,
+    pub uses: RuntimeUses,
     pub crate_ident: String,
     pub description: String,
     pub title: String,
@@ -155,6 +163,7 @@ pub struct ReadmeGroup {
 #[derive(Debug, Serialize)]
 pub struct ReadmeOperation {
     pub method_name: String,
+    pub example: String,
     pub http_method: &'static str,
     pub path: String,
     pub summary: String,
@@ -222,6 +231,27 @@ pub struct VariantView {
     pub name: String,
     pub literal: String,
     pub wire: String,
+}
+
+/// A multipart form model.
+#[derive(Debug, Serialize)]
+pub struct FormView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub derive_default: bool,
+    pub fields: Vec<FormFieldView>,
+}
+
+/// One part of a form.
+#[derive(Debug, Serialize)]
+pub struct FormFieldView {
+    pub name: String,
+    pub wire: String,
+    pub docs: Vec<String>,
+    pub ty: String,
+    /// `text` or `files`: the form method that adds the part.
+    pub part: &'static str,
 }
 
 /// A union model (`oneOf` / `anyOf`).
@@ -361,6 +391,7 @@ pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
         base_url: api.base_url.as_deref().map(string_literal),
         example,
         has_page: page(api).is_some(),
+        uses: runtime(api).uses,
     }
 }
 
@@ -376,6 +407,17 @@ pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
                 .operations
                 .iter()
                 .map(|op| ReadmeOperation {
+                    example: {
+                        let args: Vec<&str> = op
+                            .params
+                            .iter()
+                            .filter(|p| p.required)
+                            .map(|p| p.name.as_str())
+                            .chain(op.body.iter().map(|b| b.name.as_str()))
+                            .map(|name| name.strip_prefix("r#").unwrap_or(name))
+                            .collect();
+                        format!("client.{}().{}({}).await?", group.accessor, op.method_name, args.join(", "))
+                    },
                     method_name: op.method_name.clone(),
                     http_method: op.http_method.as_str(),
                     path: op.path.raw.clone(),
@@ -386,6 +428,7 @@ pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
         .collect();
     CrateView {
         krate: krate.clone(),
+        uses: runtime(api).uses,
         crate_ident: krate.name.replace('-', "_"),
         description: toml_string(&format!(
             "Rust client for the {}, generated from its OpenAPI document.",
@@ -414,12 +457,43 @@ pub enum ModelView {
     Alias(AliasView),
     /// `models/union.rs.j2`.
     Union(UnionView),
+    /// `models/form.rs.j2`.
+    Form(FormView),
 }
 
 /// The view of one model.
 pub fn model(api: &Api, def: &TypeDef) -> ModelView {
     let scope = Scope::new(&def.name, true);
     match &def.kind {
+        TypeKind::Struct(s) if s.form => {
+            let form_scope = scope.form();
+            ModelView::Form(FormView {
+                name: def.name.clone(),
+                docs: type_docs(def),
+                deprecated: def.deprecated,
+                derive_default: s.fields.iter().all(|f| !f.required || f.nullable),
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        let base = field_view(api, form_scope, field);
+                        let binary = ir::TypeRef::Primitive(ir::Primitive::Binary);
+                        let part = match &field.ty {
+                            ty if *ty == binary => "files",
+                            ir::TypeRef::List(inner) if **inner == binary => "files",
+                            _ => "text",
+                        };
+                        FormFieldView {
+                            name: base.name,
+                            wire: string_literal(&field.wire_name),
+                            docs: base.docs,
+                            ty: base.ty,
+                            part,
+                        }
+                    })
+                    .collect(),
+            })
+        }
         TypeKind::Struct(s) => {
             let fields: Vec<FieldView> = s.fields.iter().map(|field| field_view(api, scope, field)).collect();
             let derive_default = s.fields.iter().all(|f| !f.required || f.nullable);
@@ -596,11 +670,13 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
     }
     if let Some(body) = &op.body {
         args.push(ArgView { name: body.name.clone(), ty: scope.arg_type(api, &body.ty, body.required) });
-        calls.push(if body.required {
-            format!("json({})", body.name)
-        } else {
-            format!("json_opt({})", body.name)
-        });
+        let method = match (body.encoding, body.required) {
+            (ir::BodyEncoding::Json, true) => "json",
+            (ir::BodyEncoding::Json, false) => "json_opt",
+            (ir::BodyEncoding::Multipart, true) => "multipart",
+            (ir::BodyEncoding::Multipart, false) => "multipart_opt",
+        };
+        calls.push(format!("{method}({})", body.name));
     }
     let (return_ty, send) = match &op.response {
         SuccessResponse::Json(ty) => (scope.type_expr(api, ty), "json_response"),
