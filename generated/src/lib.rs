@@ -65,6 +65,7 @@ mod multipart;
 mod page;
 mod request;
 mod retry;
+pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, Result, TransportError};
 pub use request::{Call, Operation, Response, WithResponse};
@@ -76,4 +77,4 @@ pub use reqwest;
 /// The server the client talks to unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.wegly.com.br");
 /// A short hash of the spec this crate was generated from, and the generator's version.
-pub const GENERATED_FROM: &str = "spec/wegly.yaml 88d4626a1262f91e by wegly-generator 0.1.0";
+pub const GENERATED_FROM: &str = "spec/wegly.yaml 265c8a8516c2555a by wegly-generator 0.1.0";

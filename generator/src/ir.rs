@@ -31,6 +31,19 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// The property names of the API's list envelope (`x-page-fields`), when it declares one.
     pub page_fields: Option<PageFields>,
+    /// How the API delivers webhooks (`x-webhook-delivery`), when it says.
+    pub webhooks: Option<Webhooks>,
+}
+
+/// The webhook deliveries an API sends: the SDK verifies their signature and parses their body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Webhooks {
+    /// The type of a delivery's body.
+    pub envelope: TypeId,
+    /// The header with the HMAC-SHA256 of the raw body.
+    pub signature_header: String,
+    /// The header that names the event, when there is one.
+    pub event_header: Option<String>,
 }
 
 /// The two properties of a list envelope such as `{ "total": 3, "records": [...] }`.

@@ -302,3 +302,32 @@ async fn a_timeout_is_an_error_the_caller_can_tell_apart() {
     assert!(error.is_timeout(), "{error:?}");
     assert!(error.to_string().contains("timed out"), "{error}");
 }
+
+#[tokio::test]
+async fn a_partly_documented_object_round_trips_fields_the_spec_does_not_know() {
+    let deal = json!({
+        "id": "deal-1",
+        "code": 42,
+        "title": "Website",
+        "stage": {"id": "s-1", "name": "Proposal", "pipeline": {"id": "p-1", "name": "Sales"}},
+        "participants": [{"id": "x", "role": {"id": "r", "name": "Owner"}, "notes": null, "joined_at": "2026-01-01"}],
+        "brand_new": {"nested": [1, 2, 3]},
+        "custom_fields": {"cf_1": "yes"}
+    });
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/integrations/external/deals/deal-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&deal))
+        .mount(&server)
+        .await;
+    let decoded = client(&server).deals().get("deal-1").await.expect("decodes");
+    assert_eq!(decoded.title.as_deref(), Some("Website"));
+    assert_eq!(decoded.additional_properties["brand_new"], json!({"nested": [1, 2, 3]}));
+    let participant = &decoded.participants.as_ref().expect("participants")[0];
+    assert_eq!(participant.additional_properties["joined_at"], json!("2026-01-01"));
+    // Nothing is lost: serializing gives back what the server sent (nulls of known optional fields
+    // aside, which the SDK reads as absent).
+    let mut expected = deal.clone();
+    expected["participants"][0].as_object_mut().expect("object").remove("notes");
+    assert_eq!(serde_json::to_value(&decoded).expect("serializes"), expected);
+}

@@ -25,6 +25,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let groups = cx.lower_operations();
     let auth = cx.auth();
     let page_fields = cx.page_fields();
+    let webhooks = cx.webhooks();
     let info = &spec.openapi.info;
     let base_url = spec.openapi.servers.first().map(|server| server.url.trim_end_matches('/').to_owned());
     let Context { types, diagnostics, .. } = cx;
@@ -57,6 +58,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
         types,
         groups,
         page_fields,
+        webhooks,
     };
     Ok((api, diagnostics))
 }
@@ -167,6 +169,26 @@ impl<'a> Context<'a> {
             _ => {
                 let message = "must be an object with string properties `total` and `records`; ignored";
                 self.warn(JsonPointer::root().push("x-page-fields"), message);
+                None
+            }
+        }
+    }
+
+    /// `x-webhook-delivery: { envelope: <component schema>, signature-header: <name>,
+    /// event-header: <name> }` at the document root.
+    fn webhooks(&mut self) -> Option<ir::Webhooks> {
+        let raw = self.spec.raw.get("x-webhook-delivery")?;
+        let at = JsonPointer::root().push("x-webhook-delivery");
+        let text = |key: &str| raw.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let envelope = text("envelope").and_then(|name| self.components.get(&name).copied());
+        match (envelope, text("signature-header")) {
+            (Some(envelope), Some(signature_header)) => {
+                Some(ir::Webhooks { envelope, signature_header, event_header: text("event-header") })
+            }
+            _ => {
+                let message =
+                    "needs `envelope` (a schema of `#/components/schemas`) and `signature-header`; ignored";
+                self.warn(at, message);
                 None
             }
         }

@@ -35,6 +35,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("runtime/page.rs.j2", include_str!("../../../templates/runtime/page.rs.j2")),
     ("runtime/request.rs.j2", include_str!("../../../templates/runtime/request.rs.j2")),
     ("runtime/retry.rs.j2", include_str!("../../../templates/runtime/retry.rs.j2")),
+    ("runtime/webhooks.rs.j2", include_str!("../../../templates/runtime/webhooks.rs.j2")),
 ];
 
 /// One rendered file, before formatting.
@@ -72,6 +73,9 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
     }
     if runtime.uses.multipart {
         add("src/multipart.rs".into(), "runtime/multipart.rs.j2", &runtime)?;
+    }
+    if runtime.webhooks.is_some() {
+        add("src/webhooks.rs".into(), "runtime/webhooks.rs.j2", &runtime)?;
     }
     if runtime.page.is_some() {
         add("src/page.rs".into(), "runtime/page.rs.j2", &runtime)?;

@@ -39,6 +39,7 @@ pub struct LibView {
     pub base_url: Option<String>,
     pub example: Option<ExampleView>,
     pub has_page: bool,
+    pub has_webhooks: bool,
     pub uses: RuntimeUses,
 }
 
@@ -58,6 +59,26 @@ pub struct RuntimeView {
     pub bearer: bool,
     pub uses: RuntimeUses,
     pub page: Option<PageView>,
+    pub webhooks: Option<WebhooksView>,
+}
+
+/// The view of `src/webhooks.rs`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhooksView {
+    pub envelope: String,
+    pub signature_header: String,
+    pub event_header: Option<String>,
+}
+
+/// The view of `src/webhooks.rs`, when the API delivers webhooks.
+pub fn webhooks(api: &Api) -> Option<WebhooksView> {
+    let hooks = api.webhooks.as_ref()?;
+    let envelope = api.types.get(hooks.envelope.0)?;
+    Some(WebhooksView {
+        envelope: format!("crate::models::{}", envelope.name),
+        signature_header: string_literal(&hooks.signature_header.to_ascii_lowercase()),
+        event_header: hooks.event_header.as_deref().map(|h| string_literal(&h.to_ascii_lowercase())),
+    })
 }
 
 /// The list envelope's wire names, for `src/page.rs`.
@@ -137,7 +158,12 @@ pub fn runtime(api: &Api) -> RuntimeView {
             }
         }
     }
-    RuntimeView { bearer: matches!(api.auth, ir::Auth::Bearer { .. }), uses, page: page(api) }
+    RuntimeView {
+        bearer: matches!(api.auth, ir::Auth::Bearer { .. }),
+        uses,
+        page: page(api),
+        webhooks: webhooks(api),
+    }
 }
 
 /// `Cargo.toml` and `README.md`.
@@ -145,6 +171,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
 pub struct CrateView {
     pub krate: CrateInfo,
     pub uses: RuntimeUses,
+    pub has_webhooks: bool,
     pub crate_ident: String,
     pub description: String,
     pub title: String,
@@ -391,6 +418,7 @@ pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
         base_url: api.base_url.as_deref().map(string_literal),
         example,
         has_page: page(api).is_some(),
+        has_webhooks: webhooks(api).is_some(),
         uses: runtime(api).uses,
     }
 }
@@ -429,6 +457,7 @@ pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
     CrateView {
         krate: krate.clone(),
         uses: runtime(api).uses,
+        has_webhooks: webhooks(api).is_some(),
         crate_ident: krate.name.replace('-', "_"),
         description: toml_string(&format!(
             "Rust client for the {}, generated from its OpenAPI document.",
