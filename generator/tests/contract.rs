@@ -105,12 +105,9 @@ async fn every_operation_passes_prism_validation() {
     assert!(chat.participants.is_some());
     called.insert("removeChatParticipant");
 
-    let body = UpdateChatResponsibleRequest {
-        user_id: uuid(CHAT),
-        update_chat: Some(true),
-        update_leads: Some(false),
-        update_deals: None,
-    };
+    let mut body = UpdateChatResponsibleRequest::new(uuid(CHAT));
+    body.update_chat = Some(true);
+    body.update_leads = Some(false);
     client
         .chats()
         .update_responsible(uuid(CHAT), &body)
@@ -118,48 +115,36 @@ async fn every_operation_passes_prism_validation() {
         .unwrap_or_else(|e| fail("updateChatResponsible", e));
     called.insert("updateChatResponsible");
 
-    let template =
-        || m::MessageTemplate { name: Some("saudacao_inicial".into()), language: Some("pt_BR".into()) };
-    let fields = || {
-        vec![m::TemplateField {
-            component: Some(m::TemplateComponent::from("BODY")),
-            r#type: Some(m::TemplateFieldType::from("TEXT")),
-            index: Some(1),
-            value: Some("João".into()),
-            ..Default::default()
-        }]
-    };
-    let created = client
-        .chats()
-        .create(&m::CreateChatRequest {
-            whatsapp_phone_id: Some(uuid(CHAT)),
-            wa_contact_id: Some("11999999999".into()),
-            template: Some(template()),
-            template_fields: Some(fields()),
-            ..Default::default()
-        })
-        .await
-        .unwrap_or_else(|e| fail("createChat", e));
+    let mut template = m::MessageTemplate::new();
+    template.name = Some("saudacao_inicial".into());
+    template.language = Some("pt_BR".into());
+    let mut field = m::TemplateField::new();
+    field.component = Some(m::TemplateComponent::from("BODY"));
+    field.r#type = Some(m::TemplateFieldType::from("TEXT"));
+    field.index = Some(1);
+    field.value = Some("João".into());
+    let mut chat = m::CreateChatRequest::new();
+    chat.whatsapp_phone_id = Some(uuid(CHAT));
+    chat.wa_contact_id = Some("11999999999".into());
+    chat.template = Some(template);
+    chat.template_fields = Some(vec![field]);
+    let created = client.chats().create(&chat).await.unwrap_or_else(|e| fail("createChat", e));
     assert!(created.id.is_some());
     called.insert("createChat");
 
-    let text = m::SendChatMessageRequest {
-        r#type: Some(m::MessageType::Text),
-        body: Some("Olá, tudo bem?".into()),
-        ..Default::default()
-    };
+    let mut text = m::SendChatMessageRequest::new();
+    text.r#type = Some(m::MessageType::Text);
+    text.body = Some("Olá, tudo bem?".into());
     let sent =
         client.chats().send_message(uuid(CHAT), &text).await.unwrap_or_else(|e| fail("sendChatMessage", e));
     assert!(!sent.records().is_empty(), "a page of messages");
     called.insert("sendChatMessage");
 
-    let location = m::SendLocationMessageRequest {
-        latitude: Some(-23.55),
-        longitude: Some(-46.63),
-        name: Some("Escritório".into()),
-        address: Some("Av. Paulista, 1000".into()),
-        reference_wamid: None,
-    };
+    let mut location = m::SendLocationMessageRequest::new();
+    location.latitude = Some(-23.55);
+    location.longitude = Some(-46.63);
+    location.name = Some("Escritório".into());
+    location.address = Some("Av. Paulista, 1000".into());
     client
         .chats()
         .send_location_message(uuid(CHAT), &location)
@@ -167,11 +152,11 @@ async fn every_operation_passes_prism_validation() {
         .unwrap_or_else(|e| fail("sendChatLocationMessage", e));
     called.insert("sendChatLocationMessage");
 
-    let interactive = m::SendInteractiveMessageRequest {
-        interactive_type: Some(m::InteractiveType::from("button")),
-        body: Some(m::InteractiveBody { text: Some("Escolha".into()) }),
-        ..Default::default()
-    };
+    let mut prompt = m::InteractiveBody::new();
+    prompt.text = Some("Escolha".into());
+    let mut interactive = m::SendInteractiveMessageRequest::new();
+    interactive.interactive_type = Some(m::InteractiveType::from("button"));
+    interactive.body = Some(prompt);
     client
         .chats()
         .send_interactive_message(uuid(CHAT), &interactive)
@@ -196,11 +181,9 @@ async fn every_operation_passes_prism_validation() {
         .unwrap_or_else(|e| fail("removeChatMessageReaction", e));
     called.insert("removeChatMessageReaction");
 
-    let scheduled = m::UpdateScheduledMessageRequest {
-        cancel_on_inbound: Some(true),
-        body: Some("Lembrete".into()),
-        ..Default::default()
-    };
+    let mut scheduled = m::UpdateScheduledMessageRequest::new();
+    scheduled.cancel_on_inbound = Some(true);
+    scheduled.body = Some("Lembrete".into());
     client
         .chats()
         .update_scheduled_message(uuid(CHAT), uuid(OTHER), &scheduled)
@@ -208,56 +191,44 @@ async fn every_operation_passes_prism_validation() {
         .unwrap_or_else(|e| fail("updateChatScheduledMessage", e));
     called.insert("updateChatScheduledMessage");
 
-    let deal = m::CreateDealRequest {
-        title: "Website redesign".into(),
-        stage_id: None,
-        responsible_id: None,
-        value: Some(75000.5),
-        expected_close_date: None,
-        quality_rating: Some(m::DealQualityRating::V4),
-        quality_reason: None,
-        visibility: Some(0),
-        temperature: Some(3),
-        marketing: None,
-        lead_source: None,
-        tags: Some(vec!["vip".into()]),
-        person: None,
-        organization: None,
-        followers: None,
-        note: None,
-    };
+    let mut deal = m::CreateDealRequest::new("Website redesign".into());
+    deal.value = Some(75000.5);
+    deal.quality_rating = Some(m::DealQualityRating::V4);
+    deal.visibility = Some(0);
+    deal.temperature = Some(3);
+    deal.tags = Some(vec!["vip".into()]);
     client.deals().create(&deal).await.unwrap_or_else(|e| fail("createDeal", e));
     called.insert("createDeal");
     client.deals().get(CHAT).await.unwrap_or_else(|e| fail("getDeal", e));
     called.insert("getDeal");
 
-    let follower =
-        m::AddLeadFollowerRequest { user_id: uuid(CHAT), role_id: uuid(OTHER), notes: Some("Owner".into()) };
+    let mut follower = m::AddLeadFollowerRequest::new(uuid(CHAT), uuid(OTHER));
+    follower.notes = Some("Owner".into());
     client.leads().add_follower(uuid(CHAT), &follower).await.unwrap_or_else(|e| fail("addLeadFollower", e));
     called.insert("addLeadFollower");
 
-    let proposal =
-        m::UpdateProposalRequest { title: Some("Proposta".into()), status: Some(1), ..Default::default() };
+    let mut proposal = m::UpdateProposalRequest::new();
+    proposal.title = Some("Proposta".into());
+    proposal.status = Some(1);
     client.proposals().update(uuid(CHAT), &proposal).await.unwrap_or_else(|e| fail("updateProposal", e));
     called.insert("updateProposal");
 
-    let task =
-        m::CreateTaskRequest { title: Some("Call back".into()), priority: Some(0), ..Default::default() };
+    let mut task = m::CreateTaskRequest::new();
+    task.title = Some("Call back".into());
+    task.priority = Some(0);
     client.tasks().create(&task).await.unwrap_or_else(|e| fail("createTask", e));
     called.insert("createTask");
 
     client.files().get(uuid(CHAT)).await.unwrap_or_else(|e| fail("getFile", e));
     called.insert("getFile");
 
-    let upload = m::CreateFileBatchRequest {
-        crm_lead_id: Some(uuid(CHAT)),
-        title: Some("Contracts".into()),
-        // One `file` part: Prism 5.14 reads repeated parts (the `files` array) as one value and
-        // refuses them (stoplightio/prism PR #2654 is still open); `sdk_multipart.rs` checks the
-        // repeated parts on the wire instead.
-        file: Some(wegly::UploadFile::from_bytes("a.txt", &b"hello"[..]).content_type("text/plain")),
-        ..Default::default()
-    };
+    let mut upload = m::CreateFileBatchRequest::new();
+    upload.crm_lead_id = Some(uuid(CHAT));
+    upload.title = Some("Contracts".into());
+    // One `file` part: Prism 5.14 reads repeated parts (the `files` array) as one value and
+    // refuses them (stoplightio/prism PR #2654 is still open); `sdk_multipart.rs` checks the
+    // repeated parts on the wire instead.
+    upload.file = Some(wegly::UploadFile::from_bytes("a.txt", &b"hello"[..]).content_type("text/plain"));
     client.files().create_batch(&upload).await.unwrap_or_else(|e| fail("createFileBatch", e));
     called.insert("createFileBatch");
 

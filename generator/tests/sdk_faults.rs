@@ -34,12 +34,10 @@ fn client(server: &MockServer, retry: RetryPolicy) -> Client {
 }
 
 fn responsible() -> UpdateChatResponsibleRequest {
-    UpdateChatResponsibleRequest {
-        user_id: chat_id(),
-        update_chat: Some(true),
-        update_leads: None,
-        update_deals: Some(false),
-    }
+    let mut body = UpdateChatResponsibleRequest::new(chat_id());
+    body.update_chat = Some(true);
+    body.update_deals = Some(false);
+    body
 }
 
 async fn respond_n(server: &MockServer, verb: &str, response: ResponseTemplate, times: u64) {

@@ -98,17 +98,16 @@ async fn parts_on_the_wire_and_on_every_retry() {
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
         .build()
         .expect("builds");
-    let body = CreateFileBatchRequest {
-        crm_lead_id: Some(LEAD.parse().expect("uuid")),
-        title: Some("Contracts".into()),
-        note: Some("ação & <notes>".into()),
-        file: Some(UploadFile::from_bytes("hello.txt", &b"hello\r\n--world"[..]).content_type("text/plain")),
-        files: Some(vec![
-            UploadFile::from_path(&on_disk).content_type("application/pdf"),
-            UploadFile::from_bytes("empty.bin", Vec::new()),
-        ]),
-        ..Default::default()
-    };
+    let mut body = CreateFileBatchRequest::new();
+    body.crm_lead_id = Some(LEAD.parse().expect("uuid"));
+    body.title = Some("Contracts".into());
+    body.note = Some("ação & <notes>".into());
+    body.file =
+        Some(UploadFile::from_bytes("hello.txt", &b"hello\r\n--world"[..]).content_type("text/plain"));
+    body.files = Some(vec![
+        UploadFile::from_path(&on_disk).content_type("application/pdf"),
+        UploadFile::from_bytes("empty.bin", Vec::new()),
+    ]);
     let batch =
         client.files().create_batch(&body).idempotency_key("upload-1").await.expect("second try works");
     assert_eq!(batch.files_count, Some(3));
@@ -143,10 +142,8 @@ async fn a_missing_file_is_a_request_error_before_anything_is_sent() {
         .mount(&server)
         .await;
     let client = Client::builder("t").base_url(server.uri()).build().expect("builds");
-    let body = CreateFileBatchRequest {
-        file: Some(UploadFile::from_path("/definitely/not/here.pdf")),
-        ..Default::default()
-    };
+    let mut body = CreateFileBatchRequest::new();
+    body.file = Some(UploadFile::from_path("/definitely/not/here.pdf"));
     let error = client.files().create_batch(&body).await.expect_err("no such file");
     assert!(matches!(error, wegly::Error::Request { .. }), "{error:?}");
     assert!(error.to_string().contains("/definitely/not/here.pdf"), "{error}");

@@ -53,12 +53,8 @@ async fn tracing_shows_the_request_and_retries_but_never_the_token_or_body() {
     let client =
         Client::builder(TOKEN).base_url(server.uri()).retry(RetryPolicy::default()).build().expect("builds");
     let chat_id: uuid::Uuid = CHAT.parse().expect("a UUID");
-    let body = UpdateChatResponsibleRequest {
-        user_id: chat_id,
-        update_chat: Some(true),
-        update_leads: None,
-        update_deals: None,
-    };
+    let mut body = UpdateChatResponsibleRequest::new(chat_id);
+    body.update_chat = Some(true);
     client.chats().update_responsible(chat_id, &body).idempotency_key("k").await.expect("second try works");
 
     let log = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8");

@@ -2,6 +2,7 @@
 //! The `AddLeadFollowerRequest` model.
 /// A user to add as a follower of a lead.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddLeadFollowerRequest {
     /// The UUID of an existing user of the company; duplicates in one request are ignored.
     pub user_id: ::uuid::Uuid,
@@ -10,4 +11,14 @@ pub struct AddLeadFollowerRequest {
     /// Notes about the follower.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+impl AddLeadFollowerRequest {
+    /// A `AddLeadFollowerRequest` with its required fields; the optional ones start empty.
+    pub fn new(user_id: ::uuid::Uuid, role_id: ::uuid::Uuid) -> Self {
+        Self {
+            user_id,
+            role_id,
+            notes: None,
+        }
+    }
 }

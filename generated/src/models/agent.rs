@@ -2,6 +2,7 @@
 //! The `Agent` model.
 /// An agent of the workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Agent {
     /// The agent's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct Agent {
     /// The user behind the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
+}
+impl Agent {
+    /// A `Agent` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, user: None }
+    }
 }

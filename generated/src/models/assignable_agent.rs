@@ -2,6 +2,7 @@
 //! The `AssignableAgent` model.
 /// An agent the chat may be assigned to.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignableAgent {
     /// The agent's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct AssignableAgent {
     /// The user behind the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
+}
+impl AssignableAgent {
+    /// A `AssignableAgent` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            agent_id: None,
+            status: None,
+            user: None,
+        }
+    }
 }

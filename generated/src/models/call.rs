@@ -2,6 +2,7 @@
 //! The `Call` model.
 /// A WhatsApp call recorded in a chat.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Call {
     /// The call's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,4 +31,20 @@ pub struct Call {
     /// Whether the call was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_recording: Option<bool>,
+}
+impl Call {
+    /// A `Call` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            status: None,
+            direction: None,
+            started_at: None,
+            ended_at: None,
+            duration_ms: None,
+            recording_processed: None,
+            recording_available: None,
+            has_recording: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `ChatDetail` model.
 /// A chat with everything the detail view shows.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatDetail {
     /// The chat's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,4 +76,35 @@ pub struct ChatDetail {
     /// The marketing sources of the contact's leads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_marketing_lead_source: Option<Vec<super::LeadSource>>,
+}
+impl ChatDetail {
+    /// A `ChatDetail` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            wa_contact_id: None,
+            remote_profile_name: None,
+            contact_name: None,
+            contact_number: None,
+            status: None,
+            chat_type: None,
+            unread_count: None,
+            is_manually_unread: None,
+            priority: None,
+            archived_at: None,
+            assigned_agent_id: None,
+            last_customer_msg_at: None,
+            session_expires_at: None,
+            created_at: None,
+            updated_at: None,
+            last_message_at: None,
+            last_message: None,
+            assigned_agent: None,
+            participants: None,
+            phone_number: None,
+            crm_person: None,
+            assignable_agents: None,
+            crm_marketing_lead_source: None,
+        }
+    }
 }

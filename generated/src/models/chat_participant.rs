@@ -2,6 +2,7 @@
 //! The `ChatParticipant` model.
 /// An agent attached to a chat, as its assignee or as a participant.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatParticipant {
     /// The agent's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct ChatParticipant {
     /// The user behind the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
+}
+impl ChatParticipant {
+    /// A `ChatParticipant` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { agent_id: None, user: None }
+    }
 }

@@ -5,6 +5,7 @@
 /// The spec lists every value; [`ChatStatus::Unknown`] still keeps a value added later,
 /// so a response never fails to decode because of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChatStatus {
     /// The value `OPEN`.
     Open,

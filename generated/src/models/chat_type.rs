@@ -5,6 +5,7 @@
 /// The spec lists every value; [`ChatType::Unknown`] still keeps a value added later,
 /// so a response never fails to decode because of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChatType {
     /// The value `INDIVIDUAL`.
     Individual,

@@ -3,6 +3,7 @@
 /// How to open a chat: from which WhatsApp number, with which contact, and usually with a
 /// template to send. The union of both documented versions; none marks a field required.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateChatRequest {
     /// The UUID of the workspace's WhatsApp number the chat is opened from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,4 +33,20 @@ pub struct CreateChatRequest {
     /// The values for the template's placeholders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_fields: Option<Vec<super::TemplateField>>,
+}
+impl CreateChatRequest {
+    /// A `CreateChatRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            whatsapp_phone_id: None,
+            template: None,
+            wa_contact_id: None,
+            person_contact_id: None,
+            remote_profile_name: None,
+            crm_person_id: None,
+            assigned_agent_id: None,
+            status: None,
+            template_fields: None,
+        }
+    }
 }

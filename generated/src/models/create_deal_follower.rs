@@ -2,6 +2,7 @@
 //! The `CreateDealFollower` model.
 /// A user who follows a new deal, with a follower role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealFollower {
     /// The user's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,13 @@ pub struct CreateDealFollower {
     /// The UUID of the follower role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<::uuid::Uuid>,
+}
+impl CreateDealFollower {
+    /// A `CreateDealFollower` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            user_id: None,
+            role_id: None,
+        }
+    }
 }

@@ -2,8 +2,15 @@
 //! The `CreateDealLeadSource` model.
 /// The lead source of a new deal, by name.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealLeadSource {
     /// The lead source's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl CreateDealLeadSource {
+    /// A `CreateDealLeadSource` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { name: None }
+    }
 }

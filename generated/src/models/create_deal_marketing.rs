@@ -2,8 +2,15 @@
 //! The `CreateDealMarketing` model.
 /// Marketing tracking of a new deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealMarketing {
     /// The address where the conversion happened, with its tracking parameters (such as `wegly_code`, `utm_campaign`, `gclid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_conversion: Option<String>,
+}
+impl CreateDealMarketing {
+    /// A `CreateDealMarketing` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { url_conversion: None }
+    }
 }

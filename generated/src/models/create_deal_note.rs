@@ -2,6 +2,7 @@
 //! The `CreateDealNote` model.
 /// A first note on a new deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealNote {
     /// The note's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,13 @@ pub struct CreateDealNote {
     /// Whether the note is pinned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pinned: Option<bool>,
+}
+impl CreateDealNote {
+    /// A `CreateDealNote` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            content: None,
+            is_pinned: None,
+        }
+    }
 }

@@ -2,8 +2,15 @@
 //! The `CreateDealOrganization` model.
 /// The organization of a new deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealOrganization {
     /// The organization's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl CreateDealOrganization {
+    /// A `CreateDealOrganization` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { name: None }
+    }
 }

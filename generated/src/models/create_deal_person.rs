@@ -2,6 +2,7 @@
 //! The `CreateDealPerson` model.
 /// The person of a new deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealPerson {
     /// The person's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,15 @@ pub struct CreateDealPerson {
     /// The contact types compared when looking for a duplicate, as numeric codes (0 seen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_check_types: Option<Vec<i64>>,
+}
+impl CreateDealPerson {
+    /// A `CreateDealPerson` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            contacts: None,
+            avoid_duplicate: None,
+            duplicate_check_types: None,
+        }
+    }
 }

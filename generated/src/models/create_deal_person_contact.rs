@@ -2,6 +2,7 @@
 //! The `CreateDealPersonContact` model.
 /// A contact of the person of a new deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealPersonContact {
     /// The kind of contact, as a numeric code (0 seen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct CreateDealPersonContact {
     /// The phone number, address or handle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl CreateDealPersonContact {
+    /// A `CreateDealPersonContact` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { r#type: None, value: None }
+    }
 }

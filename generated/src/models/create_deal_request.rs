@@ -3,6 +3,7 @@
 /// A new deal. The documentation's field list ends after `quality_reason`; the other fields
 /// come from its example.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealRequest {
     /// The deal's title.
     pub title: String,
@@ -51,4 +52,27 @@ pub struct CreateDealRequest {
     /// A first note on a new deal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<super::CreateDealNote>,
+}
+impl CreateDealRequest {
+    /// A `CreateDealRequest` with its required fields; the optional ones start empty.
+    pub fn new(title: String) -> Self {
+        Self {
+            title,
+            stage_id: None,
+            responsible_id: None,
+            value: None,
+            expected_close_date: None,
+            quality_rating: None,
+            quality_reason: None,
+            visibility: None,
+            temperature: None,
+            marketing: None,
+            lead_source: None,
+            tags: None,
+            person: None,
+            organization: None,
+            followers: None,
+            note: None,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 /// Sent as a `multipart/form-data` body: each field is one part (lists are repeated parts), and
 /// [`crate::UploadFile`] fields are file parts.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateFileBatchRequest {
     /// The UUID of the lead that receives the files.
     pub crm_lead_id: Option<::uuid::Uuid>,
@@ -22,6 +23,21 @@ pub struct CreateFileBatchRequest {
     pub file: Option<crate::UploadFile>,
     /// Several files to upload.
     pub files: Option<Vec<crate::UploadFile>>,
+}
+impl CreateFileBatchRequest {
+    /// A `CreateFileBatchRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            crm_lead_id: None,
+            crm_deal_id: None,
+            lead_code: None,
+            deal_code: None,
+            title: None,
+            note: None,
+            file: None,
+            files: None,
+        }
+    }
 }
 impl crate::multipart::ToForm for CreateFileBatchRequest {
     fn to_form(&self) -> crate::multipart::Form {

@@ -2,6 +2,7 @@
 //! The `CreateTaskRequest` model.
 /// A new task.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTaskRequest {
     /// The UUID of the task type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,4 +67,32 @@ pub struct CreateTaskRequest {
     /// How many minutes before the task each reminder fires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders_minutes: Option<Vec<i64>>,
+}
+impl CreateTaskRequest {
+    /// A `CreateTaskRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            crm_task_type_id: None,
+            title: None,
+            start_date: None,
+            crm_task_stage_id: None,
+            responsible_id: None,
+            crm_lead_id: None,
+            crm_deal_id: None,
+            crm_delivery_id: None,
+            priority: None,
+            description: None,
+            mentions: None,
+            end_date: None,
+            meeting_outcome: None,
+            meeting_outcome_notes: None,
+            is_personal: None,
+            create_meeting: None,
+            create_event: None,
+            create_online_meeting_link: None,
+            meeting_provider: None,
+            meeting_participants: None,
+            reminders_minutes: None,
+        }
+    }
 }

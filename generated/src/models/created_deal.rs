@@ -2,6 +2,7 @@
 //! The `CreatedDeal` model.
 /// The id, code and title of a deal just created.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatedDeal {
     /// The deal's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct CreatedDeal {
     /// The deal's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl CreatedDeal {
+    /// A `CreatedDeal` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            code: None,
+            title: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `CrmPerson` model.
 /// A person in the CRM.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmPerson {
     /// The person's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,4 +28,19 @@ pub struct CrmPerson {
     /// The person's address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<super::CrmPersonAddress>,
+}
+impl CrmPerson {
+    /// A `CrmPerson` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            birth_date: None,
+            gender: None,
+            notes: None,
+            contacts: None,
+            documents: None,
+            address: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `CrmPersonAddress` model.
 /// The postal address of a CRM person.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmPersonAddress {
     /// The address's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,4 +37,22 @@ pub struct CrmPersonAddress {
     /// The postal code (CEP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+}
+impl CrmPersonAddress {
+    /// A `CrmPersonAddress` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            status: None,
+            r#type: None,
+            name: None,
+            street: None,
+            number: None,
+            complement: None,
+            district: None,
+            city: None,
+            state: None,
+            postal_code: None,
+        }
+    }
 }

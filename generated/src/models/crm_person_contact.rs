@@ -2,6 +2,7 @@
 //! The `CrmPersonContact` model.
 /// One way to reach a CRM person.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmPersonContact {
     /// The contact's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,15 @@ pub struct CrmPersonContact {
     /// Whether this is the person's main contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
+}
+impl CrmPersonContact {
+    /// A `CrmPersonContact` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            r#type: None,
+            value: None,
+            primary: None,
+        }
+    }
 }

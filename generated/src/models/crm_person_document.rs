@@ -2,6 +2,7 @@
 //! The `CrmPersonDocument` model.
 /// An identity document of a CRM person.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmPersonDocument {
     /// The document's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,15 @@ pub struct CrmPersonDocument {
     /// The document's number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl CrmPersonDocument {
+    /// A `CrmPersonDocument` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            r#type: None,
+            label: None,
+            value: None,
+        }
+    }
 }

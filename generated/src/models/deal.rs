@@ -4,6 +4,7 @@
 /// this object, so it may carry more fields; they are kept. Its ids are shown as plain
 /// strings, not UUIDs.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Deal {
     /// The deal's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,4 +81,36 @@ pub struct Deal {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Deal {
+    /// A `Deal` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            code: None,
+            title: None,
+            status: None,
+            created_by: None,
+            stage: None,
+            pipeline_stages: None,
+            responsible: None,
+            deal_source: None,
+            marketing_lead_source: None,
+            quality_rating: None,
+            quality_reason: None,
+            won_date: None,
+            lost_date: None,
+            crm_loss_reason: None,
+            lost_reason_description: None,
+            visibility: None,
+            created_at: None,
+            updated_at: None,
+            archived_at: None,
+            last_activity_at: None,
+            expected_close_date: None,
+            temperature: None,
+            participants: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

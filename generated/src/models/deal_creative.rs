@@ -2,6 +2,7 @@
 //! The `DealCreative` model.
 /// An ad creative.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreative {
     /// The creative's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct DealCreative {
     /// The address of the creative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creative_uri: Option<String>,
+}
+impl DealCreative {
+    /// A `DealCreative` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            value: None,
+            creative_uri: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `DealLossReason` model.
 /// A reason a deal can be lost for.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealLossReason {
     /// The reason's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct DealLossReason {
     /// The reason's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl DealLossReason {
+    /// A `DealLossReason` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, name: None }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `DealMarketingLeadSource` model.
 /// The marketing tracking of a deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealMarketingLeadSource {
     /// The tracking record's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,4 +34,21 @@ pub struct DealMarketingLeadSource {
     /// The ad creative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creative: Option<super::DealCreative>,
+}
+impl DealMarketingLeadSource {
+    /// A `DealMarketingLeadSource` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            utm_search_term: None,
+            lead_source: None,
+            url_conversion: None,
+            campaing_name: None,
+            ad_set_name: None,
+            content_name: None,
+            displayed_on_name: None,
+            conversion_tool_name: None,
+            creative: None,
+        }
+    }
 }

@@ -3,6 +3,7 @@
 /// A user taking part in a deal. The documentation's excerpt ends inside this object, so it
 /// may carry more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealParticipant {
     /// The participant's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16,4 +17,15 @@ pub struct DealParticipant {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DealParticipant {
+    /// A `DealParticipant` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            role: None,
+            notes: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

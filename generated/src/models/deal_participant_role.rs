@@ -2,6 +2,7 @@
 //! The `DealParticipantRole` model.
 /// The role of a deal participant.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealParticipantRole {
     /// The role's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct DealParticipantRole {
     /// The role's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl DealParticipantRole {
+    /// A `DealParticipantRole` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, name: None }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `DealPipeline` model.
 /// A deal pipeline (funil).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealPipeline {
     /// The pipeline's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct DealPipeline {
     /// The pipeline's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl DealPipeline {
+    /// A `DealPipeline` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, name: None }
+    }
 }

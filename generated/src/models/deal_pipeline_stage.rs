@@ -2,6 +2,7 @@
 //! The `DealPipelineStage` model.
 /// A stage of the deal's pipeline, with its position.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealPipelineStage {
     /// The stage's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct DealPipelineStage {
     /// The stage's position in the pipeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
+}
+impl DealPipelineStage {
+    /// A `DealPipelineStage` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            position: None,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 ///
 /// The spec lists every value, and only requests use this type, so no other value can be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DealQualityRating {
     /// The value `1`.
     V1,

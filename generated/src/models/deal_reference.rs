@@ -2,6 +2,7 @@
 //! The `DealReference` model.
 /// A deal, by id and title.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealReference {
     /// The deal's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct DealReference {
     /// The deal's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl DealReference {
+    /// A `DealReference` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, title: None }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `DealSource` model.
 /// A source a deal can come from.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealSource {
     /// The source's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct DealSource {
     /// The address of the source's logo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
+}
+impl DealSource {
+    /// A `DealSource` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            logo: None,
+        }
+    }
 }

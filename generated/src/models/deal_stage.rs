@@ -2,6 +2,7 @@
 //! The `DealStage` model.
 /// A stage of a deal pipeline, with its pipeline.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealStage {
     /// The stage's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct DealStage {
     /// The pipeline the stage belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<super::DealPipeline>,
+}
+impl DealStage {
+    /// A `DealStage` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            pipeline: None,
+        }
+    }
 }

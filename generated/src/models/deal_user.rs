@@ -3,6 +3,7 @@
 /// The short form of a Wegly user as the deal detail shows it. It has the fields of
 /// `UserSummary`, but the documentation shows its id as a plain string, not a UUID.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUser {
     /// The user's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13,4 +14,14 @@ pub struct DealUser {
     /// The address of the user's picture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+}
+impl DealUser {
+    /// A `DealUser` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            avatar: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `DeliveryReference` model.
 /// A delivery, by id, title, code and status.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryReference {
     /// The delivery's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,15 @@ pub struct DeliveryReference {
     /// The delivery's status, as a numeric code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
+}
+impl DeliveryReference {
+    /// A `DeliveryReference` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            title: None,
+            code: None,
+            status: None,
+        }
+    }
 }

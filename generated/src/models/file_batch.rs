@@ -2,6 +2,7 @@
 //! The `FileBatch` model.
 /// A batch of files uploaded together to a lead or deal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileBatch {
     /// The batch's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,4 +40,23 @@ pub struct FileBatch {
     /// When the batch last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl FileBatch {
+    /// A `FileBatch` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            title: None,
+            note: None,
+            files_count: None,
+            total_size: None,
+            created_by: None,
+            crm_lead: None,
+            crm_deal: None,
+            crm_delivery: None,
+            files: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `FileBatchReference` model.
 /// A batch of files, by id and title.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileBatchReference {
     /// The batch's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct FileBatchReference {
     /// The batch's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl FileBatchReference {
+    /// A `FileBatchReference` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, title: None }
+    }
 }

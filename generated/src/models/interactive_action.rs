@@ -2,6 +2,7 @@
 //! The `InteractiveAction` model.
 /// The buttons or the list of options an interactive message offers.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InteractiveAction {
     /// The reply buttons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct InteractiveAction {
     /// The sections of the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<super::InteractiveSection>>,
+}
+impl InteractiveAction {
+    /// A `InteractiveAction` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            buttons: None,
+            button: None,
+            sections: None,
+        }
+    }
 }

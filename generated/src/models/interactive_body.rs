@@ -2,8 +2,15 @@
 //! The `InteractiveBody` model.
 /// The main text of an interactive message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InteractiveBody {
     /// The text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+impl InteractiveBody {
+    /// A `InteractiveBody` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { text: None }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `InteractiveButton` model.
 /// A reply button of an interactive message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InteractiveButton {
     /// The id sent back when the contact taps the button.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct InteractiveButton {
     /// The button's label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl InteractiveButton {
+    /// A `InteractiveButton` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, title: None }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `InteractiveRow` model.
 /// An option of an interactive list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InteractiveRow {
     /// The id sent back when the contact picks the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct InteractiveRow {
     /// A longer text under the option's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl InteractiveRow {
+    /// A `InteractiveRow` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            title: None,
+            description: None,
+        }
+    }
 }

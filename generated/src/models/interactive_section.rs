@@ -2,6 +2,7 @@
 //! The `InteractiveSection` model.
 /// A section of an interactive list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InteractiveSection {
     /// The options of the section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct InteractiveSection {
     /// The section's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl InteractiveSection {
+    /// A `InteractiveSection` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { rows: None, title: None }
+    }
 }

@@ -4,6 +4,7 @@
 ///
 /// The spec lists only the values seen so far; others arrive as [`InteractiveType::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InteractiveType {
     /// The value `button`.
     Button,

@@ -2,6 +2,7 @@
 //! The `LeadFollower` model.
 /// A user who follows a lead, with a follower role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LeadFollower {
     /// The follower's role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct LeadFollower {
     /// Notes about the follower.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+impl LeadFollower {
+    /// A `LeadFollower` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            role: None,
+            user: None,
+            notes: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `LeadFollowerRole` model.
 /// A follower role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LeadFollowerRole {
     /// The role's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct LeadFollowerRole {
     /// The role's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl LeadFollowerRole {
+    /// A `LeadFollowerRole` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, name: None }
+    }
 }

@@ -2,8 +2,15 @@
 //! The `LeadFollowers` model.
 /// The followers of a lead.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LeadFollowers {
     /// The lead's followers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<Vec<super::LeadFollower>>,
+}
+impl LeadFollowers {
+    /// A `LeadFollowers` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { followers: None }
+    }
 }

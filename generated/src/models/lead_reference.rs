@@ -2,6 +2,7 @@
 //! The `LeadReference` model.
 /// A lead, by id and title.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LeadReference {
     /// The lead's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,10 @@ pub struct LeadReference {
     /// The lead's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl LeadReference {
+    /// A `LeadReference` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { id: None, title: None }
+    }
 }

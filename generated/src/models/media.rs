@@ -2,6 +2,7 @@
 //! The `Media` model.
 /// A media file attached to a message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Media {
     /// The media's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,4 +19,16 @@ pub struct Media {
     /// Where the file can be downloaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+impl Media {
+    /// A `Media` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            mime_type: None,
+            file_name: None,
+            is_downloaded: None,
+            url: None,
+        }
+    }
 }

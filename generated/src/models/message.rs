@@ -2,6 +2,7 @@
 //! The `Message` model.
 /// One WhatsApp message of a chat.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// The message's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,4 +73,34 @@ pub struct Message {
     /// The marketing sources linked to the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_marketing_lead_source: Option<Vec<super::LeadSource>>,
+}
+impl Message {
+    /// A `Message` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            r#type: None,
+            origin: None,
+            from_me: None,
+            sent_via: None,
+            status: None,
+            body_text: None,
+            content_payload: None,
+            reactions: None,
+            meta_timestamp: None,
+            created_at: None,
+            is_history: None,
+            history_phase: None,
+            history_chunk_order: None,
+            history_progress: None,
+            is_media_placeholder: None,
+            agent: None,
+            user: None,
+            media: None,
+            call: None,
+            quoted_message: None,
+            page: None,
+            crm_marketing_lead_source: None,
+        }
+    }
 }

@@ -3,6 +3,7 @@
 /// A WhatsApp message template, by name and language. It is used in request bodies and also
 /// returned inside a scheduled message's payload, so its properties are nullable.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageTemplate {
     /// The template's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10,4 +11,10 @@ pub struct MessageTemplate {
     /// The template's language code, such as `pt_BR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+}
+impl MessageTemplate {
+    /// A `MessageTemplate` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self { name: None, language: None }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `PhoneNumber` model.
 /// A WhatsApp number of the workspace.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The number's UUID in Wegly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,15 @@ pub struct PhoneNumber {
     /// The number's id in the WhatsApp Business platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
+}
+impl PhoneNumber {
+    /// A `PhoneNumber` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            display_number: None,
+            raw_number: None,
+            phone_number_id: None,
+        }
+    }
 }

@@ -3,6 +3,7 @@
 /// A commercial proposal. The documentation's excerpt ends inside this object, so it may
 /// carry more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Proposal {
     /// The proposal's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,4 +59,29 @@ pub struct Proposal {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Proposal {
+    /// A `Proposal` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            lead: None,
+            deal: None,
+            code: None,
+            version: None,
+            title: None,
+            status: None,
+            notes: None,
+            is_primary: None,
+            discount_type: None,
+            discount_value: None,
+            subtotal: None,
+            total: None,
+            items_count: None,
+            valid_until: None,
+            created_by: None,
+            approved_by: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -3,6 +3,7 @@
 /// The user who approved a proposal. The documentation's excerpt ends inside this object,
 /// after its id, so it may carry more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProposalApprover {
     /// The user's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10,4 +11,13 @@ pub struct ProposalApprover {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProposalApprover {
+    /// A `ProposalApprover` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

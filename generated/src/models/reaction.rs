@@ -2,6 +2,7 @@
 //! The `Reaction` model.
 /// An emoji reaction to a message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Reaction {
     /// The reaction's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,4 +22,17 @@ pub struct Reaction {
     /// When the reaction was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl Reaction {
+    /// A `Reaction` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            emoji: None,
+            actor: None,
+            reactor_wa_id: None,
+            reactor_user_id: None,
+            created_at: None,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 ///
 /// The spec lists only the values seen so far; others arrive as [`ReactionActor::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReactionActor {
     /// The value `CONTACT`.
     Contact,

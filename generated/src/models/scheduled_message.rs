@@ -3,6 +3,7 @@
 /// A message scheduled to be sent to a chat later. The documentation's excerpt ends inside
 /// this object, so it may carry more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScheduledMessage {
     /// The scheduled message's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,4 +68,32 @@ pub struct ScheduledMessage {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ScheduledMessage {
+    /// A `ScheduledMessage` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            chat_id: None,
+            company_id: None,
+            is_scheduled: None,
+            status: None,
+            message_kind: None,
+            cancel_reason: None,
+            cancel_reason_description: None,
+            failure_reason: None,
+            cancel_on_inbound: None,
+            scheduled_at: None,
+            processed_at: None,
+            sent_at: None,
+            canceled_at: None,
+            created_at: None,
+            updated_at: None,
+            created_by_user_id: None,
+            sender_agent_id: None,
+            canceled_by_user_id: None,
+            payload: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

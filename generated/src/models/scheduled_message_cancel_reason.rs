@@ -4,6 +4,7 @@
 ///
 /// The spec lists only the values seen so far; others arrive as [`ScheduledMessageCancelReason::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduledMessageCancelReason {
     /// The value `USER_REQUEST`.
     UserRequest,

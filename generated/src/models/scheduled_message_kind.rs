@@ -4,6 +4,7 @@
 ///
 /// The spec lists only the values seen so far; others arrive as [`ScheduledMessageKind::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduledMessageKind {
     /// The value `OPEN_MESSAGE`.
     OpenMessage,

@@ -3,6 +3,7 @@
 /// The content a scheduled message will send. The documentation's excerpt ends inside this
 /// object, so it may carry more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScheduledMessagePayload {
     /// The kind of content a message carries. Values seen so far are listed; others occur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,4 +23,17 @@ pub struct ScheduledMessagePayload {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ScheduledMessagePayload {
+    /// A `ScheduledMessagePayload` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            body: None,
+            template: None,
+            template_fields: None,
+            reference_wamid: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

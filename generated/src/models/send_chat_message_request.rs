@@ -3,6 +3,7 @@
 /// A text, template or media message to send to a chat. The union of both documented
 /// versions; none marks a field required.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendChatMessageRequest {
     /// The kind of content a message carries. Values seen so far are listed; others occur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,4 +21,16 @@ pub struct SendChatMessageRequest {
     /// The values for the template's placeholders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_fields: Option<Vec<super::TemplateField>>,
+}
+impl SendChatMessageRequest {
+    /// A `SendChatMessageRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            body: None,
+            reference_wamid: None,
+            template: None,
+            template_fields: None,
+        }
+    }
 }

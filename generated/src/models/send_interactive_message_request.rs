@@ -2,6 +2,7 @@
 //! The `SendInteractiveMessageRequest` model.
 /// An interactive message, with reply buttons or a list of options, to send to a chat.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendInteractiveMessageRequest {
     /// The kind of interactive message. Values seen so far are listed; others occur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,15 @@ pub struct SendInteractiveMessageRequest {
     /// The WhatsApp id of the message this one replies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
+}
+impl SendInteractiveMessageRequest {
+    /// A `SendInteractiveMessageRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            interactive_type: None,
+            body: None,
+            action: None,
+            reference_wamid: None,
+        }
+    }
 }

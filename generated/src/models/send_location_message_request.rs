@@ -2,6 +2,7 @@
 //! The `SendLocationMessageRequest` model.
 /// A map location to send to a chat.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendLocationMessageRequest {
     /// The location's latitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,4 +19,16 @@ pub struct SendLocationMessageRequest {
     /// The WhatsApp id of the message this one replies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
+}
+impl SendLocationMessageRequest {
+    /// A `SendLocationMessageRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            latitude: None,
+            longitude: None,
+            name: None,
+            address: None,
+            reference_wamid: None,
+        }
+    }
 }

@@ -3,6 +3,7 @@
 /// A task of the CRM. The documentation's excerpt ends inside this object, so it may carry
 /// more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Task {
     /// The task's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,4 +71,33 @@ pub struct Task {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Task {
+    /// A `Task` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            title: None,
+            description: None,
+            is_personal: None,
+            priority: None,
+            start_date: None,
+            end_date: None,
+            completed_at: None,
+            meeting_outcome: None,
+            meeting_outcome_notes: None,
+            ai_processed: None,
+            ai_status: None,
+            ai_error_log: None,
+            ai_last_action: None,
+            created_at: None,
+            updated_at: None,
+            crm_task_type_id: None,
+            crm_task_stage_id: None,
+            crm_lead_id: None,
+            crm_deal_id: None,
+            crm_delivery_id: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

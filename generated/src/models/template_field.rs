@@ -3,6 +3,7 @@
 /// A value that fills one placeholder of a template. It is used in request bodies and also
 /// returned inside a scheduled message's payload, so its properties are nullable.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateField {
     /// The part of a template a field fills in. Values seen so far are listed; others occur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,4 +23,17 @@ pub struct TemplateField {
     /// The value put in the placeholder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl TemplateField {
+    /// A `TemplateField` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            component: None,
+            r#type: None,
+            index: None,
+            button_index: None,
+            card_index: None,
+            value: None,
+        }
+    }
 }

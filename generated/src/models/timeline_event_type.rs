@@ -4,6 +4,7 @@
 ///
 /// The spec lists only the values seen so far; others arrive as [`TimelineEventType::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TimelineEventType {
     /// The value `MESSAGE`.
     Message,

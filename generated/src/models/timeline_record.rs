@@ -3,6 +3,7 @@
 /// One event of a chat's timeline. The documentation's excerpt ends inside this object, so
 /// it may carry more fields; they are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TimelineRecord {
     /// The event's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,4 +20,16 @@ pub struct TimelineRecord {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl TimelineRecord {
+    /// A `TimelineRecord` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            event_type: None,
+            event_at: None,
+            message: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

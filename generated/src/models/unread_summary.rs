@@ -2,6 +2,7 @@
 //! The `UnreadSummary` model.
 /// The totals of unread messages and chats.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnreadSummary {
     /// How many messages are unread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,13 @@ pub struct UnreadSummary {
     /// How many chats have unread messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread_chats_total: Option<i64>,
+}
+impl UnreadSummary {
+    /// A `UnreadSummary` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            unread_messages_total: None,
+            unread_chats_total: None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `UpdateChatResponsibleRequest` model.
 /// Who becomes responsible for a chat, and what moves along with it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateChatResponsibleRequest {
     /// The UUID of the user who becomes responsible.
     pub user_id: ::uuid::Uuid,
@@ -14,4 +15,15 @@ pub struct UpdateChatResponsibleRequest {
     /// Whether the contact's deals move to the user too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_deals: Option<bool>,
+}
+impl UpdateChatResponsibleRequest {
+    /// A `UpdateChatResponsibleRequest` with its required fields; the optional ones start empty.
+    pub fn new(user_id: ::uuid::Uuid) -> Self {
+        Self {
+            user_id,
+            update_chat: None,
+            update_leads: None,
+            update_deals: None,
+        }
+    }
 }

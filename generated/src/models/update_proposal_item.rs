@@ -2,6 +2,7 @@
 //! The `UpdateProposalItem` model.
 /// An item of a proposal to add, change or delete.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProposalItem {
     /// The id of an existing item to change or delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,4 +58,29 @@ pub struct UpdateProposalItem {
     /// How many billing cycles the item has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
+}
+impl UpdateProposalItem {
+    /// A `UpdateProposalItem` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            delete: None,
+            product_id: None,
+            sku: None,
+            name: None,
+            description: None,
+            quantity: None,
+            unit_price: None,
+            unit: None,
+            discount_type: None,
+            discount_value: None,
+            notes: None,
+            is_recurring_default: None,
+            billing_interval_default: None,
+            contract_term_months: None,
+            start_date: None,
+            end_date: None,
+            billing_cycles: None,
+        }
+    }
 }

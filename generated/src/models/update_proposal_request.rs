@@ -2,6 +2,7 @@
 //! The `UpdateProposalRequest` model.
 /// The new content of a proposal and the changes to its items.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateProposalRequest {
     /// The UUID of the lead the proposal belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,4 +46,25 @@ pub struct UpdateProposalRequest {
     /// The items to add, change or delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<super::UpdateProposalItem>>,
+}
+impl UpdateProposalRequest {
+    /// A `UpdateProposalRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            lead_id: None,
+            deal_id: None,
+            deal_code: None,
+            title: None,
+            notes: None,
+            status: None,
+            discount_type: None,
+            discount_value: None,
+            valid_until: None,
+            approved_by: None,
+            approved_at: None,
+            archived_at: None,
+            rejected_at: None,
+            items: None,
+        }
+    }
 }

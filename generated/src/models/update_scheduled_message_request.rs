@@ -2,6 +2,7 @@
 //! The `UpdateScheduledMessageRequest` model.
 /// The changes to a scheduled message; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateScheduledMessageRequest {
     /// When the message is to be sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,4 +29,19 @@ pub struct UpdateScheduledMessageRequest {
     /// The WhatsApp id of the message this one replies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
+}
+impl UpdateScheduledMessageRequest {
+    /// A `UpdateScheduledMessageRequest` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            scheduled_at: None,
+            cancel_on_inbound: None,
+            r#type: None,
+            body: None,
+            template: None,
+            template_fields: None,
+            replace_files: None,
+            reference_wamid: None,
+        }
+    }
 }

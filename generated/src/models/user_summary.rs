@@ -2,6 +2,7 @@
 //! The `UserSummary` model.
 /// The short form of a Wegly user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserSummary {
     /// The user's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,4 +13,14 @@ pub struct UserSummary {
     /// The address of the user's picture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+}
+impl UserSummary {
+    /// A `UserSummary` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            avatar: None,
+        }
+    }
 }

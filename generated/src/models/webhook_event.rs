@@ -4,6 +4,7 @@
 /// POSTed to the subscription's URL with the key in `x-wegly-event` and an HMAC-SHA256 of the
 /// raw body, made with the subscription's secret, in `x-wegly-signature`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEvent {
     /// Which event a webhook delivery reports. The documentation's list is cut off after
     /// `chat.message_received`, so other keys occur.
@@ -13,4 +14,13 @@ pub struct WebhookEvent {
     /// is kept as it came.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::WebhookPayload>,
+}
+impl WebhookEvent {
+    /// A `WebhookEvent` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            event_key: None,
+            payload: None,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 ///
 /// The spec lists only the values seen so far; others arrive as [`WebhookEventKey::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookEventKey {
     /// The value `lead.created`.
     LeadCreated,

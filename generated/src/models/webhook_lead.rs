@@ -2,6 +2,7 @@
 //! The `WebhookLead` model.
 /// The lead a lead event is about, as the documentation's example shows it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookLead {
     /// The lead's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,4 +25,18 @@ pub struct WebhookLead {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl WebhookLead {
+    /// A `WebhookLead` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            code: None,
+            title: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

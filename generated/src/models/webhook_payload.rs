@@ -3,6 +3,7 @@
 /// What a webhook event carries. Only the lead of lead events is documented; everything else
 /// is kept as it came.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookPayload {
     /// The lead a lead event is about, as the documentation's example shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10,4 +11,13 @@ pub struct WebhookPayload {
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl WebhookPayload {
+    /// A `WebhookPayload` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            lead: None,
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! The `WeglyFile` model.
 /// The metadata of a file stored in Wegly.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WeglyFile {
     /// The file's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,4 +37,22 @@ pub struct WeglyFile {
     /// When the file was uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl WeglyFile {
+    /// A `WeglyFile` with no field set; the optional ones start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_by: None,
+            crm_lead: None,
+            crm_deal: None,
+            crm_delivery: None,
+            batch: None,
+            file_url: None,
+            file_name: None,
+            mime_type: None,
+            size: None,
+            created_at: None,
+        }
+    }
 }

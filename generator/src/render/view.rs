@@ -218,6 +218,25 @@ pub struct StructView {
     pub derive_default: bool,
     pub fields: Vec<FieldView>,
     pub extra: Option<ExtraView>,
+    pub constructor: ConstructorView,
+}
+
+/// The `new` constructor of a struct: its required fields become arguments.
+#[derive(Debug, Serialize)]
+pub struct ConstructorView {
+    /// More than clippy's seven arguments.
+    pub many_args: bool,
+    /// Some field is deprecated, and the constructor names every field.
+    pub uses_deprecated: bool,
+}
+
+impl ConstructorView {
+    fn new(fields: &[ir::Field]) -> Self {
+        ConstructorView {
+            many_args: fields.iter().filter(|f| f.required).count() > 7,
+            uses_deprecated: fields.iter().any(|f| f.deprecated),
+        }
+    }
 }
 
 /// A struct field.
@@ -228,6 +247,9 @@ pub struct FieldView {
     pub deprecated: bool,
     pub serde: Option<String>,
     pub ty: String,
+    /// Whether `new` takes the field as an argument (required properties); the others start
+    /// empty (`None`).
+    pub in_new: bool,
 }
 
 /// The map that keeps unnamed properties.
@@ -268,6 +290,7 @@ pub struct FormView {
     pub deprecated: bool,
     pub derive_default: bool,
     pub fields: Vec<FormFieldView>,
+    pub constructor: ConstructorView,
 }
 
 /// One part of a form.
@@ -279,6 +302,7 @@ pub struct FormFieldView {
     pub ty: String,
     /// `text` or `files`: the form method that adds the part.
     pub part: &'static str,
+    pub in_new: bool,
 }
 
 /// A union model (`oneOf` / `anyOf`).
@@ -518,9 +542,11 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
                             docs: base.docs,
                             ty: base.ty,
                             part,
+                            in_new: base.in_new,
                         }
                     })
                     .collect(),
+                constructor: ConstructorView::new(&s.fields),
             })
         }
         TypeKind::Struct(s) => {
@@ -536,6 +562,7 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
                     name: extra.name.clone(),
                     ty: scope.type_expr(api, &ir::TypeRef::Map(Box::new(extra.value.clone()))),
                 }),
+                constructor: ConstructorView::new(&s.fields),
             })
         }
         TypeKind::Enum(e) => ModelView::Enum(EnumView {
@@ -627,6 +654,7 @@ fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
         deprecated: field.deprecated,
         serde: (!serde.is_empty()).then(|| serde.join(", ")),
         ty,
+        in_new: field.required,
     }
 }
 

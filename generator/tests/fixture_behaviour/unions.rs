@@ -7,9 +7,11 @@ use serde_json::json;
 #[test]
 fn alternatives_decode_in_order_and_round_trip() {
     let cat: Pet = serde_json::from_value(json!({"kind": "cat", "lives": 9})).expect("a cat");
-    assert_eq!(cat, Pet::Cat(Cat { kind: "cat".into(), lives: 9 }));
+    assert_eq!(cat, Pet::Cat(Cat::new("cat".into(), 9)));
     let dog: Pet = serde_json::from_value(json!({"kind": "dog", "good": true})).expect("a dog");
-    assert_eq!(dog, Pet::Dog(Dog { kind: "dog".into(), good: Some(true) }));
+    let mut good_dog = Dog::new("dog".into());
+    good_dog.good = Some(true);
+    assert_eq!(dog, Pet::Dog(good_dog));
     assert_eq!(serde_json::to_value(&dog).expect("serializes"), json!({"kind": "dog", "good": true}));
 
     let ids: Vec<IdOrName> = serde_json::from_value(json!([7, "seven", ["a", "b"]])).expect("ids");
@@ -27,8 +29,9 @@ fn alternatives_decode_in_order_and_round_trip() {
 #[test]
 fn recursive_unions_are_boxed() {
     let tree: Tree = serde_json::from_value(json!({"left": {"left": {"value": "x"}}})).expect("a tree");
-    let expected = Tree::Branch(Box::new(Branch {
-        left: Box::new(Tree::Branch(Box::new(Branch { left: Box::new(Tree::Leaf(Leaf { value: Some("x".into()) })) }))),
-    }));
+    let mut leaf = Leaf::new();
+    leaf.value = Some("x".into());
+    let inner = Branch::new(Box::new(Tree::Leaf(leaf)));
+    let expected = Tree::Branch(Box::new(Branch::new(Box::new(Tree::Branch(Box::new(inner))))));
     assert_eq!(tree, expected);
 }
