@@ -27,6 +27,7 @@ pub mod names;
 mod parallel;
 pub mod pointer;
 pub mod render;
+pub mod surface;
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +86,8 @@ pub struct Generated {
     pub files: FileSet,
     /// Warnings: constructs generated with a fallback.
     pub warnings: Diagnostics,
+    /// The SDK's public surface, also written to `surface.yaml`.
+    pub surface: surface::Surface,
 }
 
 /// Reads the spec and generates the crate in memory.
@@ -105,13 +108,19 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
         fingerprint: fingerprint(text),
         generator_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let rendered = render::render(&api, &krate)?;
+    let mut rendered = render::render(&api, &krate)?;
+    let surface = surface::surface(&api);
+    rendered.push(render::RenderedFile {
+        path: "surface.yaml".to_owned(),
+        template: "surface",
+        text: surface::to_yaml(&surface)?,
+    });
     let formatted = format::format_all(&rendered, &config.spec_label)?;
     let mut files = FileSet::default();
     for (file, text) in rendered.into_iter().zip(formatted) {
         files.insert(file.path, text);
     }
-    Ok(Generated { files, warnings })
+    Ok(Generated { files, warnings, surface })
 }
 
 /// Runs the stages up to the analyzed IR: load, lower, analyze.

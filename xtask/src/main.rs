@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [--spec FILE --out DIR [--crate-name NAME]]
+const USAGE: &str =
+    "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools";
 
@@ -44,6 +45,31 @@ fn try_main() -> Result<ExitCode> {
     }
 }
 
+/// The crate version the report's next version is computed from.
+const SDK_VERSION: &str = "0.1.0";
+
+/// Compares the surface about to be written with the one in `out`, prints the change report,
+/// and writes it as Markdown to `report` when asked.
+fn report_changes(out: &Path, surface: &generator::surface::Surface, report: Option<&Path>) -> Result<()> {
+    let previous = std::fs::read_to_string(out.join("surface.yaml")).ok();
+    let markdown = match previous.as_deref().map(generator::surface::from_yaml) {
+        Some(Ok(old)) => {
+            let changes = generator::surface::diff::diff(&old, surface);
+            eprint!("{changes}");
+            changes.markdown(SDK_VERSION)
+        }
+        Some(Err(error)) => {
+            eprintln!("warning: the previous surface.yaml cannot be read ({error}); no change report");
+            String::from("## SDK changes\n\nThe previous surface could not be read.\n")
+        }
+        None => String::from("## SDK changes\n\nFirst generation: there is no previous surface.\n"),
+    };
+    if let Some(path) = report {
+        std::fs::write(path, markdown).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
@@ -54,6 +80,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
     let mut spec = None;
     let mut out = None;
     let mut crate_name = None;
+    let mut report_path = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -61,6 +88,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
             "--spec" => spec = Some(PathBuf::from(args.next().context("--spec needs a file")?)),
             "--out" => out = Some(PathBuf::from(args.next().context("--out needs a folder")?)),
             "--crate-name" => crate_name = Some(args.next().context("--crate-name needs a name")?),
+            "--report" => report_path = Some(PathBuf::from(args.next().context("--report needs a file")?)),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
     }
@@ -86,6 +114,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
         Err(error) => return Err(error.into()),
     };
     eprint!("{}", generated.warnings);
+    report_changes(&out, &generated.surface, report_path.as_deref())?;
 
     if check {
         let drift = generated.files.check(&out)?;

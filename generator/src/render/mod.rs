@@ -5,7 +5,7 @@
 //! newlines, and knows only the templates of [`TEMPLATES`], embedded at build time.
 
 mod docs;
-mod rust;
+pub(crate) mod rust;
 pub(crate) mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};

@@ -1,0 +1,412 @@
+//! Comparing two surfaces: what changed for the SDK's users, whether it breaks their code, and
+//! the version bump that implies.
+//!
+//! The rules are Rust's, not JSON's. Models are `#[non_exhaustive]` and built with `new`, so a
+//! new optional field or enum value is an addition, while a field `new` must now take, a field
+//! whose type changed (becoming optional changes it to `Option`), or any change to a method's
+//! argument types breaks callers. Anything removed breaks.
+
+use std::fmt::{self, Write as _};
+
+use serde::Serialize;
+
+use super::{FieldSurface, OperationSurface, Surface, TypeSurface};
+
+/// How a change affects the SDK's users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Impact {
+    /// Code that compiled before may not compile now.
+    Breaking,
+    /// Something new; existing code is unaffected.
+    Addition,
+    /// Behaviour or documentation only; the API is the same.
+    Compatible,
+}
+
+/// One change of the surface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// How it affects users.
+    pub impact: Impact,
+    /// The item, e.g. ``type `ChatDetail` `` or ``method `chats.get` ``.
+    pub item: String,
+    /// What changed, as a sentence fragment.
+    pub what: String,
+}
+
+/// The version bump a set of changes implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Bump {
+    /// Nothing changed.
+    None,
+    /// Only compatible changes.
+    Patch,
+    /// Additions.
+    Minor,
+    /// Breaking changes.
+    Major,
+}
+
+/// What changed between two surfaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The changes, breaking first, then by item.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// The bump the changes imply.
+    pub fn bump(&self) -> Bump {
+        self.changes
+            .iter()
+            .map(|c| match c.impact {
+                Impact::Breaking => Bump::Major,
+                Impact::Addition => Bump::Minor,
+                Impact::Compatible => Bump::Patch,
+            })
+            .max()
+            .unwrap_or(Bump::None)
+    }
+
+    /// Whether any change breaks users.
+    pub fn is_breaking(&self) -> bool {
+        self.bump() == Bump::Major
+    }
+
+    /// The next version after `current` (Cargo's rules: before 1.0, a breaking change bumps
+    /// the minor number and an addition the patch number).
+    pub fn next_version(&self, current: &str) -> String {
+        let mut parts = current.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+        let (major, minor, patch) =
+            (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        match (self.bump(), major) {
+            (Bump::None, _) => format!("{major}.{minor}.{patch}"),
+            (Bump::Major, 0) => format!("0.{}.0", minor + 1),
+            (Bump::Major, _) => format!("{}.0.0", major + 1),
+            (Bump::Minor, 0) | (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
+            (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
+        }
+    }
+
+    /// The report as Markdown, for a pull request.
+    pub fn markdown(&self, current_version: &str) -> String {
+        let mut out = String::from("## SDK changes\n\n");
+        if self.changes.is_empty() {
+            out.push_str("The public surface of the SDK did not change.\n");
+            return out;
+        }
+        let _ = writeln!(
+            out,
+            "**{}**: version {} → {}\n",
+            self.verdict(),
+            current_version,
+            self.next_version(current_version)
+        );
+        for (impact, title) in
+            [(Impact::Breaking, "Breaking"), (Impact::Addition, "Added"), (Impact::Compatible, "Compatible")]
+        {
+            let items: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            if items.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "### {title}\n");
+            for change in items {
+                let _ = writeln!(out, "- {}: {}", change.item, change.what);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn verdict(&self) -> &'static str {
+        match self.bump() {
+            Bump::Major => "breaking",
+            Bump::Minor => "additions only, not breaking",
+            Bump::Patch => "compatible changes only",
+            Bump::None => "no change",
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.changes.is_empty() {
+            return writeln!(f, "SDK surface: no change");
+        }
+        writeln!(f, "SDK surface: {} ({:?} bump)", self.verdict(), self.bump())?;
+        for change in &self.changes {
+            let label = match change.impact {
+                Impact::Breaking => "breaking",
+                Impact::Addition => "added",
+                Impact::Compatible => "compatible",
+            };
+            writeln!(f, "  {label:<10} {}: {}", change.item, change.what)?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares `old` with `new`.
+pub fn diff(old: &Surface, new: &Surface) -> Report {
+    let mut changes = Vec::new();
+    let mut push = |impact, item: String, what: String| changes.push(Change { impact, item, what });
+    for (name, before) in &old.operations {
+        let item = format!("method `{name}`");
+        match new.operations.get(name) {
+            None => push(Impact::Breaking, item, "removed".into()),
+            Some(after) => operation(before, after, &mut |impact, what| push(impact, item.clone(), what)),
+        }
+    }
+    for name in new.operations.keys().filter(|n| !old.operations.contains_key(*n)) {
+        push(Impact::Addition, format!("method `{name}`"), "added".into());
+    }
+    for (name, before) in &old.types {
+        let item = format!("type `{name}`");
+        match new.types.get(name) {
+            None => push(Impact::Breaking, item, "removed".into()),
+            Some(after) => model(before, after, &mut |impact, what| push(impact, item.clone(), what)),
+        }
+    }
+    for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
+        push(Impact::Addition, format!("type `{name}`"), "added".into());
+    }
+    changes.sort_by(|a, b| (a.impact, &a.item, &a.what).cmp(&(b.impact, &b.item, &b.what)));
+    Report { changes }
+}
+
+fn operation(before: &OperationSurface, after: &OperationSurface, push: &mut dyn FnMut(Impact, String)) {
+    let types = |op: &OperationSurface| op.args.iter().map(|a| a.ty.clone()).collect::<Vec<_>>();
+    if types(before) != types(after) {
+        let show = |op: &OperationSurface| types(op).join(", ");
+        push(Impact::Breaking, format!("arguments changed from ({}) to ({})", show(before), show(after)));
+    }
+    if before.returns != after.returns {
+        push(Impact::Breaking, format!("returns `{}` instead of `{}`", after.returns, before.returns));
+    }
+    if before.http != after.http || before.operation_id != after.operation_id {
+        push(
+            Impact::Compatible,
+            format!(
+                "now `{}` (`{}`), was `{}` (`{}`)",
+                after.http, after.operation_id, before.http, before.operation_id
+            ),
+        );
+    }
+}
+
+fn model(before: &TypeSurface, after: &TypeSurface, push: &mut dyn FnMut(Impact, String)) {
+    match (before, after) {
+        (TypeSurface::Struct { fields: old, open: was_open }, TypeSurface::Struct { fields: new, open }) => {
+            fields(old, new, push);
+            match (was_open, open) {
+                (false, true) => push(Impact::Addition, "now keeps unnamed properties".into()),
+                (true, false) => push(Impact::Breaking, "no longer keeps unnamed properties".into()),
+                _ => {}
+            }
+        }
+        (TypeSurface::Enum { values: old, catch_all: had }, TypeSurface::Enum { values: new, catch_all }) => {
+            for value in old.iter().filter(|v| !new.contains(v)) {
+                push(Impact::Breaking, format!("value `{value}` removed"));
+            }
+            for value in new.iter().filter(|v| !old.contains(v)) {
+                push(Impact::Addition, format!("value `{value}` added"));
+            }
+            match (had, catch_all) {
+                (true, false) => push(Impact::Breaking, "no longer keeps unknown values".into()),
+                (false, true) => push(Impact::Addition, "now keeps unknown values".into()),
+                _ => {}
+            }
+        }
+        (TypeSurface::Union { variants: old }, TypeSurface::Union { variants: new }) => {
+            for variant in old.iter().filter(|v| !new.contains(v)) {
+                push(Impact::Breaking, format!("variant `{variant}` removed"));
+            }
+            for variant in new.iter().filter(|v| !old.contains(v)) {
+                push(Impact::Addition, format!("variant `{variant}` added"));
+            }
+        }
+        (TypeSurface::Alias { target: old }, TypeSurface::Alias { target: new }) if old != new => {
+            push(Impact::Breaking, format!("now `{new}`, was `{old}`"));
+        }
+        (TypeSurface::Alias { .. }, TypeSurface::Alias { .. }) => {}
+        _ => push(Impact::Breaking, format!("changed from {} to {}", kind(before), kind(after))),
+    }
+}
+
+fn kind(surface: &TypeSurface) -> &'static str {
+    match surface {
+        TypeSurface::Struct { .. } => "a struct",
+        TypeSurface::Enum { .. } => "an enum",
+        TypeSurface::Union { .. } => "a union",
+        TypeSurface::Alias { .. } => "an alias",
+    }
+}
+
+fn fields(old: &[FieldSurface], new: &[FieldSurface], push: &mut dyn FnMut(Impact, String)) {
+    for field in old {
+        match new.iter().find(|f| f.name == field.name) {
+            None => push(Impact::Breaking, format!("field `{}` removed", field.name)),
+            Some(now) => {
+                if now.ty != field.ty {
+                    push(
+                        Impact::Breaking,
+                        format!("field `{}` is `{}`, was `{}`", field.name, now.ty, field.ty),
+                    );
+                }
+                match (field.required, now.required) {
+                    (false, true) => {
+                        push(
+                            Impact::Breaking,
+                            format!("field `{}` is now required: `new` takes it", field.name),
+                        );
+                    }
+                    (true, false) => {
+                        push(
+                            Impact::Breaking,
+                            format!("field `{}` is now optional: `new` no longer takes it", field.name),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for field in new.iter().filter(|f| !old.iter().any(|o| o.name == f.name)) {
+        if field.required {
+            push(Impact::Breaking, format!("required field `{}` added: `new` takes it", field.name));
+        } else {
+            push(Impact::Addition, format!("optional field `{}` added", field.name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::ArgSurface;
+
+    fn field(name: &str, ty: &str, required: bool) -> FieldSurface {
+        FieldSurface { name: name.into(), ty: ty.into(), required }
+    }
+
+    fn with_type(name: &str, ty: TypeSurface) -> Surface {
+        let mut s = Surface::default();
+        s.types.insert(name.into(), ty);
+        s
+    }
+
+    fn strukt(fields: Vec<FieldSurface>) -> TypeSurface {
+        TypeSurface::Struct { fields, open: false }
+    }
+
+    fn op(args: &[&str], returns: &str) -> OperationSurface {
+        OperationSurface {
+            operation_id: "getChat".into(),
+            http: "GET /chats/{id}".into(),
+            args: args.iter().map(|t| ArgSurface { name: "x".into(), ty: (*t).into() }).collect(),
+            returns: returns.into(),
+        }
+    }
+
+    fn with_op(o: OperationSurface) -> Surface {
+        let mut s = Surface::default();
+        s.operations.insert("chats.get".into(), o);
+        s
+    }
+
+    fn impacts(old: &Surface, new: &Surface) -> Vec<Impact> {
+        diff(old, new).changes.into_iter().map(|c| c.impact).collect()
+    }
+
+    #[test]
+    fn a_new_optional_field_is_an_addition() {
+        let old = with_type("Chat", strukt(vec![field("id", "Option<String>", false)]));
+        let new = with_type(
+            "Chat",
+            strukt(vec![field("id", "Option<String>", false), field("x", "Option<i64>", false)]),
+        );
+        assert_eq!(impacts(&old, &new), vec![Impact::Addition]);
+        assert_eq!(diff(&old, &new).bump(), Bump::Minor);
+    }
+
+    #[test]
+    fn a_new_required_field_breaks_the_constructor() {
+        let old = with_type("Req", strukt(vec![]));
+        let new = with_type("Req", strukt(vec![field("title", "String", true)]));
+        assert_eq!(impacts(&old, &new), vec![Impact::Breaking]);
+    }
+
+    #[test]
+    fn a_field_that_becomes_optional_changes_its_type_and_breaks() {
+        let old = with_type("Req", strukt(vec![field("title", "String", true)]));
+        let new = with_type("Req", strukt(vec![field("title", "Option<String>", false)]));
+        assert_eq!(impacts(&old, &new), vec![Impact::Breaking, Impact::Breaking]);
+    }
+
+    #[test]
+    fn removing_anything_breaks() {
+        let old = with_type("Chat", strukt(vec![field("id", "Option<String>", false)]));
+        assert_eq!(impacts(&old, &with_type("Chat", strukt(vec![]))), vec![Impact::Breaking]);
+        assert_eq!(impacts(&old, &Surface::default()), vec![Impact::Breaking]);
+        assert_eq!(impacts(&with_op(op(&[], "()")), &Surface::default()), vec![Impact::Breaking]);
+        let e = |values: &[&str]| {
+            with_type(
+                "S",
+                TypeSurface::Enum { values: values.iter().map(|v| (*v).into()).collect(), catch_all: true },
+            )
+        };
+        assert_eq!(impacts(&e(&["A", "B"]), &e(&["A"])), vec![Impact::Breaking]);
+    }
+
+    #[test]
+    fn a_new_enum_value_is_an_addition_because_enums_are_non_exhaustive() {
+        let e = |values: &[&str], catch_all| {
+            with_type(
+                "S",
+                TypeSurface::Enum { values: values.iter().map(|v| (*v).into()).collect(), catch_all },
+            )
+        };
+        assert_eq!(impacts(&e(&["A"], true), &e(&["A", "B"], true)), vec![Impact::Addition]);
+        assert_eq!(impacts(&e(&["A"], true), &e(&["A"], false)), vec![Impact::Breaking]);
+        assert_eq!(impacts(&e(&["A"], false), &e(&["A"], true)), vec![Impact::Addition]);
+    }
+
+    #[test]
+    fn a_new_parameter_or_a_changed_result_breaks_the_method() {
+        let old = with_op(op(&["Uuid"], "Chat"));
+        assert_eq!(impacts(&old, &with_op(op(&["Uuid", "Option<&str>"], "Chat"))), vec![Impact::Breaking]);
+        assert_eq!(impacts(&old, &with_op(op(&["Uuid"], "Chat2"))), vec![Impact::Breaking]);
+        assert_eq!(impacts(&Surface::default(), &old), vec![Impact::Addition]);
+        let mut moved = op(&["Uuid"], "Chat");
+        moved.http = "GET /v2/chats/{id}".into();
+        assert_eq!(impacts(&old, &with_op(moved)), vec![Impact::Compatible]);
+    }
+
+    #[test]
+    fn kinds_aliases_unions_and_open_objects() {
+        let alias = |t: &str| with_type("A", TypeSurface::Alias { target: t.into() });
+        assert_eq!(impacts(&alias("i64"), &alias("String")), vec![Impact::Breaking]);
+        assert_eq!(impacts(&alias("i64"), &with_type("A", strukt(vec![]))), vec![Impact::Breaking]);
+        let union = |v: &[&str]| {
+            with_type("U", TypeSurface::Union { variants: v.iter().map(|x| (*x).into()).collect() })
+        };
+        assert_eq!(impacts(&union(&["A(A)"]), &union(&["A(A)", "B(B)"])), vec![Impact::Addition]);
+        assert_eq!(impacts(&union(&["A(A)", "B(B)"]), &union(&["A(A)"])), vec![Impact::Breaking]);
+        let open = |o| with_type("O", TypeSurface::Struct { fields: vec![], open: o });
+        assert_eq!(impacts(&open(false), &open(true)), vec![Impact::Addition]);
+        assert_eq!(impacts(&open(true), &open(false)), vec![Impact::Breaking]);
+    }
+
+    #[test]
+    fn versions_follow_cargo_rules() {
+        let breaking =
+            Report { changes: vec![Change { impact: Impact::Breaking, item: "x".into(), what: "y".into() }] };
+        let addition =
+            Report { changes: vec![Change { impact: Impact::Addition, item: "x".into(), what: "y".into() }] };
+        assert_eq!(breaking.next_version("0.1.3"), "0.2.0");
+        assert_eq!(breaking.next_version("1.4.2"), "2.0.0");
+        assert_eq!(addition.next_version("0.1.3"), "0.1.4");
+        assert_eq!(addition.next_version("1.4.2"), "1.5.0");
+        assert_eq!(Report { changes: vec![] }.next_version("0.1.0"), "0.1.0");
+    }
+}

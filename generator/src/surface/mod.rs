@@ -1,0 +1,179 @@
+//! The SDK's public surface, as data: what `generated/surface.yaml` records and what a spec
+//! change is judged by.
+//!
+//! Input: an analyzed [`ir::Api`]. Output: a [`Surface`] that lists every operation method with
+//! its argument and result types, and every model with its fields (Rust type, whether `new`
+//! takes it), enum values, union variants or alias target. Maps are sorted by name, so the file
+//! changes only where the surface does. [`diff`] compares two surfaces.
+
+pub mod diff;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::{self, Api, TypeKind};
+use crate::render::rust::Scope;
+
+/// The public surface of a generated SDK.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Surface {
+    /// Operations by `group.method`, e.g. `chats.get`.
+    pub operations: BTreeMap<String, OperationSurface>,
+    /// Models by Rust name.
+    pub types: BTreeMap<String, TypeSurface>,
+}
+
+/// One operation method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationSurface {
+    /// The spec's operationId.
+    pub operation_id: String,
+    /// `METHOD /path`.
+    pub http: String,
+    /// The method's arguments, in order.
+    pub args: Vec<ArgSurface>,
+    /// What awaiting the call gives.
+    pub returns: String,
+}
+
+/// One argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArgSurface {
+    /// The argument's name (callers do not write it).
+    pub name: String,
+    /// Its Rust type.
+    #[serde(rename = "type")]
+    pub ty: String,
+}
+
+/// One model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeSurface {
+    /// A `#[non_exhaustive]` struct built with `new`.
+    Struct {
+        /// The fields, in order.
+        fields: Vec<FieldSurface>,
+        /// Whether it keeps unnamed properties in a map.
+        open: bool,
+    },
+    /// A `#[non_exhaustive]` enum.
+    Enum {
+        /// The variant names, in order.
+        values: Vec<String>,
+        /// Whether it has a variant for values the spec does not list.
+        catch_all: bool,
+    },
+    /// A `#[non_exhaustive]` untagged enum of other types.
+    Union {
+        /// `Variant(Type)`, in decoding order.
+        variants: Vec<String>,
+    },
+    /// A type alias.
+    Alias {
+        /// The aliased type.
+        target: String,
+    },
+}
+
+/// One struct field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSurface {
+    /// The Rust field name.
+    pub name: String,
+    /// The Rust type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Whether `new` takes it as an argument.
+    pub required: bool,
+}
+
+/// The surface of an API.
+pub fn surface(api: &Api) -> Surface {
+    let mut out = Surface::default();
+    let scope = Scope::new("", false);
+    for group in &api.groups {
+        for op in &group.operations {
+            let mut args: Vec<ArgSurface> = op
+                .params
+                .iter()
+                .map(|p| ArgSurface { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
+                .collect();
+            if let Some(body) = &op.body {
+                args.push(ArgSurface {
+                    name: body.name.clone(),
+                    ty: scope.arg_type(api, &body.ty, body.required),
+                });
+            }
+            let returns = match &op.response {
+                ir::SuccessResponse::Json(ty) => scope.type_expr(api, ty),
+                ir::SuccessResponse::Empty => "()".to_owned(),
+            };
+            out.operations.insert(
+                format!("{}.{}", group.accessor, op.method_name),
+                OperationSurface {
+                    operation_id: op.operation_id.clone(),
+                    http: format!("{} {}", op.http_method.as_str(), op.path.raw),
+                    args,
+                    returns,
+                },
+            );
+        }
+    }
+    for def in &api.types {
+        let surface = match &def.kind {
+            TypeKind::Struct(s) => {
+                let scope = if s.form { scope.form() } else { scope };
+                let fields = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut ty = scope.type_expr(api, &f.ty);
+                        if f.boxed {
+                            ty = scope.boxed(&ty);
+                        }
+                        if !f.required || f.nullable {
+                            ty = scope.option(&ty);
+                        }
+                        FieldSurface { name: f.name.clone(), ty, required: f.required }
+                    })
+                    .collect();
+                TypeSurface::Struct { fields, open: s.extra.is_some() }
+            }
+            TypeKind::Enum(e) => TypeSurface::Enum {
+                values: e.variants.iter().map(|v| v.name.clone()).collect(),
+                catch_all: e.keeps_unknown,
+            },
+            TypeKind::Union(u) => TypeSurface::Union {
+                variants: u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let ty = scope.type_expr(api, &v.ty);
+                        format!("{}({})", v.name, if v.boxed { scope.boxed(&ty) } else { ty })
+                    })
+                    .collect(),
+            },
+            TypeKind::Alias(ty) => TypeSurface::Alias { target: scope.type_expr(api, ty) },
+            TypeKind::Page(item) => {
+                TypeSurface::Alias { target: format!("crate::Page<{}>", scope.type_expr(api, item)) }
+            }
+        };
+        out.types.insert(def.name.clone(), surface);
+    }
+    out
+}
+
+/// The surface as the YAML text of `surface.yaml` (without its header).
+pub fn to_yaml(surface: &Surface) -> Result<String, crate::Error> {
+    yaml_serde::to_string(surface).map_err(|e| crate::Error::Internal {
+        stage: "surface",
+        message: format!("cannot write the surface: {e}"),
+    })
+}
+
+/// Reads a `surface.yaml` (its `#` header lines are comments).
+pub fn from_yaml(text: &str) -> Result<Surface, String> {
+    yaml_serde::from_str(text).map_err(|e| format!("not a surface file: {e}"))
+}
