@@ -36,6 +36,14 @@ fn published_versions_of_send_message() {
     insta::assert_snapshot!("send_message_indented_to_compact", report(&indented, &compact));
 }
 
+#[test]
+fn additions_only_are_not_breaking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/changes/additions");
+    let report = diff::diff(&surface_of(&dir.join("before.yaml")), &surface_of(&dir.join("after.yaml")));
+    assert_eq!(report.bump(), diff::Bump::Minor, "{report}");
+    assert_eq!(report.changes.len(), 5, "{report}");
+}
+
 /// Renaming one schema changes only the files that define or mention it.
 #[test]
 fn renaming_a_schema_touches_only_what_refers_to_it() {

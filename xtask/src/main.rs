@@ -4,9 +4,11 @@
 //! `cargo xtask generate --check` writes nothing and fails when `generated/` is stale.
 //! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]` generates a crate from any
 //! spec. `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
-//! `cargo xtask tools` only installs the tools. All the generation work is in the `generator`
+//! `cargo xtask tools` only installs the tools; `cargo xtask semver` cross-checks the change
+//! report with cargo-semver-checks. All the generation work is in the `generator`
 //! library; this crate parses flags, runs commands and prints.
 
+mod semver;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +19,8 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str =
     "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
        cargo xtask test [-- CARGO TEST ARGS]
-       cargo xtask tools";
+       cargo xtask tools
+       cargo xtask semver";
 
 fn main() -> ExitCode {
     match try_main() {
@@ -38,6 +41,7 @@ fn try_main() -> Result<ExitCode> {
             tools::test(&project_root(), &extra).map(|()| ExitCode::SUCCESS)
         }
         Some("tools") => tools::install(&project_root()).map(|()| ExitCode::SUCCESS),
+        Some("semver") => semver::run(&project_root()).map(|()| ExitCode::SUCCESS),
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::FAILURE)
