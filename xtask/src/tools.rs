@@ -1,4 +1,5 @@
-//! `cargo xtask tools` and `cargo xtask test`: the pinned npm tools, and the whole test run.
+//! `cargo xtask tools` and `cargo xtask test`: the pinned npm tools, and the whole test run
+//! (spec lint, `cargo test --workspace`, then the semver cross-check of `crate::semver`).
 //!
 //! The tools (Stoplight Prism for contract tests, Redocly CLI for the spec lint) are pinned in
 //! `xtask/npm/package-lock.json` and installed with `npm ci` into `xtask/npm/node_modules`
@@ -26,7 +27,8 @@ pub fn install(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Installs the tools, lints the spec, and runs every test of the workspace.
+/// Installs the tools, lints the spec, runs every test of the workspace, and last (once) the
+/// cargo-semver-checks cross-check of the change report.
 pub fn test(root: &Path, extra: &[String]) -> Result<()> {
     install(root)?;
     let redocly = root.join("xtask/npm/node_modules/.bin/redocly");
@@ -38,7 +40,9 @@ pub fn test(root: &Path, extra: &[String]) -> Result<()> {
     eprintln!("==> cargo test --workspace");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo).args(["test", "--workspace"]).args(extra).current_dir(root))
-        .context("tests failed")
+        .context("tests failed")?;
+    eprintln!("==> semver cross-check (cargo-semver-checks)");
+    crate::semver::run(root)
 }
 
 fn run(command: &mut Command) -> Result<()> {
