@@ -1,0 +1,321 @@
+//! View models: what each template prints, computed from the IR.
+//!
+//! Input: an analyzed [`ir::Api`]. Output: serializable structs whose fields are final text:
+//! Rust type expressions, literals, doc lines and names. Templates loop over them and branch on
+//! their booleans; every decision is taken here or earlier. This module has the crate-level
+//! views (lib.rs, Cargo.toml, README, runtime files); `models` and `operations` have the rest.
+
+mod models;
+mod operations;
+
+pub use models::*;
+pub use operations::*;
+
+use serde::Serialize;
+
+use super::docs::rustdoc_lines;
+use super::rust::string_literal;
+use crate::ir::{self, Api, EnumRepr, ParamLocation, SuccessResponse, TypeDef, TypeKind};
+
+/// Facts about the generated crate that do not come from the spec.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrateInfo {
+    /// The crate name.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+    /// The spec file as the header names it, relative to the repository.
+    pub spec_label: String,
+    /// A short hash of the spec's text.
+    pub fingerprint: String,
+    /// The generator's version.
+    pub generator_version: String,
+}
+
+/// `src/lib.rs`.
+#[derive(Debug, Serialize)]
+pub struct LibView {
+    pub krate: CrateInfo,
+    pub crate_ident: String,
+    pub title: String,
+    pub api_version: String,
+    pub docs: Vec<String>,
+    pub auth_docs: Vec<String>,
+    pub base_url: Option<String>,
+    pub example: Option<ExampleView>,
+    pub has_page: bool,
+    pub has_webhooks: bool,
+    pub uses: RuntimeUses,
+}
+
+/// The usage example in the crate docs: the first operation that needs only path parameters.
+#[derive(Debug, Serialize)]
+pub struct ExampleView {
+    pub accessor: String,
+    pub method_name: String,
+    pub args: Vec<String>,
+    pub setup: Vec<String>,
+    pub returns_value: bool,
+}
+
+/// The runtime files (`client.rs`, `error.rs`, `request.rs`, `codec.rs`).
+#[derive(Debug, Serialize)]
+pub struct RuntimeView {
+    pub bearer: bool,
+    pub uses: RuntimeUses,
+    pub page: Option<PageView>,
+    pub webhooks: Option<WebhooksView>,
+}
+
+/// The view of `src/webhooks.rs`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhooksView {
+    pub envelope: String,
+    pub signature_header: String,
+    pub event_header: Option<String>,
+}
+
+/// The view of `src/webhooks.rs`, when the API delivers webhooks.
+pub fn webhooks(api: &Api) -> Option<WebhooksView> {
+    let hooks = api.webhooks.as_ref()?;
+    let envelope = api.types.get(hooks.envelope.0)?;
+    Some(WebhooksView {
+        envelope: format!("crate::models::{}", envelope.name),
+        signature_header: string_literal(&hooks.signature_header.to_ascii_lowercase()),
+        event_header: hooks.event_header.as_deref().map(|h| string_literal(&h.to_ascii_lowercase())),
+    })
+}
+
+/// The list envelope's wire names, for `src/page.rs`.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    pub total: String,
+    pub total_rename: Option<String>,
+    pub records: String,
+    pub records_rename: Option<String>,
+}
+
+/// The view of `src/page.rs`, when the API has a list envelope that some type uses.
+pub fn page(api: &Api) -> Option<PageView> {
+    let fields = api.page_fields.as_ref()?;
+    if !api.types.iter().any(|def| matches!(def.kind, TypeKind::Page(_))) {
+        return None;
+    }
+    let rename = |wire: &str, rust: &str| (wire != rust).then(|| string_literal(wire));
+    Some(PageView {
+        total_rename: rename(&fields.total, "total"),
+        total: fields.total.clone(),
+        records_rename: rename(&fields.records, "records"),
+        records: fields.records.clone(),
+    })
+}
+
+/// Which runtime helpers the operations and models call, so that only those are emitted.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RuntimeUses {
+    pub requests: bool,
+    pub path_params: bool,
+    pub query: bool,
+    pub headers: bool,
+    pub params: bool,
+    pub body: bool,
+    pub optional_body: bool,
+    pub json_response: bool,
+    pub empty_response: bool,
+    pub string_enums: bool,
+    pub int_enums: bool,
+    pub multipart: bool,
+}
+
+/// The view of the runtime files.
+pub fn runtime(api: &Api) -> RuntimeView {
+    let mut uses = RuntimeUses::default();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        uses.requests = true;
+        for param in &op.params {
+            match param.location {
+                ParamLocation::Path => uses.path_params = true,
+                ParamLocation::Query => uses.query = true,
+                ParamLocation::Header => uses.headers = true,
+            }
+        }
+        if let Some(body) = &op.body {
+            match body.encoding {
+                ir::BodyEncoding::Json => {
+                    uses.body = true;
+                    uses.optional_body |= !body.required;
+                }
+                ir::BodyEncoding::Multipart => uses.multipart = true,
+            }
+        }
+        match op.response {
+            SuccessResponse::Json(_) => uses.json_response = true,
+            SuccessResponse::Empty => uses.empty_response = true,
+        }
+    }
+    uses.params = uses.path_params || uses.query || uses.headers;
+    for def in &api.types {
+        if let TypeKind::Enum(e) = &def.kind {
+            match (e.keeps_unknown, e.repr) {
+                (true, EnumRepr::String) => uses.string_enums = true,
+                (true, EnumRepr::Integer) => uses.int_enums = true,
+                (false, _) => {}
+            }
+        }
+    }
+    RuntimeView {
+        bearer: matches!(api.auth, ir::Auth::Bearer { .. }),
+        uses,
+        page: page(api),
+        webhooks: webhooks(api),
+    }
+}
+
+/// `Cargo.toml` and `README.md`.
+#[derive(Debug, Serialize)]
+pub struct CrateView {
+    pub krate: CrateInfo,
+    pub uses: RuntimeUses,
+    pub has_webhooks: bool,
+    pub crate_ident: String,
+    pub description: String,
+    pub title: String,
+    pub groups: Vec<ReadmeGroup>,
+}
+
+/// One group in the README's operation list.
+#[derive(Debug, Serialize)]
+pub struct ReadmeGroup {
+    pub accessor: String,
+    pub tag: String,
+    pub operations: Vec<ReadmeOperation>,
+}
+
+/// One operation in the README's operation list.
+#[derive(Debug, Serialize)]
+pub struct ReadmeOperation {
+    pub method_name: String,
+    pub example: String,
+    pub http_method: &'static str,
+    pub path: String,
+    pub summary: String,
+}
+
+pub(super) fn docs(text: Option<&str>) -> Vec<String> {
+    text.map(doc_lines).unwrap_or_default()
+}
+
+/// Doc-comment lines ready to follow `///` or `//!`: non-empty lines start with a space.
+pub(super) fn doc_lines(text: &str) -> Vec<String> {
+    rustdoc_lines(text).into_iter().map(spaced).collect()
+}
+
+fn spaced(line: String) -> String {
+    if line.is_empty() { line } else { format!(" {line}") }
+}
+
+/// The type's description, or a sentence naming where it comes from.
+pub(super) fn type_docs(def: &TypeDef) -> Vec<String> {
+    match def.description.as_deref() {
+        Some(text) if !text.trim().is_empty() => doc_lines(text),
+        _ => vec![format!(" The schema at `{}`.", def.origin)],
+    }
+}
+
+/// The view of the crate root.
+pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
+    let example = api.groups.iter().find_map(|group| {
+        group
+            .operations
+            .iter()
+            .find(|op| op.body.is_none() && op.params.iter().all(|p| p.location == ParamLocation::Path))
+            .map(|op| {
+                let mut setup = Vec::new();
+                let mut args = Vec::new();
+                for param in &op.params {
+                    let value = match &param.ty {
+                        ir::TypeRef::Primitive(ir::Primitive::Uuid) => "::uuid::Uuid::nil()".to_owned(),
+                        ir::TypeRef::Primitive(ir::Primitive::String) => string_literal("example"),
+                        ir::TypeRef::Primitive(ir::Primitive::Bool) => "true".to_owned(),
+                        ir::TypeRef::Primitive(_) => "1".to_owned(),
+                        _ => "Default::default()".to_owned(),
+                    };
+                    setup.push(format!("let {} = {value};", param.name));
+                    args.push(param.name.clone());
+                }
+                ExampleView {
+                    accessor: group.accessor.clone(),
+                    method_name: op.method_name.clone(),
+                    args,
+                    setup,
+                    returns_value: matches!(op.response, SuccessResponse::Json(_)),
+                }
+            })
+    });
+    LibView {
+        krate: krate.clone(),
+        crate_ident: krate.name.replace('-', "_"),
+        title: api.title.clone(),
+        api_version: api.api_version.clone(),
+        docs: docs(api.description.as_deref()),
+        auth_docs: match &api.auth {
+            ir::Auth::Bearer { description } => docs(description.as_deref()),
+            ir::Auth::None => Vec::new(),
+        },
+        base_url: api.base_url.as_deref().map(string_literal),
+        example,
+        has_page: page(api).is_some(),
+        has_webhooks: webhooks(api).is_some(),
+        uses: runtime(api).uses,
+    }
+}
+
+/// The view of `Cargo.toml` and `README.md`.
+pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
+    let groups = api
+        .groups
+        .iter()
+        .map(|group| ReadmeGroup {
+            accessor: group.accessor.clone(),
+            tag: group.tag.clone(),
+            operations: group
+                .operations
+                .iter()
+                .map(|op| ReadmeOperation {
+                    example: {
+                        let args: Vec<&str> = op
+                            .params
+                            .iter()
+                            .filter(|p| p.required)
+                            .map(|p| p.name.as_str())
+                            .chain(op.body.iter().map(|b| b.name.as_str()))
+                            .map(|name| name.strip_prefix("r#").unwrap_or(name))
+                            .collect();
+                        format!("client.{}().{}({}).await?", group.accessor, op.method_name, args.join(", "))
+                    },
+                    method_name: op.method_name.clone(),
+                    http_method: op.http_method.as_str(),
+                    path: op.path.raw.clone(),
+                    summary: op.summary.clone().unwrap_or_else(|| op.operation_id.clone()),
+                })
+                .collect(),
+        })
+        .collect();
+    CrateView {
+        krate: krate.clone(),
+        uses: runtime(api).uses,
+        has_webhooks: webhooks(api).is_some(),
+        crate_ident: krate.name.replace('-', "_"),
+        description: toml_string(&format!(
+            "Rust client for the {}, generated from its OpenAPI document.",
+            api.title
+        )),
+        title: api.title.clone(),
+        groups,
+    }
+}
+
+/// A TOML basic string: JSON's escaping is valid TOML.
+fn toml_string(value: &str) -> String {
+    serde_json::Value::String(value.to_owned()).to_string()
+}

@@ -1,0 +1,311 @@
+//! The views of model files (`src/models/*.rs`): structs, forms, enums, unions and aliases.
+
+use serde::Serialize;
+
+use crate::ir::{self, Api, EnumRepr, EnumValue, TypeDef, TypeKind};
+use crate::render::rust::{Scope, int_literal, string_literal};
+
+use super::{docs, type_docs};
+
+/// `src/models/mod.rs`.
+#[derive(Debug, Serialize)]
+pub struct ModelsModView {
+    pub types: Vec<TypeLink>,
+}
+
+/// A type and its module.
+#[derive(Debug, Serialize)]
+pub struct TypeLink {
+    pub name: String,
+    pub module: String,
+}
+
+/// A struct model.
+#[derive(Debug, Serialize)]
+pub struct StructView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub derive_default: bool,
+    pub fields: Vec<FieldView>,
+    pub extra: Option<ExtraView>,
+    pub constructor: ConstructorView,
+}
+
+/// The `new` constructor of a struct: its required fields become arguments.
+#[derive(Debug, Serialize)]
+pub struct ConstructorView {
+    /// Whether any field is required (so `new` takes arguments).
+    pub has_required: bool,
+    /// More than clippy's seven arguments.
+    pub many_args: bool,
+    /// Some field is deprecated, and the constructor names every field.
+    pub uses_deprecated: bool,
+}
+
+impl ConstructorView {
+    fn new(fields: &[ir::Field]) -> Self {
+        ConstructorView {
+            has_required: fields.iter().any(|f| f.required),
+            many_args: fields.iter().filter(|f| f.required).count() > 7,
+            uses_deprecated: fields.iter().any(|f| f.deprecated),
+        }
+    }
+}
+
+/// A struct field.
+#[derive(Debug, Serialize)]
+pub struct FieldView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub serde: Option<String>,
+    pub ty: String,
+    /// Whether `new` takes the field as an argument (required properties); the others start
+    /// empty (`None`).
+    pub in_new: bool,
+}
+
+/// The map that keeps unnamed properties.
+#[derive(Debug, Serialize)]
+pub struct ExtraView {
+    pub name: String,
+    pub ty: String,
+}
+
+/// An enum model.
+#[derive(Debug, Serialize)]
+pub struct EnumView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub is_string: bool,
+    pub closed: bool,
+    pub keeps_unknown: bool,
+    pub variants: Vec<VariantView>,
+    pub unknown: String,
+    pub value_ty: String,
+    pub result: &'static str,
+}
+
+/// An enum variant.
+#[derive(Debug, Serialize)]
+pub struct VariantView {
+    pub name: String,
+    pub literal: String,
+    pub wire: String,
+}
+
+/// A multipart form model.
+#[derive(Debug, Serialize)]
+pub struct FormView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub derive_default: bool,
+    pub fields: Vec<FormFieldView>,
+    pub constructor: ConstructorView,
+}
+
+/// One part of a form.
+#[derive(Debug, Serialize)]
+pub struct FormFieldView {
+    pub name: String,
+    pub wire: String,
+    pub docs: Vec<String>,
+    pub ty: String,
+    /// `text` or `files`: the form method that adds the part.
+    pub part: &'static str,
+    pub in_new: bool,
+}
+
+/// A union model (`oneOf` / `anyOf`).
+#[derive(Debug, Serialize)]
+pub struct UnionView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub variants: Vec<UnionVariantView>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Serialize)]
+pub struct UnionVariantView {
+    pub name: String,
+    pub ty: String,
+}
+
+/// A type alias model.
+#[derive(Debug, Serialize)]
+pub struct AliasView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub ty: String,
+}
+
+/// The view of `src/models/mod.rs`.
+pub fn models_mod(api: &Api) -> ModelsModView {
+    let mut types: Vec<TypeLink> =
+        api.types.iter().map(|def| TypeLink { name: def.name.clone(), module: def.module.clone() }).collect();
+    types.sort_by(|a, b| a.module.cmp(&b.module));
+    ModelsModView { types }
+}
+
+/// The template and view of one model file.
+pub enum ModelView {
+    /// `models/struct.rs.j2`.
+    Struct(StructView),
+    /// `models/enum.rs.j2`.
+    Enum(EnumView),
+    /// `models/alias.rs.j2`.
+    Alias(AliasView),
+    /// `models/union.rs.j2`.
+    Union(UnionView),
+    /// `models/form.rs.j2`.
+    Form(FormView),
+}
+
+/// The view of one model.
+pub fn model(api: &Api, def: &TypeDef) -> ModelView {
+    let scope = Scope::new(&def.name, true);
+    match &def.kind {
+        TypeKind::Struct(s) if s.form => {
+            let form_scope = scope.form();
+            ModelView::Form(FormView {
+                name: def.name.clone(),
+                docs: type_docs(def),
+                deprecated: def.deprecated,
+                derive_default: s.fields.iter().all(|f| !f.required || f.nullable),
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        let base = field_view(api, form_scope, field);
+                        let binary = ir::TypeRef::Primitive(ir::Primitive::Binary);
+                        let part = match &field.ty {
+                            ty if *ty == binary => "files",
+                            ir::TypeRef::List(inner) if **inner == binary => "files",
+                            _ => "text",
+                        };
+                        FormFieldView {
+                            name: base.name,
+                            wire: string_literal(&field.wire_name),
+                            docs: base.docs,
+                            ty: base.ty,
+                            part,
+                            in_new: base.in_new,
+                        }
+                    })
+                    .collect(),
+                constructor: ConstructorView::new(&s.fields),
+            })
+        }
+        TypeKind::Struct(s) => {
+            let fields: Vec<FieldView> = s.fields.iter().map(|field| field_view(api, scope, field)).collect();
+            let derive_default = s.fields.iter().all(|f| !f.required || f.nullable);
+            ModelView::Struct(StructView {
+                name: def.name.clone(),
+                docs: type_docs(def),
+                deprecated: def.deprecated,
+                derive_default,
+                fields,
+                extra: s.extra.as_ref().map(|extra| ExtraView {
+                    name: extra.name.clone(),
+                    ty: scope.type_expr(api, &ir::TypeRef::Map(Box::new(extra.value.clone()))),
+                }),
+                constructor: ConstructorView::new(&s.fields),
+            })
+        }
+        TypeKind::Enum(e) => ModelView::Enum(EnumView {
+            name: def.name.clone(),
+            docs: type_docs(def),
+            deprecated: def.deprecated,
+            is_string: e.repr == EnumRepr::String,
+            closed: e.closed,
+            keeps_unknown: e.keeps_unknown,
+            variants: e
+                .variants
+                .iter()
+                .map(|v| VariantView {
+                    name: v.name.clone(),
+                    wire: match &v.value {
+                        EnumValue::String(s) => s.clone(),
+                        EnumValue::Integer(i) => i.to_string(),
+                    },
+                    literal: match &v.value {
+                        EnumValue::String(s) => string_literal(s),
+                        EnumValue::Integer(i) => int_literal(*i),
+                    },
+                })
+                .collect(),
+            unknown: e.unknown_variant.clone(),
+            value_ty: match e.repr {
+                EnumRepr::String => scope.string().to_owned(),
+                EnumRepr::Integer => "i64".to_owned(),
+            },
+            result: scope.result(),
+        }),
+        TypeKind::Union(u) => ModelView::Union(UnionView {
+            name: def.name.clone(),
+            docs: type_docs(def),
+            deprecated: def.deprecated,
+            variants: u
+                .variants
+                .iter()
+                .map(|v| {
+                    let ty = scope.type_expr(api, &v.ty);
+                    UnionVariantView { name: v.name.clone(), ty: if v.boxed { scope.boxed(&ty) } else { ty } }
+                })
+                .collect(),
+        }),
+        TypeKind::Page(item) => ModelView::Alias(AliasView {
+            name: def.name.clone(),
+            docs: type_docs(def),
+            deprecated: def.deprecated,
+            ty: format!("crate::Page<{}>", scope.type_expr(api, item)),
+        }),
+        TypeKind::Alias(ty) => ModelView::Alias(AliasView {
+            name: def.name.clone(),
+            docs: type_docs(def),
+            deprecated: def.deprecated,
+            ty: scope.type_expr(api, ty),
+        }),
+    }
+}
+
+fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
+    let mut ty = scope.type_expr(api, &field.ty);
+    if field.boxed {
+        ty = scope.boxed(&ty);
+    }
+    let optional = !field.required || field.nullable;
+    if optional {
+        ty = scope.option(&ty);
+    }
+    let mut serde = Vec::new();
+    if crate::names::unraw(&field.name) != field.wire_name {
+        serde.push(format!("rename = {}", string_literal(&field.wire_name)));
+    }
+    if !field.required {
+        let is_none = if scope.qualify_std { "::std::option::Option::is_none" } else { "Option::is_none" };
+        serde.push(format!("default, skip_serializing_if = {}", string_literal(is_none)));
+    }
+    // A property that only refers to a named type borrows that type's description.
+    let borrowed = match &field.ty {
+        ir::TypeRef::Named(id) => api.types.get(id.0).and_then(|def| def.description.as_deref()),
+        _ => None,
+    };
+    let mut docs = docs(field.description.as_deref().or(borrowed));
+    if docs.is_empty() {
+        docs.push(format!(" The `{}` property.", field.wire_name));
+    }
+    FieldView {
+        name: field.name.clone(),
+        docs,
+        deprecated: field.deprecated,
+        serde: (!serde.is_empty()).then(|| serde.join(", ")),
+        ty,
+        in_new: field.required,
+    }
+}

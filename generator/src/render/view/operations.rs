@@ -1,0 +1,152 @@
+//! The views of operation files (`src/apis/*.rs`): groups and their methods.
+
+use serde::Serialize;
+
+use crate::ir::{self, Api, Operation, ParamLocation, PathPart, SuccessResponse};
+use crate::render::rust::{Scope, string_literal};
+
+use super::{doc_lines, docs};
+
+/// `src/apis/mod.rs`.
+#[derive(Debug, Serialize)]
+pub struct ApisModView {
+    pub groups: Vec<GroupLink>,
+}
+
+/// A group and where it lives.
+#[derive(Debug, Serialize)]
+pub struct GroupLink {
+    pub accessor: String,
+    pub type_name: String,
+    pub module: String,
+    pub tag: String,
+}
+
+/// `src/apis/<group>.rs`.
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    pub type_name: String,
+    pub accessor: String,
+    pub tag: String,
+    pub docs: Vec<String>,
+    pub operations: Vec<OperationView>,
+}
+
+/// One operation method.
+#[derive(Debug, Serialize)]
+pub struct OperationView {
+    pub method_name: String,
+    pub const_name: String,
+    pub operation_id: String,
+    pub http_method: &'static str,
+    pub path_template: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub args: Vec<ArgView>,
+    pub return_ty: String,
+    pub calls: Vec<String>,
+    pub send: &'static str,
+}
+
+/// One method argument.
+#[derive(Debug, Serialize)]
+pub struct ArgView {
+    pub name: String,
+    pub ty: String,
+}
+
+/// The view of `src/apis/mod.rs`.
+pub fn apis_mod(api: &Api) -> ApisModView {
+    ApisModView {
+        groups: api
+            .groups
+            .iter()
+            .map(|g| GroupLink {
+                accessor: g.accessor.clone(),
+                type_name: g.type_name.clone(),
+                module: g.module.clone(),
+                tag: g.tag.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The view of one group's file.
+pub fn group(api: &Api, group: &ir::Group) -> GroupView {
+    let scope = Scope::new(&group.type_name, false);
+    GroupView {
+        type_name: group.type_name.clone(),
+        accessor: group.accessor.clone(),
+        tag: group.tag.clone(),
+        docs: docs(group.description.as_deref()),
+        operations: group.operations.iter().map(|op| operation(api, scope, op)).collect(),
+    }
+}
+
+fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
+    let mut docs = Vec::new();
+    if let Some(summary) = &op.summary {
+        docs.extend(doc_lines(summary));
+        docs.push(String::new());
+    }
+    if let Some(description) = &op.description {
+        docs.extend(doc_lines(description));
+        docs.push(String::new());
+    }
+    docs.push(format!(" `{} {}` (operation `{}`).", op.http_method.as_str(), op.path.raw, op.operation_id));
+
+    let mut args: Vec<ArgView> = op
+        .params
+        .iter()
+        .map(|p| ArgView { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
+        .collect();
+    let mut calls = Vec::new();
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal(text) => calls.push(format!("path({})", string_literal(text))),
+            PathPart::Param(index) => {
+                if let Some(param) = op.params.get(*index) {
+                    calls.push(format!("path_param(&{})", param.name));
+                }
+            }
+        }
+    }
+    for param in &op.params {
+        match param.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => {
+                calls.push(format!("query({}, &{})", string_literal(&param.wire_name), param.name))
+            }
+            ParamLocation::Header => {
+                calls.push(format!("header({}, &{})", string_literal(&param.wire_name), param.name))
+            }
+        }
+    }
+    if let Some(body) = &op.body {
+        args.push(ArgView { name: body.name.clone(), ty: scope.arg_type(api, &body.ty, body.required) });
+        let method = match (body.encoding, body.required) {
+            (ir::BodyEncoding::Json, true) => "json",
+            (ir::BodyEncoding::Json, false) => "json_opt",
+            (ir::BodyEncoding::Multipart, true) => "multipart",
+            (ir::BodyEncoding::Multipart, false) => "multipart_opt",
+        };
+        calls.push(format!("{method}({})", body.name));
+    }
+    let (return_ty, send) = match &op.response {
+        SuccessResponse::Json(ty) => (scope.type_expr(api, ty), "json_response"),
+        SuccessResponse::Empty => ("()".to_owned(), "empty_response"),
+    };
+    OperationView {
+        method_name: op.method_name.clone(),
+        const_name: op.const_name.clone(),
+        operation_id: string_literal(&op.operation_id),
+        http_method: op.http_method.as_str(),
+        path_template: string_literal(&op.path.raw),
+        docs,
+        deprecated: op.deprecated,
+        args,
+        return_ty,
+        calls,
+        send,
+    }
+}
