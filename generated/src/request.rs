@@ -172,17 +172,6 @@ impl<'a> Request<'a> {
         self.form = Some(form);
         self
     }
-    /// Sets a multipart form body when there is one.
-    #[allow(dead_code)]
-    pub(crate) fn multipart_opt<T: crate::multipart::ToForm>(
-        self,
-        body: Option<&T>,
-    ) -> Self {
-        match body {
-            Some(body) => self.multipart(body),
-            None => self,
-        }
-    }
     /// Finishes the request: the answer is JSON decoded into `T`.
     pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a>(
         self,

@@ -57,11 +57,11 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
         files.push(render_one(&env, path, template, view.value())?);
         Ok(())
     };
-    let krate_view = view::krate(api, krate);
+    let runtime = view::runtime(api);
+    let krate_view = view::krate(api, krate, &runtime);
     add("Cargo.toml".into(), "crate/Cargo.toml.j2", &krate_view)?;
     add("README.md".into(), "crate/README.md.j2", &krate_view)?;
-    add("src/lib.rs".into(), "crate/lib.rs.j2", &view::lib(api, krate))?;
-    let runtime = view::runtime(api);
+    add("src/lib.rs".into(), "crate/lib.rs.j2", &view::lib(api, krate, &runtime))?;
     for (file, template) in [
         ("client", "runtime/client.rs.j2"),
         ("codec", "runtime/codec.rs.j2"),

@@ -89,9 +89,7 @@ pub fn webhooks(api: &Api) -> Option<WebhooksView> {
 /// The list envelope's wire names, for `src/page.rs`.
 #[derive(Debug, Serialize)]
 pub struct PageView {
-    pub total: String,
     pub total_rename: Option<String>,
-    pub records: String,
     pub records_rename: Option<String>,
 }
 
@@ -104,9 +102,7 @@ pub fn page(api: &Api) -> Option<PageView> {
     let rename = |wire: &str, rust: &str| (wire != rust).then(|| string_literal(wire));
     Some(PageView {
         total_rename: rename(&fields.total, "total"),
-        total: fields.total.clone(),
         records_rename: rename(&fields.records, "records"),
-        records: fields.records.clone(),
     })
 }
 
@@ -125,6 +121,7 @@ pub struct RuntimeUses {
     pub string_enums: bool,
     pub int_enums: bool,
     pub multipart: bool,
+    pub optional_multipart: bool,
 }
 
 /// The view of the runtime files.
@@ -145,7 +142,10 @@ pub fn runtime(api: &Api) -> RuntimeView {
                     uses.body = true;
                     uses.optional_body |= !body.required;
                 }
-                ir::BodyEncoding::Multipart => uses.multipart = true,
+                ir::BodyEncoding::Multipart => {
+                    uses.multipart = true;
+                    uses.optional_multipart |= !body.required;
+                }
             }
         }
         match op.response {
@@ -223,7 +223,7 @@ pub(super) fn type_docs(def: &TypeDef) -> Vec<String> {
 }
 
 /// The view of the crate root.
-pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
+pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
     let example = api.groups.iter().find_map(|group| {
         group
             .operations
@@ -264,14 +264,14 @@ pub fn lib(api: &Api, krate: &CrateInfo) -> LibView {
         },
         base_url: api.base_url.as_deref().map(string_literal),
         example,
-        has_page: page(api).is_some(),
-        has_webhooks: webhooks(api).is_some(),
-        uses: runtime(api).uses,
+        has_page: runtime.page.is_some(),
+        has_webhooks: runtime.webhooks.is_some(),
+        uses: runtime.uses.clone(),
     }
 }
 
 /// The view of `Cargo.toml` and `README.md`.
-pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
+pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
     let groups = api
         .groups
         .iter()
@@ -303,8 +303,8 @@ pub fn krate(api: &Api, krate: &CrateInfo) -> CrateView {
         .collect();
     CrateView {
         krate: krate.clone(),
-        uses: runtime(api).uses,
-        has_webhooks: webhooks(api).is_some(),
+        uses: runtime.uses.clone(),
+        has_webhooks: runtime.webhooks.is_some(),
         crate_ident: krate.name.replace('-', "_"),
         description: toml_string(&format!(
             "Rust client for the {}, generated from its OpenAPI document.",
