@@ -5,9 +5,13 @@
 //! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]` generates a crate from any
 //! spec. `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
 //! `cargo xtask tools` only installs the tools; `cargo xtask semver` cross-checks the change
-//! report with cargo-semver-checks. All the generation work is in the `generator`
-//! library; this crate parses flags, runs commands and prints.
+//! report with cargo-semver-checks. `cargo xtask corpus [--filter SUBSTR] [--no-check]
+//! [--list FILE]` measures the generator on the public specs of `xtask/corpus/specs.txt`
+//! (generate, then one `cargo check` of all the crates) and reports the failures grouped by
+//! cause; it is slow and not part of `cargo xtask test`. All the generation work is in the
+//! `generator` library; this crate parses flags, runs commands and prints.
 
+mod corpus;
 mod semver;
 mod tools;
 
@@ -20,7 +24,8 @@ const USAGE: &str =
     "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
-       cargo xtask semver";
+       cargo xtask semver
+       cargo xtask corpus [--filter SUBSTR] [--no-check] [--list FILE]";
 
 fn main() -> ExitCode {
     match try_main() {
@@ -42,6 +47,7 @@ fn try_main() -> Result<ExitCode> {
         }
         Some("tools") => tools::install(&project_root()).map(|()| ExitCode::SUCCESS),
         Some("semver") => semver::run(&project_root()).map(|()| ExitCode::SUCCESS),
+        Some("corpus") => corpus::run(&project_root(), args.collect()).map(|()| ExitCode::SUCCESS),
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::FAILURE)
