@@ -1,4 +1,4 @@
-//! Turns an OpenAPI 3.0 document into a Rust SDK crate.
+//! Turns an OpenAPI 3.0 or 3.1 document into a Rust SDK crate.
 //!
 //! The pipeline has one module per stage, each with a typed hand-off:
 //! [`load`] (text → `openapiv3` + JSON tree) → [`lower`] (→ [`ir::Api`], names and references
@@ -16,6 +16,7 @@
 )]
 
 pub mod analyze;
+pub mod bundle;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
@@ -24,10 +25,13 @@ pub mod load;
 mod locate;
 pub mod lower;
 pub mod names;
+pub mod normalize;
 mod parallel;
 pub mod pointer;
 pub mod render;
+mod roundtrip;
 pub mod surface;
+pub mod visit;
 
 use std::path::{Path, PathBuf};
 
@@ -126,8 +130,35 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
 /// Runs the stages up to the analyzed IR: load, lower, analyze.
 pub fn build_ir(text: &str, file_name: &str) -> Result<(ir::Api, Diagnostics), Error> {
     let spec = load::load(text, file_name).map_err(Error::Spec)?;
-    let (api, warnings) = lower::lower(&spec).map_err(Error::Spec)?;
-    Ok((analyze::analyze(api), warnings))
+    let mut diagnostics = spec.diagnostics.clone();
+    // The round-trip guard only reads the spec: it runs on a second thread while lowering runs.
+    let (lost, lowered) = std::thread::scope(|scope| {
+        let guard = scope.spawn(|| roundtrip::lost(&spec.raw, &spec.openapi));
+        let lowered = lower::lower(&spec);
+        (guard.join(), lowered)
+    });
+    match lost {
+        Ok(lost) => diagnostics.extend(lost),
+        Err(_) => {
+            return Err(Error::Internal {
+                stage: "load",
+                message: "the round-trip guard panicked".to_owned(),
+            });
+        }
+    }
+    match lowered {
+        Ok((api, lowered)) => {
+            diagnostics.extend(lowered);
+            if diagnostics.has_errors() {
+                return Err(Error::Spec(diagnostics.sorted()));
+            }
+            Ok((analyze::analyze(api), diagnostics.sorted()))
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            Err(Error::Spec(diagnostics.sorted()))
+        }
+    }
 }
 
 /// The first 16 hex digits of the SHA-256 of the spec text, with line endings normalized.

@@ -3,7 +3,12 @@
 //! Input: the spec's bytes and a file name (for the YAML/JSON choice). Output: [`Spec`]. YAML
 //! and JSON both become a `serde_json::Value` first, so that every later message can point into
 //! the document and extensions stay readable. Typed parsing goes through `serde_path_to_error`,
-//! so even a shape error names its JSON pointer. Versions other than 3.0.x are refused here.
+//! so even a shape error names its JSON pointer. References are made local first
+//! ([`crate::bundle`]). A 3.1.x document is first rewritten into 3.0
+//! form ([`crate::normalize`]). What the typed model did not keep is reported by
+//! [`crate::roundtrip`], run beside lowering. Swagger 2.0 and other versions are refused here.
+
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -15,21 +20,80 @@ use crate::pointer::JsonPointer;
 pub struct Spec {
     /// The typed document.
     pub openapi: openapiv3::OpenAPI,
-    /// The same document as plain JSON, for pointer look-ups and extensions.
+    /// The same document as plain JSON (3.0 form), for pointer look-ups and extensions.
     pub raw: Value,
+    /// What loading had to drop or rewrite (warnings), and references it could not follow
+    /// (errors: generation stops after lowering has reported its own).
+    pub diagnostics: Diagnostics,
 }
 
 /// Parses `text`. YAML is assumed unless `file_name` ends in `.json`.
 pub fn load(text: &str, file_name: &str) -> Result<Spec, Diagnostics> {
     let text = text.replace("\r\n", "\n");
-    let raw = parse_tree(&text, file_name).map_err(single)?;
-    check_version(&raw).map_err(single)?;
-    let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
-        let (pointer, message) =
-            crate::locate::locate(&raw).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
-        single(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}")))
-    })?;
-    Ok(Spec { openapi, raw })
+    let mut raw = parse_tree(&text, file_name).map_err(single)?;
+    let version = check_version(&raw).map_err(single)?;
+    let mut diagnostics = crate::bundle::bundle(&mut raw, std::path::Path::new(file_name));
+    if version == Version::V3_1 {
+        diagnostics.extend(crate::normalize::normalize(&mut raw));
+    }
+    let openapi = typed(&mut raw, &mut diagnostics)?;
+    Ok(Spec { openapi, raw, diagnostics })
+}
+
+/// How many unreadable schemas one document may have replaced before loading gives up.
+const MAX_SCHEMA_FALLBACKS: usize = 64;
+
+/// Parses the tree into `openapiv3` types. A schema that does not parse is replaced by a
+/// free-form one, with a warning, and parsing starts over; any other shape error is fatal.
+fn typed(raw: &mut Value, diagnostics: &mut Diagnostics) -> Result<openapiv3::OpenAPI, Diagnostics> {
+    let mut schemas: Option<BTreeSet<String>> = None;
+    for _ in 0..=MAX_SCHEMA_FALLBACKS {
+        let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw) {
+            Ok(openapi) => return Ok(openapi),
+            Err(error) => error,
+        };
+        let (pointer, message) = crate::locate::locate(raw)
+            .unwrap_or_else(|| (path_to_pointer(error.path()), error.inner().to_string()));
+        let schemas = schemas.get_or_insert_with(|| schema_positions(raw));
+        let Some(schema) = enclosing_schema(&pointer, schemas) else {
+            let mut errors = diagnostics.clone();
+            errors.push(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}")));
+            return Err(errors.sorted());
+        };
+        let Some(node) = raw.pointer_mut(schema.as_str().trim_start_matches('#')) else { break };
+        *node = Value::Object(serde_json::Map::new());
+        diagnostics.push(Diagnostic::warning(
+            schema,
+            format!("this schema is not valid ({pointer}: {message}); using free-form JSON"),
+        ));
+    }
+    let mut errors = diagnostics.clone();
+    errors.push(Diagnostic::error(JsonPointer::root(), "too many invalid schemas; giving up"));
+    Err(errors.sorted())
+}
+
+/// The pointers of every schema in the document, escaped as in [`JsonPointer`].
+fn schema_positions(raw: &mut Value) -> BTreeSet<String> {
+    struct Positions(BTreeSet<String>);
+    impl crate::visit::Visitor for Positions {
+        fn schema(&mut self, _: &mut Value, at: &JsonPointer) {
+            self.0.insert(at.as_str().to_owned());
+        }
+    }
+    let mut positions = Positions(BTreeSet::new());
+    crate::visit::walk(raw, &mut positions);
+    positions.0
+}
+
+/// The innermost schema that contains `pointer`.
+fn enclosing_schema(pointer: &JsonPointer, schemas: &BTreeSet<String>) -> Option<JsonPointer> {
+    let mut candidate = pointer.as_str();
+    loop {
+        if schemas.contains(candidate) {
+            return JsonPointer::from_ref(candidate);
+        }
+        candidate = &candidate[..candidate.rfind('/')?];
+    }
 }
 
 fn single(diagnostic: Diagnostic) -> Diagnostics {
@@ -55,19 +119,28 @@ pub fn parse_tree(text: &str, file_name: &str) -> Result<Value, Diagnostic> {
     }
 }
 
-fn check_version(raw: &Value) -> Result<(), Diagnostic> {
+/// The OpenAPI versions read.
+#[derive(Debug, PartialEq, Eq)]
+enum Version {
+    V3_0,
+    V3_1,
+}
+
+fn check_version(raw: &Value) -> Result<Version, Diagnostic> {
     let root = JsonPointer::root();
     if raw.get("swagger").is_some() {
         return Err(Diagnostic::error(
             root.push("swagger"),
-            "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0 first",
+            "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first \
+             (for example with swagger2openapi or editor.swagger.io)",
         ));
     }
     match raw.get("openapi") {
-        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(()),
+        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(Version::V3_0),
+        Some(Value::String(version)) if version.starts_with("3.1.") => Ok(Version::V3_1),
         Some(Value::String(version)) => Err(Diagnostic::error(
             root.push("openapi"),
-            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
         Some(_) => Err(Diagnostic::error(root.push("openapi"), "`openapi` must be a version string")),
         None => Err(Diagnostic::error(root, "missing `openapi` version field")),
@@ -97,9 +170,10 @@ mod tests {
     }
 
     #[test]
-    fn refuses_swagger_and_3_1() {
-        assert!(first_error("swagger: '2.0'\n").contains("Swagger 2.0 is not supported"));
-        assert!(first_error("openapi: 3.1.0\n").contains("#/openapi: OpenAPI 3.1.0 is not supported"));
+    fn refuses_swagger_and_unknown_versions() {
+        assert!(first_error("swagger: '2.0'\n").contains("#/swagger: Swagger 2.0 is not supported"));
+        assert!(first_error("openapi: 3.2.0\n").contains("#/openapi: OpenAPI 3.2.0 is not supported"));
+        assert!(first_error("openapi: 3\n").contains("#/openapi: `openapi` must be a version string"));
     }
 
     #[test]
@@ -108,6 +182,23 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 12\n";
         let message = first_error(text);
         assert!(message.contains("#/paths/~1a/get/responses"), "{message}");
+    }
+
+    #[test]
+    fn unreadable_schemas_become_free_form() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {type: object, properties: {b: {type: {c: 1}}, d: {type: string}}}\n";
+        let spec = load(text, "spec.yaml").expect("loads with a fallback");
+        let warnings = spec.diagnostics.to_string();
+        assert!(
+            warnings.starts_with("warning: #/components/schemas/A/properties/b: this schema is not valid"),
+            "{warnings}"
+        );
+        assert_eq!(spec.raw.pointer("/components/schemas/A/properties/b"), Some(&serde_json::json!({})));
+        assert_eq!(
+            spec.raw.pointer("/components/schemas/A/properties/d/type"),
+            Some(&serde_json::json!("string"))
+        );
     }
 
     #[test]

@@ -30,8 +30,9 @@ fn fixtures() {
     insta::glob!("fixtures/*/openapi.yaml", |path| {
         let case = case_name(path);
         let text = std::fs::read_to_string(path).expect("fixture is readable");
-        let config = generator::Config::new("openapi.yaml").crate_name(&case);
-        let result = generator::build_ir(&text, "openapi.yaml");
+        // The real path, so that file `$ref`s resolve next to the fixture.
+        let config = generator::Config::new(path).spec_label("openapi.yaml").crate_name(&case);
+        let result = generator::build_ir(&text, &path.to_string_lossy());
         if case.starts_with("errors_") {
             let error = result.expect_err("an errors_ fixture must fail");
             insta::assert_snapshot!("diagnostics", error.to_string());
