@@ -55,22 +55,40 @@ impl Spec {
     }
 }
 
-/// One error of a failed generation.
-pub struct SpecError {
-    /// The JSON pointer, or empty when the error is not about one place.
+/// One diagnostic of a generation: an error, or a warning about a fallback.
+pub struct Problem {
+    /// The JSON pointer, or empty when the problem is not about one place.
     pub pointer: String,
-    /// What is wrong (first line only).
+    /// What is wrong (first line only, the spec's path replaced by `<spec>`).
     pub message: String,
 }
 
 /// How generating one spec went.
 pub enum Generation {
-    /// The crate was written, with this many warnings.
-    Generated { warnings: usize },
-    /// The generator refused the spec.
-    Failed(Vec<SpecError>),
+    /// The crate was written, with these warnings.
+    Generated { warnings: Vec<Problem> },
+    /// The generator refused the spec with these errors.
+    Failed(Vec<Problem>),
     /// The generator panicked (also when a worker thread did): the message and where.
     Panicked(String),
+}
+
+impl Generation {
+    /// The errors of a refused spec; none otherwise.
+    pub fn errors(&self) -> &[Problem] {
+        match self {
+            Generation::Failed(errors) => errors,
+            _ => &[],
+        }
+    }
+
+    /// The warnings of a generated spec; none otherwise.
+    pub fn warnings(&self) -> &[Problem] {
+        match self {
+            Generation::Generated { warnings } => warnings,
+            _ => &[],
+        }
+    }
 }
 
 /// Everything measured for one spec.
@@ -234,7 +252,8 @@ fn generate_one(spec: Spec, out: &Path) -> Result<Outcome> {
         Ok(Ok(generated)) => {
             let dir = out.join(&spec.slug);
             generated.files.write(&dir).with_context(|| format!("writing {}", dir.display()))?;
-            Generation::Generated { warnings: generated.warnings.iter().count() }
+            let warnings = generated.warnings.iter().map(|d| problem(d, &spec.path)).collect();
+            Generation::Generated { warnings }
         }
         Ok(Err(error)) => Generation::Failed(spec_errors(&error, &spec.path)),
     };
@@ -277,19 +296,25 @@ fn record_panic(info: &panic::PanicHookInfo<'_>) {
     }
 }
 
-/// The errors of a failed generation, one line each, with the spec's path left out.
-fn spec_errors(error: &generator::Error, spec: &Path) -> Vec<SpecError> {
-    let first_line = |text: &str| {
-        text.replace(&spec.display().to_string(), "<spec>").lines().next().unwrap_or_default().to_owned()
-    };
+/// The errors of a failed generation (the warnings that come along are left out).
+fn spec_errors(error: &generator::Error, spec: &Path) -> Vec<Problem> {
     match error {
         generator::Error::Spec(diagnostics) => diagnostics
             .iter()
             .filter(|d| d.severity == generator::Severity::Error)
-            .map(|d| SpecError { pointer: d.pointer.to_string(), message: first_line(&d.message) })
+            .map(|d| problem(d, spec))
             .collect(),
-        other => vec![SpecError { pointer: String::new(), message: first_line(&other.to_string()) }],
+        other => vec![Problem { pointer: String::new(), message: first_line(&other.to_string(), spec) }],
     }
+}
+
+fn problem(diagnostic: &generator::Diagnostic, spec: &Path) -> Problem {
+    Problem { pointer: diagnostic.pointer.to_string(), message: first_line(&diagnostic.message, spec) }
+}
+
+/// The first line of `text`, with the spec's path replaced by `<spec>`.
+fn first_line(text: &str, spec: &Path) -> String {
+    text.replace(&spec.display().to_string(), "<spec>").lines().next().unwrap_or_default().to_owned()
 }
 
 /// Removes the crate folders of `out` that this run did not generate, except those of listed

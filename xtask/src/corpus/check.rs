@@ -185,7 +185,37 @@ fn compile_error(diagnostic: &Value) -> Option<CompileError> {
 
 #[cfg(test)]
 mod tests {
-    use super::package_name;
+    use std::collections::BTreeMap;
+
+    use super::{CrateCheck, package_name, read_message};
+
+    /// Cargo's lines, trimmed to the fields that are read, as cargo 1.95 prints them.
+    const LINES: [&str; 5] = [
+        r#"{"reason":"compiler-message","package_id":"path+file:///o/bad#corpus_bad@0.1.0","target":{"kind":["lib"],"name":"corpus_bad"},"message":{"rendered":"error[E0425]: cannot find type `Foo` in this scope\n","children":[],"level":"error","message":"cannot find type `Foo` in this scope","spans":[{"column_start":15,"file_name":"bad/src/lib.rs","is_primary":true,"line_start":1,"text":[{"text":"pub fn f() -> Foo { 1 }"}]}],"code":{"code":"E0425"}}}"#,
+        r#"{"reason":"compiler-message","package_id":"path+file:///o/bad#corpus_bad@0.1.0","target":{"kind":["lib"],"name":"corpus_bad"},"message":{"level":"error","message":"aborting due to 1 previous error","spans":[],"code":null}}"#,
+        r#"{"reason":"compiler-artifact","package_id":"path+file:///o/good#corpus_good@0.1.0","target":{"kind":["lib"],"name":"corpus_good"},"fresh":false}"#,
+        r#"{"reason":"compiler-message","package_id":"registry+https://github.com/rust-lang/crates.io-index#dep@1.0.0","target":{"kind":["lib"],"name":"dep"},"message":{"level":"error","message":"oops","spans":[],"code":null}}"#,
+        r#"{"reason":"build-finished","success":false}"#,
+    ];
+
+    #[test]
+    fn errors_and_artifacts_are_attributed_to_their_crate() {
+        let mut crates: BTreeMap<String, CrateCheck> =
+            ["corpus_bad", "corpus_good"].map(|n| (n.to_owned(), CrateCheck::default())).into();
+        let mut others = Vec::new();
+        let verdicts: Vec<Option<bool>> =
+            LINES.iter().map(|line| read_message(line, &mut crates, &mut others)).collect();
+        assert_eq!(verdicts, [None, None, None, None, Some(false)]);
+        let bad = &crates["corpus_bad"];
+        assert!(!bad.built);
+        assert_eq!(bad.errors.len(), 1);
+        assert_eq!(bad.errors[0].code.as_deref(), Some("E0425"));
+        assert_eq!(bad.errors[0].location, "bad/src/lib.rs:1:15");
+        assert_eq!(bad.errors[0].source_line, "pub fn f() -> Foo { 1 }");
+        assert!(crates["corpus_good"].built && crates["corpus_good"].errors.is_empty());
+        assert_eq!(others.len(), 1);
+        assert_eq!(others[0].0, "dep");
+    }
 
     #[test]
     fn package_names_in_every_id_format() {

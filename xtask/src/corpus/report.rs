@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::check::{Checked, CompileError, CrateCheck};
-use super::{Generation, Outcome};
+use super::{Generation, Outcome, Problem};
 
 /// How many examples each group shows.
 const EXAMPLES: usize = 3;
@@ -73,9 +73,11 @@ impl Report {
         summary.push_str(&counts(outcomes, checked));
         summary.push_str(&timings(outcomes, checked));
         summary.push_str("\n## Generation errors, by kind\n\n");
-        summary.push_str(&generation_errors(outcomes).markdown("errors", "specs"));
+        summary.push_str(&problems(outcomes, Generation::errors).markdown("errors", "specs"));
         summary.push_str("\n## Generator panics, by message\n\n");
         summary.push_str(&panics(outcomes).markdown("panics", "specs"));
+        summary.push_str("\n## Generation warnings (fallbacks) of the generated crates, by kind\n\n");
+        summary.push_str(&problems(outcomes, Generation::warnings).markdown("warnings", "specs"));
         if let Some(checked) = checked {
             summary.push_str("\n## Compile errors, by code and message\n\n");
             summary.push_str(&compile_errors(checked.crates.iter()).markdown("errors", "crates"));
@@ -106,7 +108,7 @@ impl Report {
 /// One word (and the first problem) for how generating went.
 pub fn generation_status(generation: &Generation) -> String {
     match generation {
-        Generation::Generated { warnings } => format!("generated, {warnings} warnings"),
+        Generation::Generated { warnings } => format!("generated, {} warnings", warnings.len()),
         Generation::Failed(errors) => match errors.first() {
             Some(first) => {
                 format!("refused ({} errors; first: {} {})", errors.len(), first.pointer, first.message)
@@ -162,15 +164,14 @@ fn timings(outcomes: &[Outcome], checked: Option<&Checked>) -> String {
     text
 }
 
-fn generation_errors(outcomes: &[Outcome]) -> Groups {
+/// The errors or the warnings (`select`) of every spec, grouped by normalized message.
+fn problems(outcomes: &[Outcome], select: fn(&Generation) -> &[Problem]) -> Groups {
     let mut groups = Groups::default();
     for outcome in outcomes {
-        if let Generation::Failed(errors) = &outcome.generation {
-            for error in errors {
-                groups.add(normalize(&error.message), &outcome.spec.id, || {
-                    format!("{}: `{}`: {}", outcome.spec.id, error.pointer, error.message)
-                });
-            }
+        for problem in select(&outcome.generation) {
+            groups.add(normalize(&problem.message), &outcome.spec.id, || {
+                format!("{}: `{}`: {}", outcome.spec.id, problem.pointer, problem.message)
+            });
         }
     }
     groups
