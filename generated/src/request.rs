@@ -24,7 +24,8 @@ impl fmt::Display for Operation {
     }
 }
 /// Characters escaped in a path segment: everything but RFC 3986's unreserved characters, so
-/// that `/`, `?`, `#`, `%` and `..` in a value can never change the path.
+/// that `/`, `?`, `#` and `%` in a value can never change the path. Dots are unreserved and
+/// stay (`report.pdf`); a whole `.` or `..` segment is refused in `path_param`.
 const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'!')
@@ -54,8 +55,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'`')
     .add(b'{')
     .add(b'|')
-    .add(b'}')
-    .add(b'.');
+    .add(b'}');
 /// The header that carries an idempotency key.
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Headers servers use to name a request, checked in this order.
@@ -110,6 +110,7 @@ pub(crate) struct Request<'a> {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<bytes::Bytes>,
+    content_type: Option<&'static str>,
     form: Option<crate::multipart::Form>,
     error: Option<String>,
 }
@@ -122,6 +123,7 @@ impl<'a> Request<'a> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
             form: None,
             error: None,
         }
@@ -158,7 +160,10 @@ impl<'a> Request<'a> {
     /// Sets a JSON body.
     pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes.into()),
+            Ok(bytes) => {
+                self.body = Some(bytes.into());
+                self.content_type = Some("application/json");
+            }
             Err(error) => self.fail(format!("the body cannot be serialized: {error}")),
         }
         self
@@ -243,7 +248,17 @@ impl<'a, T: Send + 'a> Call<'a, T> {
             idempotency_key,
             retry_non_idempotent,
         } = self;
-        let Request { client, operation, path, query, headers, body, form, error } = request;
+        let Request {
+            client,
+            operation,
+            path,
+            query,
+            headers,
+            body,
+            content_type,
+            form,
+            error,
+        } = request;
         let invalid = |message: String| Error::Request {
             operation,
             message,
@@ -277,12 +292,14 @@ impl<'a, T: Send + 'a> Call<'a, T> {
                 ))?;
             header_map.insert(IDEMPOTENCY_KEY, value);
         }
-        if body.is_some() {
-            header_map
-                .insert(
-                    reqwest::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
+        if let Some(content_type) = content_type {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|_| invalid(
+                    format!(
+                        "the content type `{content_type}` is not a valid header value"
+                    ),
+                ))?;
+            header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
         let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
         let may_retry = retry::idempotent(&operation.method) || idempotency_key.is_some()

@@ -384,13 +384,16 @@ pub struct Param {
     pub origin: JsonPointer,
 }
 
-/// A JSON request body.
+/// A request body.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestBody {
     /// The Rust argument name, unique in the method.
     pub name: String,
     /// How the body is encoded.
     pub encoding: BodyEncoding,
+    /// The `Content-Type` sent: the spec's media type, or `application/octet-stream` for a
+    /// wildcard one.
+    pub media_type: String,
     /// The body's type.
     pub ty: TypeRef,
     /// Whether the body must be sent.
@@ -399,13 +402,19 @@ pub struct RequestBody {
     pub description: Option<String>,
 }
 
-/// How a request body travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// How a request body travels, in order of preference when several are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum BodyEncoding {
     /// `application/json`.
     Json,
+    /// `application/x-www-form-urlencoded`: each property is a field.
+    Form,
     /// `multipart/form-data`: each property is a part, binary ones are files.
     Multipart,
+    /// `text/*`: a string sent as it is.
+    Text,
+    /// Any other media type (`application/octet-stream`, `image/png`, ...): bytes sent as they are.
+    Bytes,
 }
 
 /// What a 2xx response carries.
@@ -413,6 +422,10 @@ pub enum BodyEncoding {
 pub enum SuccessResponse {
     /// A JSON body of this type.
     Json(TypeRef),
-    /// No body, or one the SDK does not read.
+    /// A `text/*` body, as a string.
+    Text,
+    /// A body of any other media type, as bytes.
+    Bytes,
+    /// No body.
     Empty,
 }

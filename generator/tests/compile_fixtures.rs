@@ -41,6 +41,11 @@ fn generated_fixture_crates_compile_cleanly() {
         if behaviour.exists() {
             std::fs::create_dir_all(crate_dir.join("tests")).expect("tests folder");
             std::fs::copy(&behaviour, crate_dir.join("tests/behaviour.rs")).expect("behaviour test copied");
+            // Behaviour tests talk HTTP to a local wiremock server (pinned by the main lock file).
+            let manifest_path = crate_dir.join("Cargo.toml");
+            let mut manifest = std::fs::read_to_string(&manifest_path).expect("fixture manifest");
+            manifest.push_str("wiremock = \"0.6\"\n");
+            std::fs::write(&manifest_path, manifest).expect("fixture manifest written");
         }
         members.push(format!("\"{name}\""));
     }

@@ -14,7 +14,7 @@ use super::Context;
 use super::schemas::Node;
 use crate::ir::{
     Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, PathPart, PathTemplate,
-    RequestBody, SuccessResponse,
+    Primitive, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -289,42 +289,42 @@ impl<'a> Context<'a> {
             self.component(operation.request_body.as_ref()?, at.push("requestBody"), "requestBodies", |c| {
                 &c.request_bodies
             })?;
+        // One media type is chosen when several are offered: JSON first, then form, multipart,
+        // text, and raw bytes last.
         let chosen = body
             .content
             .iter()
-            .find(|(media, _)| is_json(media))
-            .map(|found| (found, BodyEncoding::Json))
-            .or_else(|| {
-                body.content
-                    .iter()
-                    .find(|(media, _)| is_multipart(media))
-                    .map(|f| (f, BodyEncoding::Multipart))
-            });
-        let Some(((media, content), encoding)) = chosen else {
-            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.warn(
-                body_at,
-                format!(
-                    "request bodies of type {} are not supported yet; the body is not sent",
-                    kinds.join(", ")
-                ),
-            );
+            .map(|(media, content)| (body_encoding(media), media, content))
+            .min_by_key(|(encoding, _, _)| *encoding);
+        let Some((encoding, media, content)) = chosen else {
+            self.warn(body_at, "the request body has no media type; the body is not sent");
             return None;
         };
         let schema_at = body_at.push("content").push(media).push("schema");
-        let ty = match &content.schema {
-            Some(schema) => {
+        let ty = match (&content.schema, encoding) {
+            (_, BodyEncoding::Text) => TypeRef::Primitive(Primitive::String),
+            (_, BodyEncoding::Bytes) => TypeRef::Primitive(Primitive::Binary),
+            (Some(schema), _) => {
                 self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Request")).ty
             }
-            None => crate::ir::TypeRef::Any,
+            (None, _) => TypeRef::Any,
         };
-        if encoding == BodyEncoding::Multipart && !matches!(ty, crate::ir::TypeRef::Named(_)) {
+        if encoding == BodyEncoding::Multipart && !matches!(ty, TypeRef::Named(_)) {
             self.warn(schema_at, "a multipart body must be an object with properties; the body is not sent");
             return None;
         }
+        let media_type = match encoding {
+            BodyEncoding::Json => "application/json",
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Multipart => "multipart/form-data",
+            BodyEncoding::Text | BodyEncoding::Bytes if is_concrete(media) => media.as_str(),
+            BodyEncoding::Text => "text/plain",
+            BodyEncoding::Bytes => "application/octet-stream",
+        };
         Some(RequestBody {
             name: "body".to_owned(),
             encoding,
+            media_type: media_type.to_owned(),
             ty,
             required: body.required,
             description: body.description.clone(),
@@ -362,27 +362,25 @@ impl<'a> Context<'a> {
         if response.content.is_empty() {
             return SuccessResponse::Empty;
         }
-        match response.content.iter().find(|(media, _)| is_json(media)) {
-            Some((media, content)) => {
+        // JSON first (a wildcard type with an object schema counts), then text, then bytes.
+        let chosen = response
+            .content
+            .iter()
+            .map(|(media, content)| (response_kind(media, content), media, content))
+            .min_by_key(|(kind, _, _)| *kind);
+        match chosen {
+            Some((ResponseKind::Json, media, content)) => {
                 let schema_at = response_at.push("content").push(media).push("schema");
                 match &content.schema {
                     Some(schema) => SuccessResponse::Json(
                         self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Response")).ty,
                     ),
-                    None => SuccessResponse::Json(crate::ir::TypeRef::Any),
+                    None => SuccessResponse::Json(TypeRef::Any),
                 }
             }
-            None => {
-                let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                self.warn(
-                    response_at,
-                    format!(
-                        "responses of type {} are not decoded yet; the method returns `()`",
-                        kinds.join(", ")
-                    ),
-                );
-                SuccessResponse::Empty
-            }
+            Some((ResponseKind::Text, _, _)) => SuccessResponse::Text,
+            Some((ResponseKind::Bytes, _, _)) => SuccessResponse::Bytes,
+            None => SuccessResponse::Empty,
         }
     }
 
@@ -492,9 +490,57 @@ fn is_json(media: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Whether a media type is `multipart/form-data`.
-fn is_multipart(media: &str) -> bool {
-    media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("multipart/form-data")
+/// The media type without parameters, lower-cased.
+fn essence(media: &str) -> String {
+    media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// How a request body of this media type is sent; the order is the order of preference.
+fn body_encoding(media: &str) -> BodyEncoding {
+    let essence = essence(media);
+    if is_json(media) {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Bytes
+    }
+}
+
+/// What a response body of one media type is read as, in order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ResponseKind {
+    Json,
+    Text,
+    Bytes,
+}
+
+fn response_kind(media: &str, content: &openapiv3::MediaType) -> ResponseKind {
+    let essence = essence(media);
+    let binary_schema = match &content.schema {
+        Some(ReferenceOr::Item(schema)) => matches!(
+            &schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
+                if matches!(string.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        ),
+        _ => false,
+    };
+    if is_json(media) || (essence == "*/*" && content.schema.is_some() && !binary_schema) {
+        ResponseKind::Json
+    } else if essence.starts_with("text/") {
+        ResponseKind::Text
+    } else {
+        ResponseKind::Bytes
+    }
+}
+
+/// Whether a media type names one type (no `*`), so that it can be sent as `Content-Type`.
+fn is_concrete(media: &str) -> bool {
+    !media.contains('*') && media.is_ascii() && !media.chars().any(|c| c.is_ascii_control())
 }
 
 /// A stable operation name for an operation without an operationId: the method and the path's

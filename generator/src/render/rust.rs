@@ -104,6 +104,31 @@ impl Scope {
         };
         if required { base } else { self.option(&base) }
     }
+
+    /// The argument type of a request body.
+    pub fn body_type(&self, api: &Api, body: &crate::ir::RequestBody) -> String {
+        use crate::ir::BodyEncoding;
+        match (body.encoding, body.required) {
+            (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, _) => {
+                self.arg_type(api, &body.ty, body.required)
+            }
+            (BodyEncoding::Text, true) => format!("impl Into<{}>", self.string()),
+            (BodyEncoding::Text, false) => self.option(self.string()),
+            (BodyEncoding::Bytes, true) => "impl Into<::bytes::Bytes>".to_owned(),
+            (BodyEncoding::Bytes, false) => self.option("::bytes::Bytes"),
+        }
+    }
+
+    /// What an operation's call resolves to.
+    pub fn response_type(&self, api: &Api, response: &crate::ir::SuccessResponse) -> String {
+        use crate::ir::SuccessResponse;
+        match response {
+            SuccessResponse::Json(ty) => self.type_expr(api, ty),
+            SuccessResponse::Text => self.string().to_owned(),
+            SuccessResponse::Bytes => "::bytes::Bytes".to_owned(),
+            SuccessResponse::Empty => "()".to_owned(),
+        }
+    }
 }
 
 /// A Rust string literal with the compiler's escaping.

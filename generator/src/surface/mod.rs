@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{self, Api, TypeKind};
+use crate::ir::{Api, TypeKind};
 use crate::render::rust::Scope;
 
 /// The public surface of a generated SDK.
@@ -101,15 +101,9 @@ pub fn surface(api: &Api) -> Surface {
                 .map(|p| ArgSurface { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
                 .collect();
             if let Some(body) = &op.body {
-                args.push(ArgSurface {
-                    name: body.name.clone(),
-                    ty: scope.arg_type(api, &body.ty, body.required),
-                });
+                args.push(ArgSurface { name: body.name.clone(), ty: scope.body_type(api, body) });
             }
-            let returns = match &op.response {
-                ir::SuccessResponse::Json(ty) => scope.type_expr(api, ty),
-                ir::SuccessResponse::Empty => "()".to_owned(),
-            };
+            let returns = scope.response_type(api, &op.response);
             out.operations.insert(
                 format!("{}.{}", group.accessor, op.method_name),
                 OperationSurface {

@@ -117,7 +117,12 @@ pub struct RuntimeUses {
     pub body: bool,
     pub optional_body: bool,
     pub json_response: bool,
+    pub text_response: bool,
+    pub bytes_response: bool,
     pub empty_response: bool,
+    pub form: bool,
+    pub text_body: bool,
+    pub bytes_body: bool,
     pub string_enums: bool,
     pub int_enums: bool,
     pub multipart: bool,
@@ -146,10 +151,15 @@ pub fn runtime(api: &Api) -> RuntimeView {
                     uses.multipart = true;
                     uses.optional_multipart |= !body.required;
                 }
+                ir::BodyEncoding::Form => uses.form = true,
+                ir::BodyEncoding::Text => uses.text_body = true,
+                ir::BodyEncoding::Bytes => uses.bytes_body = true,
             }
         }
         match op.response {
             SuccessResponse::Json(_) => uses.json_response = true,
+            SuccessResponse::Text => uses.text_response = true,
+            SuccessResponse::Bytes => uses.bytes_response = true,
             SuccessResponse::Empty => uses.empty_response = true,
         }
     }
@@ -248,7 +258,7 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
                     method_name: op.method_name.clone(),
                     args,
                     setup,
-                    returns_value: matches!(op.response, SuccessResponse::Json(_)),
+                    returns_value: !matches!(op.response, SuccessResponse::Empty),
                 }
             })
     });

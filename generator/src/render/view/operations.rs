@@ -123,18 +123,28 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         }
     }
     if let Some(body) = &op.body {
-        args.push(ArgView { name: body.name.clone(), ty: scope.arg_type(api, &body.ty, body.required) });
-        let method = match (body.encoding, body.required) {
-            (ir::BodyEncoding::Json, true) => "json",
-            (ir::BodyEncoding::Json, false) => "json_opt",
-            (ir::BodyEncoding::Multipart, true) => "multipart",
-            (ir::BodyEncoding::Multipart, false) => "multipart_opt",
-        };
-        calls.push(format!("{method}({})", body.name));
+        args.push(ArgView { name: body.name.clone(), ty: scope.body_type(api, body) });
+        let name = &body.name;
+        let media = string_literal(&body.media_type);
+        calls.push(match (body.encoding, body.required) {
+            (ir::BodyEncoding::Json, true) => format!("json({name})"),
+            (ir::BodyEncoding::Json, false) => format!("json_opt({name})"),
+            (ir::BodyEncoding::Form, true) => format!("form(Some({name}))"),
+            (ir::BodyEncoding::Form, false) => format!("form({name})"),
+            (ir::BodyEncoding::Multipart, true) => format!("multipart({name})"),
+            (ir::BodyEncoding::Multipart, false) => format!("multipart_opt({name})"),
+            (ir::BodyEncoding::Text, true) => format!("text(Some({name}.into()), {media})"),
+            (ir::BodyEncoding::Text, false) => format!("text({name}, {media})"),
+            (ir::BodyEncoding::Bytes, true) => format!("bytes(Some({name}.into()), {media})"),
+            (ir::BodyEncoding::Bytes, false) => format!("bytes({name}, {media})"),
+        });
     }
-    let (return_ty, send) = match &op.response {
-        SuccessResponse::Json(ty) => (scope.type_expr(api, ty), "json_response"),
-        SuccessResponse::Empty => ("()".to_owned(), "empty_response"),
+    let return_ty = scope.response_type(api, &op.response);
+    let send = match &op.response {
+        SuccessResponse::Json(_) => "json_response",
+        SuccessResponse::Text => "text_response",
+        SuccessResponse::Bytes => "bytes_response",
+        SuccessResponse::Empty => "empty_response",
     };
     OperationView {
         method_name: op.method_name.clone(),
