@@ -2,9 +2,9 @@
 //! grouped by kind, as Markdown (printed without the per-spec lines, written with them).
 //!
 //! A cause's kind is its message with the names taken out ([`normalize`]): backticked and
-//! double-quoted text becomes `_` and JSON pointers become `#/…`, so that "`$ref` to `#/a`,
-//! which does not exist" and "`$ref` to `#/b`, which does not exist" are one group. Compile
-//! errors are grouped by rustc's error code plus the normalized message.
+//! double-quoted text becomes `_`, JSON pointers become `#/…` and numbers `N`, so that
+//! "`$ref` to `#/a`, which does not exist" and "`$ref` to `#/b`, which does not exist" are one
+//! group. Compile errors are grouped by rustc's error code plus the normalized message.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -233,8 +233,8 @@ fn spec_line(outcome: &Outcome, checked: Option<&Checked>) -> String {
     line
 }
 
-/// The message with the names taken out: backticked and double-quoted text becomes `_`, and
-/// JSON pointers become `#/…`.
+/// The message with the names taken out: backticked and double-quoted text becomes `_`, JSON
+/// pointers become `#/…`, and every run of digits becomes `N`.
 pub fn normalize(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
@@ -251,6 +251,9 @@ pub fn normalize(message: &str) -> String {
             let end = if rest[..end].ends_with([':', '.', ';']) { end - 1 } else { end };
             out.push_str("#/…");
             rest = &rest[end..];
+        } else if c.is_ascii_digit() {
+            out.push('N');
+            rest = rest.trim_start_matches(|ch: char| ch.is_ascii_digit());
         } else {
             out.push(c);
             rest = &rest[c.len_utf8()..];
@@ -272,5 +275,6 @@ mod tests {
         assert_eq!(normalize("bad value \"abc\" at #/paths/~1a/get: nope"), "bad value \"_\" at #/…: nope");
         assert_eq!(normalize("unclosed ` stays"), "unclosed ` stays");
         assert_eq!(normalize("naïve #/a"), "naïve #/…");
+        assert_eq!(normalize("no effect (77 places; line 12)"), "no effect (N places; line N)");
     }
 }
