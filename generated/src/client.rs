@@ -54,14 +54,16 @@ impl Client {
     pub(crate) fn url(
         &self,
         path: &str,
-        query: &[(&str, String)],
+        query: &[(String, String)],
     ) -> std::result::Result<reqwest::Url, String> {
         let joined = format!("{}{path}", self.base_url());
         let mut url = reqwest::Url::parse(&joined)
             .map_err(|e| format!("cannot build a URL from `{joined}`: {e}"))?;
         if !query.is_empty() {
             url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+                .extend_pairs(
+                    query.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+                );
         }
         Ok(url)
     }

@@ -8,17 +8,18 @@ pub(crate) fn param_values<T: serde::Serialize + ?Sized>(
     let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
     match json {
         serde_json::Value::Null => Ok(Vec::new()),
-        serde_json::Value::Array(items) => items.into_iter().map(scalar_text).collect(),
-        other => scalar_text(other).map(|text| vec![text]),
+        serde_json::Value::Array(items) => {
+            Ok(items.into_iter().map(scalar_text).collect())
+        }
+        other => Ok(vec![scalar_text(other)]),
     }
 }
-fn scalar_text(value: serde_json::Value) -> Result<String, String> {
+/// The text of one value: strings as they are, `null` empty, anything else as JSON writes it.
+fn scalar_text(value: serde_json::Value) -> String {
     match value {
-        serde_json::Value::String(text) => Ok(text),
-        serde_json::Value::Number(number) => Ok(number.to_string()),
-        serde_json::Value::Bool(flag) => Ok(flag.to_string()),
-        serde_json::Value::Null => Ok(String::new()),
-        other => Ok(other.to_string()),
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
     }
 }
 /// Decodes a JSON body, naming the JSON path of the first value that does not fit.

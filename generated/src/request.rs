@@ -107,7 +107,7 @@ pub(crate) struct Request<'a> {
     client: &'a crate::Client,
     operation: &'static Operation,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<bytes::Bytes>,
     content_type: Option<&'static str>,

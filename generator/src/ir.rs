@@ -363,6 +363,26 @@ pub enum ParamLocation {
     Query,
     /// In a request header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How a query parameter's value is written (OpenAPI `style`, `explode`, `content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    /// `form` with `explode: true`, the default: a list repeats the name, an object's
+    /// properties become parameters of their own. Path and header values join lists with commas.
+    Default,
+    /// `form` with `explode: false`: `name=a,b` and `name=k1,v1,k2,v2`.
+    FormCompact,
+    /// `spaceDelimited`: `name=a%20b`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `name=a|b`.
+    PipeDelimited,
+    /// `deepObject`: `name[k1]=v1&name[k2]=v2`.
+    DeepObject,
+    /// `content: {application/json: ...}`: the value as JSON text.
+    Json,
 }
 
 /// An operation parameter.
@@ -374,6 +394,8 @@ pub struct Param {
     pub wire_name: String,
     /// Where it travels.
     pub location: ParamLocation,
+    /// How its value is written.
+    pub style: ParamStyle,
     /// Its type.
     pub ty: TypeRef,
     /// Whether the caller must give it.

@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 
 use super::Context;
 use super::schemas::Node;
 use crate::ir::{
-    Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, PathPart, PathTemplate,
-    Primitive, RequestBody, SuccessResponse, TypeRef,
+    Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle, PathPart,
+    PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -157,32 +157,51 @@ impl<'a> Context<'a> {
         }
         let mut params = Vec::new();
         for (pointer, parameter) in all {
-            let location = match parameter {
-                Parameter::Path { .. } => ParamLocation::Path,
-                Parameter::Query { .. } => ParamLocation::Query,
-                Parameter::Header { .. } => ParamLocation::Header,
-                Parameter::Cookie { .. } => {
-                    self.warn(pointer, "cookie parameters are not supported yet; this parameter is not sent");
-                    continue;
+            let data = parameter.parameter_data_ref();
+            let (location, mut style) = match parameter {
+                Parameter::Path { .. } => (ParamLocation::Path, ParamStyle::Default),
+                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Default),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Default),
+                Parameter::Query { style, .. } => {
+                    let style = match (style, data.explode.unwrap_or(true)) {
+                        (QueryStyle::Form, true) => ParamStyle::Default,
+                        (QueryStyle::Form, false) => ParamStyle::FormCompact,
+                        (QueryStyle::SpaceDelimited, _) => ParamStyle::SpaceDelimited,
+                        (QueryStyle::PipeDelimited, _) => ParamStyle::PipeDelimited,
+                        (QueryStyle::DeepObject, _) => ParamStyle::DeepObject,
+                    };
+                    (ParamLocation::Query, style)
                 }
             };
-            let data = parameter.parameter_data_ref();
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => schema,
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(
-                        pointer,
-                        "parameters with `content` are not supported yet; this parameter is not sent",
-                    );
-                    continue;
+            let (schema, schema_at) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => (schema, pointer.push("schema")),
+                ParameterSchemaOrContent::Content(content) => {
+                    let json = content.iter().find(|(media, _)| is_json(media));
+                    let Some((media, schema)) = json.and_then(|(m, c)| Some((m, c.schema.as_ref()?))) else {
+                        self.warn(
+                            pointer,
+                            "parameters with non-JSON `content` are not supported; this parameter is not sent",
+                        );
+                        continue;
+                    };
+                    if location != ParamLocation::Query {
+                        self.warn(
+                            pointer,
+                            "JSON `content` is only supported for query parameters; this parameter is not sent",
+                        );
+                        continue;
+                    }
+                    style = ParamStyle::Json;
+                    (schema, pointer.push("content").push(media).push("schema"))
                 }
             };
             let hint = format!("{type_hint}{}", names::type_name(&data.name, "Param"));
-            let lowered = self.lower_node(Node::from(schema), &pointer.push("schema"), &hint);
+            let lowered = self.lower_node(Node::from(schema), &schema_at, &hint);
             params.push(Param {
                 name: names::snake_name(&data.name, "param"),
                 wire_name: data.name.clone(),
                 location,
+                style,
                 ty: lowered.ty,
                 required: data.required || location == ParamLocation::Path,
                 description: data.description.clone(),

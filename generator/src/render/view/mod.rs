@@ -113,6 +113,8 @@ pub struct RuntimeUses {
     pub path_params: bool,
     pub query: bool,
     pub headers: bool,
+    pub cookies: bool,
+    pub query_styles: bool,
     pub params: bool,
     pub body: bool,
     pub optional_body: bool,
@@ -139,6 +141,10 @@ pub fn runtime(api: &Api) -> RuntimeView {
                 ParamLocation::Path => uses.path_params = true,
                 ParamLocation::Query => uses.query = true,
                 ParamLocation::Header => uses.headers = true,
+                ParamLocation::Cookie => uses.cookies = true,
+            }
+            if param.location == ParamLocation::Query && param.style != ir::ParamStyle::Default {
+                uses.query_styles = true;
             }
         }
         if let Some(body) = &op.body {
@@ -163,7 +169,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
             SuccessResponse::Empty => uses.empty_response = true,
         }
     }
-    uses.params = uses.path_params || uses.query || uses.headers;
+    uses.params = uses.path_params || uses.query || uses.headers || uses.cookies;
     for def in &api.types {
         if let TypeKind::Enum(e) = &def.kind {
             match (e.keeps_unknown, e.repr) {

@@ -42,6 +42,8 @@ pub struct OperationView {
     pub path_template: String,
     pub docs: Vec<String>,
     pub deprecated: bool,
+    /// More arguments than clippy's `too_many_arguments` allows (7, with `&self`).
+    pub many_args: bool,
     pub args: Vec<ArgView>,
     pub return_ty: String,
     pub calls: Vec<String>,
@@ -112,14 +114,23 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         }
     }
     for param in &op.params {
-        match param.location {
-            ParamLocation::Path => {}
-            ParamLocation::Query => {
-                calls.push(format!("query({}, &{})", string_literal(&param.wire_name), param.name))
+        let wire = string_literal(&param.wire_name);
+        let name = &param.name;
+        match (param.location, param.style) {
+            (ParamLocation::Path, _) => {}
+            (ParamLocation::Query, ir::ParamStyle::Default) => calls.push(format!("query({wire}, &{name})")),
+            (ParamLocation::Query, style) => {
+                let style = match style {
+                    ir::ParamStyle::Default | ir::ParamStyle::FormCompact => "FormCompact",
+                    ir::ParamStyle::SpaceDelimited => "SpaceDelimited",
+                    ir::ParamStyle::PipeDelimited => "PipeDelimited",
+                    ir::ParamStyle::DeepObject => "DeepObject",
+                    ir::ParamStyle::Json => "Json",
+                };
+                calls.push(format!("query_style({wire}, &{name}, crate::codec::QueryStyle::{style})"));
             }
-            ParamLocation::Header => {
-                calls.push(format!("header({}, &{})", string_literal(&param.wire_name), param.name))
-            }
+            (ParamLocation::Header, _) => calls.push(format!("header({wire}, &{name})")),
+            (ParamLocation::Cookie, _) => calls.push(format!("cookie({wire}, &{name})")),
         }
     }
     if let Some(body) = &op.body {
@@ -154,6 +165,7 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         path_template: string_literal(&op.path.raw),
         docs,
         deprecated: op.deprecated,
+        many_args: args.len() > 6,
         args,
         return_ty,
         calls,
