@@ -108,8 +108,11 @@ pub enum TypeKind {
 /// A `oneOf` or `anyOf`.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnionDef {
-    /// The alternatives, in spec order (the order decoding tries them).
+    /// The alternatives, in the order decoding tries them (untagged unions only).
     pub variants: Vec<UnionVariant>,
+    /// The discriminator property, when the spec names one and every alternative is an
+    /// object schema with known tag values: the variant is chosen by that property's value.
+    pub tag: Option<String>,
 }
 
 /// One alternative of a union.
@@ -121,6 +124,9 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Whether the type is boxed to break a recursive cycle (set by `analyze`).
     pub boxed: bool,
+    /// The discriminator values that select this variant; the first is written when encoding.
+    /// Empty for untagged unions.
+    pub tag_values: Vec<String>,
 }
 
 /// An object type.

@@ -98,7 +98,8 @@ impl<'a> Context<'a> {
             return TypeKind::Struct(self.struct_def(name, parts, at));
         }
         if let Some((keyword, alternatives)) = union_parts(schema) {
-            return TypeKind::Union(self.union_def(name, keyword, alternatives, at));
+            let discriminator = schema.schema_data.discriminator.as_ref();
+            return TypeKind::Union(self.union_def(name, (keyword, alternatives), discriminator, at));
         }
         TypeKind::Alias(self.shape(schema, at, name).ty)
     }
@@ -425,12 +426,13 @@ impl<'a> Context<'a> {
         Some(merged)
     }
 
-    /// Builds a union named `type_name` from the alternatives of a `oneOf` or `anyOf`.
+    /// Builds a union named `type_name` from the alternatives of a `oneOf` or `anyOf`, tagged
+    /// by the discriminator when there is a usable one.
     fn union_def(
         &mut self,
         type_name: &str,
-        keyword: &str,
-        alternatives: &'a [ReferenceOr<Schema>],
+        (keyword, alternatives): (&str, &'a [ReferenceOr<Schema>]),
+        discriminator: Option<&'a openapiv3::Discriminator>,
         at: &JsonPointer,
     ) -> UnionDef {
         let mut lowered = Vec::new();
@@ -448,12 +450,73 @@ impl<'a> Context<'a> {
             })
             .collect();
         let (variant_names, _) = names::dedupe(&candidates, &[], Case::Type);
+        let tags = discriminator.and_then(|d| self.tag_values(d, alternatives, &lowered, at));
+        let tag = tags.as_ref().and(discriminator).map(|d| d.property_name.clone());
+        let mut tags = tags.unwrap_or_default().into_iter();
         let variants = variant_names
             .into_iter()
             .zip(lowered)
-            .map(|(name, ty)| UnionVariant { name, ty, boxed: false })
+            .map(|(name, ty)| UnionVariant {
+                name,
+                ty,
+                boxed: false,
+                tag_values: tags.next().unwrap_or_default(),
+            })
             .collect();
-        UnionDef { variants }
+        UnionDef { variants, tag }
+    }
+
+    /// The discriminator values of each alternative: the `mapping` entries that point at it,
+    /// or else its component name. `None` (with a warning) when an alternative is not a
+    /// referenced object schema or a value would select two alternatives.
+    fn tag_values(
+        &mut self,
+        discriminator: &'a openapiv3::Discriminator,
+        alternatives: &'a [ReferenceOr<Schema>],
+        lowered: &[TypeRef],
+        at: &JsonPointer,
+    ) -> Option<Vec<Vec<String>>> {
+        let target_name = |target: &str| {
+            target
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or(target)
+                .replace("~1", "/")
+                .replace("~0", "~")
+        };
+        let mut all = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for (alternative, ty) in alternatives.iter().zip(lowered) {
+            let is_object = self
+                .resolve(Node::from(alternative))
+                .is_some_and(|(schema, at)| self.object_parts(schema, &at).is_some());
+            let is_struct = matches!(ty, TypeRef::Named(_)) && is_object;
+            let (ReferenceOr::Reference { reference }, true) = (alternative, is_struct) else {
+                self.warn(
+                    at.push("discriminator"),
+                    "the discriminator needs every alternative to be a `$ref` to an object schema; decoding tries the alternatives in order instead",
+                );
+                return None;
+            };
+            let name = target_name(reference);
+            let mut values: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| target_name(target) == name)
+                .map(|(value, _)| value.clone())
+                .collect();
+            if values.is_empty() {
+                values.push(name);
+            }
+            if let Some(twice) = values.iter().find(|value| !seen.insert((*value).clone())) {
+                self.warn(
+                    at.push("discriminator"),
+                    format!("the discriminator value `{twice}` selects two alternatives; decoding tries the alternatives in order instead"),
+                );
+                return None;
+            }
+            all.push(values);
+        }
+        Some(all)
     }
 
     /// A variant name that says what the alternative is.

@@ -1,7 +1,7 @@
 //! Runs inside the generated `unions` fixture crate: `oneOf` / `anyOf` decode to the first
 //! alternative that fits, round-trip, and recursive unions are boxed.
 
-use fixture_unions::models::{Branch, Cat, Dog, IdOrName, Leaf, Owner, OwnerPet, Pet, Tree};
+use fixture_unions::models::{Bike, Branch, Car, Cat, Dog, IdOrName, Leaf, Owner, OwnerPet, Pet, Tree, Vehicle};
 use serde_json::json;
 
 #[test]
@@ -24,6 +24,32 @@ fn alternatives_decode_in_order_and_round_trip() {
     assert!(matches!(owner.pet, Some(OwnerPet::OwnerPetVariant2(_))), "{owner:?}");
     let owner: Owner = serde_json::from_value(json!({"pet": null})).expect("null pet");
     assert_eq!(owner.pet, None);
+}
+
+#[test]
+fn discriminators_choose_the_variant() {
+    // `doggo` is a second mapping value for Dog; encoding writes the first (`dog`).
+    let dog: Pet = serde_json::from_value(json!({"kind": "doggo"})).expect("a dog");
+    assert!(matches!(&dog, Pet::Dog(d) if d.kind == "doggo"), "{dog:?}");
+    assert_eq!(serde_json::to_value(&dog).expect("serializes"), json!({"kind": "dog"}));
+
+    // Without a mapping the values are the schema names. A Car with the fields of a Bike is
+    // still a Car: the tag decides, not the shape.
+    let car: Vehicle = serde_json::from_value(json!({"type": "Car", "seats": 4})).expect("a car");
+    assert_eq!(car, Vehicle::Car(Car::new("Car".into(), 4)));
+    let bike: Vehicle = serde_json::from_value(json!({"type": "Bike", "gears": 21})).expect("a bike");
+    let mut expected = Bike::new();
+    expected.gears = Some(21);
+    assert_eq!(bike, Vehicle::Bike(expected.clone()));
+    // Bike has no `type` field: encoding adds the tag.
+    assert_eq!(serde_json::to_value(Vehicle::Bike(expected)).expect("serializes"), json!({"type": "Bike", "gears": 21}));
+
+    let unknown = serde_json::from_value::<Vehicle>(json!({"type": "Boat"})).expect_err("unknown tag");
+    assert!(unknown.to_string().contains("unknown variant `Boat`, expected `Car` or `Bike`"), "{unknown}");
+    let missing = serde_json::from_value::<Vehicle>(json!({"seats": 2})).expect_err("no tag");
+    assert!(missing.to_string().contains("missing field `type`"), "{missing}");
+    let wrong = serde_json::from_value::<Vehicle>(json!({"type": "Car", "seats": "four"})).expect_err("bad field");
+    assert!(wrong.to_string().contains("(at `seats`)"), "{wrong}");
 }
 
 #[test]

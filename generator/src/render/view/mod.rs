@@ -126,6 +126,7 @@ pub struct RuntimeUses {
     pub text_body: bool,
     pub bytes_body: bool,
     pub string_enums: bool,
+    pub tagged_unions: bool,
     pub int_enums: bool,
     pub multipart: bool,
     pub optional_multipart: bool,
@@ -170,6 +171,8 @@ pub fn runtime(api: &Api) -> RuntimeView {
         }
     }
     uses.params = uses.path_params || uses.query || uses.headers || uses.cookies;
+    uses.tagged_unions =
+        api.types.iter().any(|def| matches!(&def.kind, TypeKind::Union(u) if u.tag.is_some()));
     for def in &api.types {
         if let TypeKind::Enum(e) = &def.kind {
             match (e.keeps_unknown, e.repr) {

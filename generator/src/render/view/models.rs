@@ -126,6 +126,12 @@ pub struct UnionView {
     pub docs: Vec<String>,
     pub deprecated: bool,
     pub variants: Vec<UnionVariantView>,
+    /// The discriminator property as a Rust string literal, for tagged unions.
+    pub tag: Option<String>,
+    /// The discriminator property as docs write it.
+    pub tag_doc: Option<String>,
+    /// The `Result` type's path, safe against a model named `Result`.
+    pub result: &'static str,
 }
 
 /// One alternative of a union.
@@ -133,6 +139,10 @@ pub struct UnionView {
 pub struct UnionVariantView {
     pub name: String,
     pub ty: String,
+    /// The discriminator values that select the variant, as string literals (tagged unions).
+    pub tag_values: Vec<String>,
+    /// The same values as they read in docs.
+    pub tag_docs: String,
 }
 
 /// A type alias model.
@@ -255,9 +265,22 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
                 .iter()
                 .map(|v| {
                     let ty = scope.type_expr(api, &v.ty);
-                    UnionVariantView { name: v.name.clone(), ty: if v.boxed { scope.boxed(&ty) } else { ty } }
+                    UnionVariantView {
+                        name: v.name.clone(),
+                        ty: if v.boxed { scope.boxed(&ty) } else { ty },
+                        tag_values: v.tag_values.iter().map(|t| string_literal(t)).collect(),
+                        tag_docs: v
+                            .tag_values
+                            .iter()
+                            .map(|t| format!("`{}`", t.replace('`', "'")))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    }
                 })
                 .collect(),
+            tag: u.tag.as_deref().map(string_literal),
+            tag_doc: u.tag.as_deref().map(|t| format!("`{}`", t.replace('`', "'"))),
+            result: scope.result(),
         }),
         TypeKind::Page(item) => ModelView::Alias(AliasView {
             name: def.name.clone(),
