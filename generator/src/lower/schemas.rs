@@ -64,6 +64,25 @@ struct ObjectParts<'s> {
     additional: Option<&'s AdditionalProperties>,
 }
 
+impl<'s> ObjectParts<'s> {
+    /// Adds another part. An `allOf` part (`all_of`) replaces properties of the same name and
+    /// adds its `required`; a `oneOf`/`anyOf` alternative only adds properties not there yet,
+    /// all optional.
+    fn absorb(&mut self, other: ObjectParts<'s>, all_of: bool) {
+        for (name, node) in other.properties {
+            match self.properties.iter_mut().find(|(existing, _)| *existing == name) {
+                Some(slot) if all_of => slot.1 = node,
+                Some(_) => {}
+                None => self.properties.push((name, node)),
+            }
+        }
+        if all_of {
+            self.required.extend(other.required);
+            self.additional = self.additional.or(other.additional);
+        }
+    }
+}
+
 impl<'a> Context<'a> {
     /// Lowers every component schema into the id declared for it.
     pub(super) fn define_components(&mut self) {
@@ -397,33 +416,80 @@ impl<'a> Context<'a> {
                     additional: object.additional_properties.as_ref(),
                 })
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() => Some(ObjectParts {
-                properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
-                required: any.required.iter().collect(),
-                additional: any.additional_properties.as_ref(),
-            }),
+            // `allOf: [$ref]` alone (with `nullable` or docs beside it) is that reference.
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.all_of.len() <= 1
+                    && (any.all_of.is_empty() || (any.one_of.is_empty() && any.any_of.is_empty())) =>
+            {
+                None
+            }
+            SchemaKind::Any(any) => {
+                let mut merged = ObjectParts {
+                    properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
+                    required: any.required.iter().collect(),
+                    additional: any.additional_properties.as_ref(),
+                };
+                if !any.all_of.is_empty() {
+                    let parts = self.merge_all_of(&any.all_of, at)?;
+                    merged.absorb(parts, true);
+                }
+                // Properties plus `oneOf`/`anyOf`: one struct in which what the alternatives add
+                // is optional.
+                for (keyword, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                    for (index, alternative) in alternatives.iter().enumerate() {
+                        let at = at.push(keyword).push(index.to_string());
+                        let (schema, _) = self.resolve(Node::from(alternative))?;
+                        let parts = self.all_of_part(schema, &at)?;
+                        merged.absorb(parts, false);
+                    }
+                }
+                Some(merged)
+            }
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(all_of, at),
             _ => None,
         }
     }
 
-    /// Merges the parts of an `allOf` whose parts are all objects. Later parts override a
-    /// property of the same name; `required` is the union.
+    /// Merges the parts of an `allOf` whose parts are all objects (or only add `required`).
+    /// Later parts override a property of the same name; `required` is the union.
     fn merge_all_of(&self, parts: &'a [ReferenceOr<Schema>], at: &JsonPointer) -> Option<ObjectParts<'a>> {
         let mut merged = ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None };
         for (index, part) in parts.iter().enumerate() {
             let (schema, _) = self.resolve(Node::from(part))?;
-            let inner = self.object_parts(schema, &at.push("allOf").push(index.to_string()))?;
-            for (name, node) in inner.properties {
-                match merged.properties.iter_mut().find(|(existing, _)| *existing == name) {
-                    Some(slot) => slot.1 = node,
-                    None => merged.properties.push((name, node)),
-                }
-            }
-            merged.required.extend(inner.required);
-            merged.additional = merged.additional.or(inner.additional);
+            let inner = self.all_of_part(schema, &at.push("allOf").push(index.to_string()))?;
+            merged.absorb(inner, true);
         }
         Some(merged)
+    }
+
+    /// One part of an `allOf`: an object schema, or a schema that only lists `required`
+    /// properties or describes extra properties.
+    fn all_of_part(&self, schema: &'a Schema, at: &JsonPointer) -> Option<ObjectParts<'a>> {
+        if let Some(parts) = self.object_parts(schema, at) {
+            return Some(parts);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => Some(ObjectParts {
+                properties: Vec::new(),
+                required: object.required.iter().collect(),
+                additional: object.additional_properties.as_ref(),
+            }),
+            SchemaKind::Any(any)
+                if any.typ.as_deref().is_none_or(|t| t == "object")
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.enumeration.is_empty() =>
+            {
+                Some(ObjectParts {
+                    properties: Vec::new(),
+                    required: any.required.iter().collect(),
+                    additional: any.additional_properties.as_ref(),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// Builds a union named `type_name` from the alternatives of a `oneOf` or `anyOf`, tagged
