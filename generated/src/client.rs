@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, ORIGIN, USER_AGENT};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, ORIGIN, USER_AGENT};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 /// The `User-Agent` sent with every request: this crate's name and version.
@@ -26,11 +26,11 @@ struct Inner {
     retry: RetryPolicy,
 }
 impl Client {
-    /// A client with the default settings that authenticates with `token`.
+    /// A client with the default settings that authenticates with `token`, the bearer token.
     pub fn new(token: impl Into<String>) -> Result<Self> {
         Self::builder(token).build()
     }
-    /// A builder for a client that authenticates with `token`.
+    /// A builder for a client that authenticates with `token`, the bearer token.
     pub fn builder(token: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             token: Some(token.into()),
@@ -184,12 +184,19 @@ impl ClientBuilder {
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
         if let Some(token) = &self.token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-                .map_err(|_| Error::Config(
-                    "the token contains characters HTTP headers do not allow".to_owned(),
-                ))?;
+            let mut value = HeaderValue::from_str(&["Bearer ", token.as_str()].concat())
+                .map_err(|_| {
+                    Error::Config(
+                        "the bearer token contains characters HTTP headers do not allow"
+                            .to_owned(),
+                    )
+                })?;
             value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            headers
+                .insert(
+                    reqwest::header::HeaderName::from_static("authorization"),
+                    value,
+                );
         }
         for (name, value) in &self.headers {
             let name_ok = reqwest::header::HeaderName::from_bytes(name.as_bytes());

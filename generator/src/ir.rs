@@ -60,11 +60,32 @@ pub struct PageFields {
 pub enum Auth {
     /// No global security requirement the SDK can apply.
     None,
-    /// `Authorization: Bearer <token>` on every request.
+    /// `Authorization: Bearer <token>` on every request (HTTP bearer, OAuth 2 and OpenID
+    /// Connect access tokens).
     Bearer {
         /// The security scheme's description.
         description: Option<String>,
     },
+    /// An API key in a header, a query parameter or a cookie of every request.
+    ApiKey {
+        /// Where the key travels.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+        /// The security scheme's description.
+        description: Option<String>,
+    },
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// An index into [`Api::types`].

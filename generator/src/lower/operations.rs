@@ -13,8 +13,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, St
 use super::Context;
 use super::schemas::Node;
 use crate::ir::{
-    Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle, PathPart,
-    PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
+    ApiKeyLocation, Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle,
+    PathPart, PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -481,26 +481,54 @@ impl<'a> Context<'a> {
 
     /// The authentication the SDK applies to every request.
     pub(super) fn auth(&mut self) -> Auth {
+        use openapiv3::{APIKeyLocation, SecurityScheme};
         let spec = self.spec;
         let Some(components) = &spec.openapi.components else { return Auth::None };
+        // The first scheme of the global requirements that the client can apply.
         for requirement in spec.openapi.security.iter().flatten() {
             for scheme_name in requirement.keys() {
                 let scheme = components.security_schemes.get(scheme_name).and_then(ReferenceOr::as_item);
-                if let Some(openapiv3::SecurityScheme::HTTP { scheme, description, .. }) = scheme {
-                    if scheme.eq_ignore_ascii_case("bearer") {
+                match scheme {
+                    Some(SecurityScheme::HTTP { scheme, description, .. })
+                        if scheme.eq_ignore_ascii_case("bearer") =>
+                    {
                         return Auth::Bearer { description: description.clone() };
                     }
+                    Some(
+                        SecurityScheme::OAuth2 { description, .. }
+                        | SecurityScheme::OpenIDConnect { description, .. },
+                    ) => {
+                        return Auth::Bearer { description: description.clone() };
+                    }
+                    Some(SecurityScheme::APIKey { location, name, description, .. }) if is_token(name) => {
+                        let location = match location {
+                            APIKeyLocation::Header => ApiKeyLocation::Header,
+                            APIKeyLocation::Query => ApiKeyLocation::Query,
+                            APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                        };
+                        return Auth::ApiKey {
+                            location,
+                            name: name.clone(),
+                            description: description.clone(),
+                        };
+                    }
+                    _ => {}
                 }
             }
         }
         if spec.openapi.security.as_ref().is_some_and(|s| !s.is_empty()) {
             self.warn(
                 JsonPointer::root().push("security"),
-                "only HTTP bearer authentication is supported yet; requests carry no credentials",
+                "none of the security schemes is one the client applies (bearer, OAuth 2, OpenID Connect, API key); requests carry no credentials",
             );
         }
         Auth::None
     }
+}
+
+/// Whether a name can be an HTTP header name (RFC 9110 token), and so a query or cookie name.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).

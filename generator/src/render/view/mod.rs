@@ -61,10 +61,26 @@ pub struct ExampleView {
 /// The runtime files (`client.rs`, `error.rs`, `request.rs`, `codec.rs`).
 #[derive(Debug, Serialize)]
 pub struct RuntimeView {
+    /// Whether the client is built with a token (a bearer token or an API key).
     pub bearer: bool,
+    /// How the token travels.
+    pub credential: Option<CredentialView>,
     pub uses: RuntimeUses,
     pub page: Option<PageView>,
     pub webhooks: Option<WebhooksView>,
+}
+
+/// Where the client's token goes on every request.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialView {
+    /// The header name as a lower-case string literal, when the token travels in a header.
+    pub header: Option<String>,
+    /// What precedes the token in that header (`Bearer `, `name=` for a cookie), as a literal.
+    pub prefix: String,
+    /// The query parameter name as a string literal, when the token travels in the query.
+    pub query: Option<String>,
+    /// What the token is called in docs.
+    pub what: &'static str,
 }
 
 /// The view of `src/webhooks.rs`.
@@ -183,10 +199,36 @@ pub fn runtime(api: &Api) -> RuntimeView {
         }
     }
     RuntimeView {
-        bearer: matches!(api.auth, ir::Auth::Bearer { .. }),
+        bearer: !matches!(api.auth, ir::Auth::None),
+        credential: credential(&api.auth),
         uses,
         page: page(api),
         webhooks: webhooks(api),
+    }
+}
+
+fn credential(auth: &ir::Auth) -> Option<CredentialView> {
+    let header = |name: &str, prefix: &str, what| CredentialView {
+        header: Some(string_literal(&name.to_ascii_lowercase())),
+        prefix: string_literal(prefix),
+        query: None,
+        what,
+    };
+    match auth {
+        ir::Auth::None => None,
+        ir::Auth::Bearer { .. } => Some(header("authorization", "Bearer ", "bearer token")),
+        ir::Auth::ApiKey { location: ir::ApiKeyLocation::Header, name, .. } => {
+            Some(header(name, "", "API key"))
+        }
+        ir::Auth::ApiKey { location: ir::ApiKeyLocation::Cookie, name, .. } => {
+            Some(header("cookie", &format!("{name}="), "API key"))
+        }
+        ir::Auth::ApiKey { location: ir::ApiKeyLocation::Query, name, .. } => Some(CredentialView {
+            header: None,
+            prefix: string_literal(""),
+            query: Some(string_literal(name)),
+            what: "API key",
+        }),
     }
 }
 
@@ -278,7 +320,9 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         api_version: api.api_version.clone(),
         docs: docs(api.description.as_deref()),
         auth_docs: match &api.auth {
-            ir::Auth::Bearer { description } => docs(description.as_deref()),
+            ir::Auth::Bearer { description } | ir::Auth::ApiKey { description, .. } => {
+                docs(description.as_deref())
+            }
             ir::Auth::None => Vec::new(),
         },
         base_url: api.base_url.as_deref().map(string_literal),
