@@ -325,6 +325,8 @@ impl<'a> Context<'a> {
             return None;
         }
         let varnames = self.varnames(extensions, values.len(), at);
+        // A value listed twice is one value (names from `x-enum-varnames` stay aligned).
+        let values = if varnames.is_none() { first_occurrences(values) } else { values };
         let candidates: Vec<Candidate> = values
             .iter()
             .enumerate()
@@ -667,6 +669,17 @@ fn union_parts(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])
         }
         _ => None,
     }
+}
+
+/// The values without repeats, in first-seen order.
+fn first_occurrences(values: Vec<EnumValue>) -> Vec<EnumValue> {
+    let mut kept: Vec<EnumValue> = Vec::with_capacity(values.len());
+    for value in values {
+        if !kept.contains(&value) {
+            kept.push(value);
+        }
+    }
+    kept
 }
 
 /// Whether a schema lists values, so that it lowers to an enumeration.
