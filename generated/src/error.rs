@@ -129,6 +129,13 @@ impl ApiError {
     pub fn json(&self) -> Option<&serde_json::Value> {
         self.json.as_ref()
     }
+    /// Decodes the body as `T`, such as the error model an operation's docs list for this
+    /// status.
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> std::result::Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
     /// The server's id for the request, when it sent one (`x-request-id` and similar).
     pub fn request_id(&self) -> Option<&str> {
         crate::request::request_id(&self.headers)

@@ -315,6 +315,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// What a successful response carries.
     pub response: SuccessResponse,
+    /// The error responses the spec documents, in spec order (`default` last).
+    pub errors: Vec<ErrorResponse>,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -464,6 +466,17 @@ pub enum BodyEncoding {
     Text,
     /// Any other media type (`application/octet-stream`, `image/png`, ...): bytes sent as they are.
     Bytes,
+}
+
+/// An error response the spec documents for an operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorResponse {
+    /// The status as the spec writes it: `404`, `4XX` or `default`.
+    pub status: String,
+    /// The type of its JSON body, when it has one.
+    pub ty: Option<TypeRef>,
+    /// The response's description.
+    pub description: Option<String>,
 }
 
 /// What a 2xx response carries.

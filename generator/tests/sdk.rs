@@ -188,6 +188,10 @@ async fn error_statuses_become_api_errors_with_status_and_body() {
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         let Error::Api(api) = &error else { panic!("{status}: expected Error::Api, got {error:?}") };
         assert_eq!(api.json(), Some(&body));
+        // The docs list `ErrorBody` for these statuses; `decode` reads the body as it.
+        let decoded: wegly::models::ErrorBody = api.decode().expect("an ErrorBody");
+        assert_eq!(decoded.get("message"), body.get("message"));
+        assert!(api.decode::<Vec<u8>>().is_err(), "a body of another type is an error, not a panic");
         assert_eq!(api.operation().id, "removeChatParticipant");
         assert_eq!(api.headers().get("x-request-id").map(|v| v.to_str().ok()), Some(Some("req-1")));
         let message = error.to_string();

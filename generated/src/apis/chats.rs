@@ -18,6 +18,17 @@ impl<'a> Chats<'a> {
     /// field is marked required by either.
     ///
     /// `POST /integrations/external/chats` (operation `createChat`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn create(
         &self,
         body: &crate::models::CreateChatRequest,
@@ -33,6 +44,17 @@ impl<'a> Chats<'a> {
     /// Returns the full detail of one chat, including its last message, assignee and participants.
     ///
     /// `GET /integrations/external/chats/{id}` (operation `getChat`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn get(&self, id: ::uuid::Uuid) -> crate::Call<'a, crate::models::ChatDetail> {
         self.client
             .request(&GET_CHAT)
@@ -45,6 +67,16 @@ impl<'a> Chats<'a> {
     /// Returns how many messages and how many chats are still unread.
     ///
     /// `GET /integrations/external/chats/notifications/unread` (operation `getChatUnreadSummary`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn get_unread_summary(&self) -> crate::Call<'a, crate::models::UnreadSummary> {
         self.client
             .request(&GET_CHAT_UNREAD_SUMMARY)
@@ -57,6 +89,17 @@ impl<'a> Chats<'a> {
     /// query parameters (its excerpt ends before that section).
     ///
     /// `GET /integrations/external/chats/{id}/timeline` (operation `listChatTimeline`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn list_timeline(
         &self,
         id: ::uuid::Uuid,
@@ -73,6 +116,17 @@ impl<'a> Chats<'a> {
     /// Removes the reaction from one message of a chat and returns the message as it is afterwards.
     ///
     /// `DELETE /integrations/external/chats/{id}/messages/{messageId}/reaction` (operation `removeChatMessageReaction`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn remove_message_reaction(
         &self,
         id: ::uuid::Uuid,
@@ -96,6 +150,19 @@ impl<'a> Chats<'a> {
     /// 409 or a 422; reassign the chat first.
     ///
     /// `DELETE /integrations/external/chats/{id}/participants/{userId}` (operation `removeChatParticipant`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `409` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn remove_participant(
         &self,
         id: ::uuid::Uuid,
@@ -114,6 +181,18 @@ impl<'a> Chats<'a> {
     /// Sends a message with reply buttons or a list of options to an existing chat and returns the messages created.
     ///
     /// `POST /integrations/external/chats/{id}/messages/interactive` (operation `sendChatInteractiveMessage`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn send_interactive_message(
         &self,
         id: ::uuid::Uuid,
@@ -132,6 +211,18 @@ impl<'a> Chats<'a> {
     /// Sends a map location to an existing chat and returns the messages created.
     ///
     /// `POST /integrations/external/chats/{id}/messages/location` (operation `sendChatLocationMessage`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn send_location_message(
         &self,
         id: ::uuid::Uuid,
@@ -155,6 +246,18 @@ impl<'a> Chats<'a> {
     /// are the union of both.
     ///
     /// `POST /integrations/external/chats/{id}/messages` (operation `sendChatMessage`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn send_message(
         &self,
         id: ::uuid::Uuid,
@@ -174,6 +277,18 @@ impl<'a> Chats<'a> {
     /// whether the chat itself, the contact's leads and the contact's deals move to that user.
     ///
     /// `PATCH /integrations/external/chats/{id}/responsible` (operation `updateChatResponsible`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn update_responsible(
         &self,
         id: ::uuid::Uuid,
@@ -192,6 +307,18 @@ impl<'a> Chats<'a> {
     /// Changes when and what a scheduled message of a chat will send, and returns the scheduled message.
     ///
     /// `PATCH /integrations/external/chats/{id}/scheduled-messages/{scheduledMessageId}` (operation `updateChatScheduledMessage`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn update_scheduled_message(
         &self,
         id: ::uuid::Uuid,

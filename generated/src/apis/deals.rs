@@ -14,6 +14,17 @@ impl<'a> Deals<'a> {
     /// and returns its id, code and title.
     ///
     /// `POST /integrations/external/deals` (operation `createDeal`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn create(
         &self,
         body: &crate::models::CreateDealRequest,
@@ -29,6 +40,17 @@ impl<'a> Deals<'a> {
     /// Returns the detail of one deal, including its stage, sources and participants.
     ///
     /// `GET /integrations/external/deals/{id}` (operation `getDeal`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn get(&self, id: &str) -> crate::Call<'a, crate::models::Deal> {
         self.client
             .request(&GET_DEAL)

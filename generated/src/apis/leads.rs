@@ -13,6 +13,18 @@ impl<'a> Leads<'a> {
     /// Adds a user as a follower of a lead, with a follower role, and returns the lead's followers afterwards.
     ///
     /// `POST /integrations/external/leads/{id}/followers` (operation `addLeadFollower`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `404` [`ErrorBody`](crate::models::ErrorBody): No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn add_follower(
         &self,
         id: ::uuid::Uuid,

@@ -13,6 +13,17 @@ impl<'a> Tasks<'a> {
     /// Creates a task, optionally linked to a lead, deal or delivery and with a meeting, and returns it.
     ///
     /// `POST /integrations/external/tasks` (operation `createTask`).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:
+    /// - `401` [`ErrorBody`](crate::models::ErrorBody): The token is missing, malformed or expired
+    /// - `403` [`ErrorBody`](crate::models::ErrorBody): The key lacks the permission for this operation, or the request's `Origin` or `Referer` does not match the key's `allowed_domain`
+    /// - `422` [`ErrorBody`](crate::models::ErrorBody): The server refused the request or the change it asks for, for example removing the chat's current assignee
+    /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
+    /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
+    ///
+    /// [`crate::ApiError::decode`] reads an error body as its type.
     pub fn create(
         &self,
         body: &crate::models::CreateTaskRequest,

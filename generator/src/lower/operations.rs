@@ -13,8 +13,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, St
 use super::Context;
 use super::schemas::Node;
 use crate::ir::{
-    ApiKeyLocation, Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle,
-    PathPart, PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
+    ApiKeyLocation, Auth, BodyEncoding, ErrorResponse, Group, HttpMethod, Operation, Param, ParamLocation,
+    ParamStyle, PathPart, PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -103,6 +103,7 @@ impl<'a> Context<'a> {
             body
         });
         let response = self.success_response(operation, at, &type_hint);
+        let errors = self.error_responses(operation, at, &type_hint);
 
         let full_name = names::snake_name(&operation_id, "call");
         let short_name = short_method_name(&full_name, &tag);
@@ -119,6 +120,7 @@ impl<'a> Context<'a> {
                 params,
                 body,
                 response,
+                errors,
                 summary: operation.summary.clone(),
                 description: operation.description.clone(),
                 deprecated: operation.deprecated,
@@ -401,6 +403,44 @@ impl<'a> Context<'a> {
             Some((ResponseKind::Bytes, _, _)) => SuccessResponse::Bytes,
             None => SuccessResponse::Empty,
         }
+    }
+
+    /// The documented non-2xx responses: status, JSON body type and description.
+    fn error_responses(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        at: &JsonPointer,
+        type_hint: &str,
+    ) -> Vec<ErrorResponse> {
+        let responses = &operation.responses;
+        let listed = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(code) => !(100..300).contains(code),
+                StatusCode::Range(range) => *range >= 3,
+            })
+            .map(|(code, response)| (code.to_string(), response))
+            .chain(responses.default.iter().map(|response| ("default".to_owned(), response)));
+        let mut errors = Vec::new();
+        for (status, response) in listed {
+            let pointer = at.push("responses").push(&status);
+            let Some((response, response_at)) =
+                self.component(response, pointer, "responses", |c| &c.responses)
+            else {
+                continue;
+            };
+            let json = response.content.iter().find(|(media, _)| is_json(media));
+            let ty = json.and_then(|(media, content)| {
+                let schema = content.schema.as_ref()?;
+                let schema_at = response_at.push("content").push(media).push("schema");
+                let hint = format!("{type_hint}Error{}", names::type_name(&status, "Status"));
+                Some(self.lower_node(Node::from(schema), &schema_at, &hint).ty)
+            });
+            let description = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+            errors.push(ErrorResponse { status, ty, description });
+        }
+        errors
     }
 
     /// Gives operations with the same operationId a numeric suffix, in path order.

@@ -85,6 +85,50 @@ pub fn group(api: &Api, group: &ir::Group) -> GroupView {
     }
 }
 
+/// The `# Errors` section: the documented error statuses and the types of their bodies, which
+/// `ApiError::decode` reads.
+fn error_docs(api: &Api, scope: Scope, errors: &[ir::ErrorResponse]) -> Vec<String> {
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let mut docs = vec![
+        String::new(),
+        " # Errors".to_owned(),
+        String::new(),
+        " [`crate::Error::Api`] when the server answers outside 2xx. The spec documents:".to_owned(),
+    ];
+    for error in errors {
+        let body = match &error.ty {
+            Some(ir::TypeRef::Named(id)) => {
+                let name = api.types.get(id.0).map(|def| def.name.as_str()).unwrap_or_default();
+                format!(" [`{name}`](crate::models::{name})")
+            }
+            Some(ty) => format!(" `{}`", scope.type_expr(api, ty)),
+            None => String::new(),
+        };
+        // The description's first paragraph, on one line.
+        let paragraph: Vec<&str> = error
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .skip_while(|line| line.is_empty())
+            .take_while(|line| !line.is_empty())
+            .collect();
+        let what = if paragraph.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", paragraph.join(" ").trim_end_matches('.'))
+        };
+        let separator = if body.is_empty() || what.is_empty() { "" } else { ":" };
+        docs.push(format!(" - `{}`{body}{separator}{what}", error.status.replace('`', "'")));
+    }
+    docs.push(String::new());
+    docs.push(" [`crate::ApiError::decode`] reads an error body as its type.".to_owned());
+    docs
+}
+
 fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
     let mut docs = Vec::new();
     if let Some(summary) = &op.summary {
@@ -96,6 +140,7 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         docs.push(String::new());
     }
     docs.push(format!(" `{} {}` (operation `{}`).", op.http_method.as_str(), op.path.raw, op.operation_id));
+    docs.extend(error_docs(api, scope, &op.errors));
 
     let mut args: Vec<ArgView> = op
         .params
