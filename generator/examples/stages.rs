@@ -1,25 +1,43 @@
-//! Times each pipeline stage on one spec: `cargo run --release -p wegly-generator --example stages -- SPEC`.
+//! Times each pipeline stage on one spec, once, in a release build:
+//! `cargo run --release -p wegly-generator --example stages -- SPEC`.
+//!
+//! For a quick look at where the time goes; `cargo bench -p wegly-generator --bench generate`
+//! is the measurement (it repeats and reports medians).
 
 use std::time::Instant;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: stages SPEC");
     let text = std::fs::read_to_string(&path).expect("readable spec");
-    let started = Instant::now();
+    let mut clock = Instant::now();
+    let mut lap = |name: &str| {
+        let now = Instant::now();
+        eprint!("{name} {:.0?}  ", now - clock);
+        clock = now;
+    };
     let spec = generator::load::load(&text, &path).expect("loads");
-    let loaded = started.elapsed();
+    lap("load");
     let (api, _) = generator::lower::lower(&spec).expect("lowers");
+    lap("lower");
     let api = generator::analyze::analyze(api);
-    let lowered = started.elapsed();
-    let krate = generator::Config::new(&path);
-    let generated = generator::generate_from_str(&krate, &text).expect("generates");
-    let total = started.elapsed();
-    println!(
-        "load {:?}, lower+analyze {:?}, full generate (again from text) {:?}, files {}",
-        loaded,
-        lowered - loaded,
-        total - lowered,
-        generated.files.iter().count()
-    );
-    drop(api);
+    lap("analyze");
+    let krate = generator::render::CrateInfo {
+        name: "sdk".into(),
+        version: "0.1.0".into(),
+        spec_label: "spec".into(),
+        fingerprint: String::new(),
+        generator_version: String::new(),
+    };
+    let rendered = generator::render::render(&api, &krate).expect("renders");
+    lap("render");
+    let formatted = generator::format::format_all(&rendered, "spec").expect("formats");
+    lap("format");
+    let surface = generator::surface::surface(&api);
+    let yaml = generator::surface::to_yaml(&surface).expect("surface yaml");
+    lap("surface");
+    let back = generator::surface::from_yaml(&yaml).expect("surface parses");
+    let _ = generator::surface::diff::diff(&back, &surface);
+    lap("surface read+diff");
+    let bytes: usize = formatted.iter().map(String::len).sum();
+    eprintln!("\nfiles {}, {} KB of Rust", formatted.len(), bytes / 1024);
 }

@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use crate::diagnostics::Error;
 use crate::ir::Api;
-use view::{CrateInfo, ModelView};
+pub use view::CrateInfo;
+use view::ModelView;
 
 /// Every template, by its path under `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
