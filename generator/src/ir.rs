@@ -484,10 +484,16 @@ pub struct ErrorResponse {
 pub enum SuccessResponse {
     /// A JSON body of this type.
     Json(TypeRef),
-    /// A `text/*` body, as a string.
-    Text,
+    /// A `text/*` body, as a string; `accept` lists the media types, for the `Accept` header.
+    Text {
+        /// The response's text media types, comma-separated.
+        accept: String,
+    },
     /// A body of any other media type, as bytes.
-    Bytes,
+    Bytes {
+        /// The response's media types, comma-separated.
+        accept: String,
+    },
     /// No body.
     Empty,
 }

@@ -399,8 +399,22 @@ impl<'a> Context<'a> {
                     None => SuccessResponse::Json(TypeRef::Any),
                 }
             }
-            Some((ResponseKind::Text, _, _)) => SuccessResponse::Text,
-            Some((ResponseKind::Bytes, _, _)) => SuccessResponse::Bytes,
+            Some((kind @ (ResponseKind::Text | ResponseKind::Bytes), _, _)) => {
+                // The `Accept` header names every media type of that kind the spec lists.
+                let listed: Vec<&str> = response
+                    .content
+                    .iter()
+                    .filter(|(media, content)| response_kind(media, content) == kind)
+                    .map(|(media, _)| media.as_str())
+                    .filter(|media| media.bytes().all(|b| (b' '..=b'~').contains(&b)))
+                    .collect();
+                let accept = if listed.is_empty() { "*/*".to_owned() } else { listed.join(", ") };
+                if kind == ResponseKind::Text {
+                    SuccessResponse::Text { accept }
+                } else {
+                    SuccessResponse::Bytes { accept }
+                }
+            }
             None => SuccessResponse::Empty,
         }
     }

@@ -124,8 +124,8 @@ impl Scope {
         use crate::ir::SuccessResponse;
         match response {
             SuccessResponse::Json(ty) => self.type_expr(api, ty),
-            SuccessResponse::Text => self.string().to_owned(),
-            SuccessResponse::Bytes => "::bytes::Bytes".to_owned(),
+            SuccessResponse::Text { .. } => self.string().to_owned(),
+            SuccessResponse::Bytes { .. } => "::bytes::Bytes".to_owned(),
             SuccessResponse::Empty => "()".to_owned(),
         }
     }

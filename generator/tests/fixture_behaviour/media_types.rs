@@ -1,6 +1,6 @@
 //! Runs inside the generated `media_types` fixture crate against a local HTTP server: form,
-//! text and byte bodies go out with their content types, and text and byte responses come back
-//! as they were sent.
+//! text and byte bodies go out with their content types, text and byte responses are asked for
+//! by their media types (`Accept`) and come back as they were sent.
 
 use fixture_media_types::models::{CreateTokenRequest, CreateTokenRequestGrantType};
 use fixture_media_types::{Client, Error};
@@ -42,6 +42,9 @@ async fn bytes_go_and_come_back_unchanged() {
         .await;
     Mock::given(method("GET"))
         .and(path("/files/a.bin"))
+        .and(|request: &wiremock::Request| {
+            request.headers.get("accept").and_then(|v| v.to_str().ok()) == Some("application/pdf, image/png")
+        })
         .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/pdf"))
         .mount(&server)
         .await;
@@ -57,6 +60,7 @@ async fn text_bodies_and_responses() {
     Mock::given(method("POST"))
         .and(path("/notes"))
         .and(header("content-type", "text/markdown"))
+        .and(header("accept", "text/html"))
         .and(body_string("# Olá"))
         .respond_with(ResponseTemplate::new(200).set_body_raw("<h1>Olá</h1>", "text/html"))
         .mount(&server)

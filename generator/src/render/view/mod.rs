@@ -181,8 +181,8 @@ pub fn runtime(api: &Api) -> RuntimeView {
         }
         match op.response {
             SuccessResponse::Json(_) => uses.json_response = true,
-            SuccessResponse::Text => uses.text_response = true,
-            SuccessResponse::Bytes => uses.bytes_response = true,
+            SuccessResponse::Text { .. } => uses.text_response = true,
+            SuccessResponse::Bytes { .. } => uses.bytes_response = true,
             SuccessResponse::Empty => uses.empty_response = true,
         }
     }

@@ -47,7 +47,8 @@ pub struct OperationView {
     pub args: Vec<ArgView>,
     pub return_ty: String,
     pub calls: Vec<String>,
-    pub send: &'static str,
+    /// The call that finishes the request, with its arguments.
+    pub send: String,
 }
 
 /// One method argument.
@@ -197,10 +198,10 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
     }
     let return_ty = scope.response_type(api, &op.response);
     let send = match &op.response {
-        SuccessResponse::Json(_) => "json_response",
-        SuccessResponse::Text => "text_response",
-        SuccessResponse::Bytes => "bytes_response",
-        SuccessResponse::Empty => "empty_response",
+        SuccessResponse::Json(_) => "json_response()".to_owned(),
+        SuccessResponse::Text { accept } => format!("text_response({})", string_literal(accept)),
+        SuccessResponse::Bytes { accept } => format!("bytes_response({})", string_literal(accept)),
+        SuccessResponse::Empty => "empty_response()".to_owned(),
     };
     OperationView {
         method_name: op.method_name.clone(),
