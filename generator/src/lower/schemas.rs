@@ -134,9 +134,11 @@ impl<'a> Context<'a> {
                 deprecated: false,
             },
             Node::Item(schema) => {
-                let named = is_enum(schema)
-                    || self.object_parts(schema, at).is_some()
-                    || union_parts(schema).is_some();
+                // An `allOf` of one type and annotations is that type, not a copy of it.
+                let named = annotated_part(schema).is_none()
+                    && (is_enum(schema)
+                        || self.object_parts(schema, at).is_some()
+                        || union_parts(schema).is_some());
                 let mut lowered = if named {
                     let (id, name) = self.declare(hint, at.clone());
                     let kind = self.kind_of(&name, schema, at);
@@ -149,6 +151,8 @@ impl<'a> Context<'a> {
                 lowered.nullable |= data.nullable || self.enum_allows_null(schema);
                 if data.description.is_some() {
                     lowered.description = data.description.clone();
+                } else if let Some(annotation) = annotation_description(schema) {
+                    lowered.description = Some(annotation.to_owned());
                 }
                 lowered.deprecated |= data.deprecated;
                 lowered
@@ -159,6 +163,11 @@ impl<'a> Context<'a> {
     /// A type expression for a schema that is neither a struct nor an enum.
     fn shape(&mut self, schema: &'a Schema, at: &JsonPointer, hint: &str) -> Lowered {
         let plain = |ty| Lowered { ty, nullable: false, description: None, deprecated: false };
+        // `allOf` with one part that says what the value is, beside parts that only annotate it
+        // (and, in 3.0, `allOf: [$ref]` with `nullable` or docs beside it): that part's type.
+        if let Some((index, part)) = annotated_part(schema) {
+            return self.lower_node(Node::from(part), &at.push("allOf").push(index.to_string()), hint);
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => plain(TypeRef::Primitive(match &string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
@@ -185,9 +194,6 @@ impl<'a> Context<'a> {
             SchemaKind::Type(Type::Object(object)) => {
                 plain(self.map_of(object.additional_properties.as_ref(), at, hint))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.lower_node(Node::from(&all_of[0]), &at.push("allOf").push("0"), hint)
-            }
             SchemaKind::AllOf { .. } => {
                 self.warn(
                     at.clone(),
@@ -205,9 +211,6 @@ impl<'a> Context<'a> {
             }
             // `allOf: [$ref]` with sibling keywords (`type`, `nullable`, `description`), the usual
             // way to make a reference nullable in 3.0, parses as an untyped schema.
-            SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() => {
-                self.lower_node(Node::from(&any.all_of[0]), &at.push("allOf").push("0"), hint)
-            }
             SchemaKind::Any(any)
                 if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() =>
             {
@@ -669,6 +672,49 @@ fn union_parts(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])
         }
         _ => None,
     }
+}
+
+/// The structural part of a schema that is an `allOf` of one structural part and annotations.
+fn annotated_part(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => single_structural(all_of),
+        SchemaKind::Any(any)
+            if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() =>
+        {
+            single_structural(&any.all_of)
+        }
+        _ => None,
+    }
+}
+
+/// The description an annotation-only `allOf` part gives.
+fn annotation_description(schema: &Schema) -> Option<&str> {
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => return None,
+    };
+    parts.iter().find_map(|part| match part {
+        ReferenceOr::Item(part)
+            if matches!(&part.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()) =>
+        {
+            part.schema_data.description.as_deref()
+        }
+        _ => None,
+    })
+}
+
+/// The one part of an `allOf` that says what the value is, when every other part only
+/// annotates it (no type, no properties, no keyword that constrains).
+fn single_structural(parts: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let mut structural = parts.iter().enumerate().filter(|(_, part)| match part {
+        ReferenceOr::Reference { .. } => true,
+        ReferenceOr::Item(schema) => {
+            !matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
+        }
+    });
+    let first = structural.next()?;
+    structural.next().is_none().then_some(first)
 }
 
 /// The values without repeats, in first-seen order.
