@@ -66,6 +66,11 @@ pub enum Auth {
         /// The security scheme's description.
         description: Option<String>,
     },
+    /// `Authorization: Basic <base64 of user:password>` on every request.
+    Basic {
+        /// The security scheme's description.
+        description: Option<String>,
+    },
     /// An API key in a header, a query parameter or a cookie of every request.
     ApiKey {
         /// Where the key travels.

@@ -548,6 +548,11 @@ impl<'a> Context<'a> {
                     {
                         return Auth::Bearer { description: description.clone() };
                     }
+                    Some(SecurityScheme::HTTP { scheme, description, .. })
+                        if scheme.eq_ignore_ascii_case("basic") =>
+                    {
+                        return Auth::Basic { description: description.clone() };
+                    }
                     Some(
                         SecurityScheme::OAuth2 { description, .. }
                         | SecurityScheme::OpenIDConnect { description, .. },
@@ -573,7 +578,7 @@ impl<'a> Context<'a> {
         if spec.openapi.security.as_ref().is_some_and(|s| !s.is_empty()) {
             self.warn(
                 JsonPointer::root().push("security"),
-                "none of the security schemes is one the client applies (bearer, OAuth 2, OpenID Connect, API key); requests carry no credentials",
+                "none of the security schemes is one the client applies (bearer, basic, OAuth 2, OpenID Connect, API key); requests carry no credentials",
             );
         }
         Auth::None

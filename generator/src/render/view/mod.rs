@@ -36,6 +36,8 @@ pub struct CrateInfo {
 #[derive(Debug, Serialize)]
 pub struct LibView {
     pub krate: CrateInfo,
+    /// The arguments of `Client::new` / `Client::builder` in examples.
+    pub client_args: &'static str,
     pub crate_ident: String,
     pub title: String,
     pub api_version: String,
@@ -81,6 +83,8 @@ pub struct CredentialView {
     pub query: Option<String>,
     /// What the token is called in docs.
     pub what: &'static str,
+    /// HTTP basic: the client is built from a user name and a password.
+    pub basic: bool,
 }
 
 /// The view of `src/webhooks.rs`.
@@ -207,16 +211,30 @@ pub fn runtime(api: &Api) -> RuntimeView {
     }
 }
 
+/// What examples pass to `Client::new` and `Client::builder`.
+fn client_args(auth: &ir::Auth) -> &'static str {
+    match auth {
+        ir::Auth::None => "",
+        ir::Auth::Basic { .. } => "\"user\", \"password\"",
+        ir::Auth::Bearer { .. } | ir::Auth::ApiKey { .. } => "\"my-token\"",
+    }
+}
+
 fn credential(auth: &ir::Auth) -> Option<CredentialView> {
     let header = |name: &str, prefix: &str, what| CredentialView {
         header: Some(string_literal(&name.to_ascii_lowercase())),
         prefix: string_literal(prefix),
         query: None,
         what,
+        basic: false,
     };
     match auth {
         ir::Auth::None => None,
         ir::Auth::Bearer { .. } => Some(header("authorization", "Bearer ", "bearer token")),
+        ir::Auth::Basic { .. } => Some(CredentialView {
+            basic: true,
+            ..header("authorization", "Basic ", "user name and password")
+        }),
         ir::Auth::ApiKey { location: ir::ApiKeyLocation::Header, name, .. } => {
             Some(header(name, "", "API key"))
         }
@@ -228,6 +246,7 @@ fn credential(auth: &ir::Auth) -> Option<CredentialView> {
             prefix: string_literal(""),
             query: Some(string_literal(name)),
             what: "API key",
+            basic: false,
         }),
     }
 }
@@ -236,6 +255,10 @@ fn credential(auth: &ir::Auth) -> Option<CredentialView> {
 #[derive(Debug, Serialize)]
 pub struct CrateView {
     pub krate: CrateInfo,
+    /// The arguments of `Client::new` in examples.
+    pub client_args: &'static str,
+    /// Whether the client does HTTP basic authentication (and needs base64).
+    pub basic_auth: bool,
     pub uses: RuntimeUses,
     pub has_webhooks: bool,
     pub crate_ident: String,
@@ -314,15 +337,16 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
             })
     });
     LibView {
+        client_args: client_args(&api.auth),
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
         title: api.title.clone(),
         api_version: api.api_version.clone(),
         docs: docs(api.description.as_deref()),
         auth_docs: match &api.auth {
-            ir::Auth::Bearer { description } | ir::Auth::ApiKey { description, .. } => {
-                docs(description.as_deref())
-            }
+            ir::Auth::Bearer { description }
+            | ir::Auth::Basic { description }
+            | ir::Auth::ApiKey { description, .. } => docs(description.as_deref()),
             ir::Auth::None => Vec::new(),
         },
         base_url: api.base_url.as_deref().map(string_literal),
@@ -365,6 +389,8 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         })
         .collect();
     CrateView {
+        client_args: client_args(&api.auth),
+        basic_auth: matches!(api.auth, ir::Auth::Basic { .. }),
         krate: krate.clone(),
         uses: runtime.uses.clone(),
         has_webhooks: runtime.webhooks.is_some(),
