@@ -73,7 +73,11 @@ pub fn share_identical_inline_types(api: &mut Api) {
     let mut first_with_key: std::collections::HashMap<String, TypeId> = std::collections::HashMap::new();
     for index in order {
         let Some(def) = api.types.get(index) else { continue };
-        let Some(key) = sharing_key(&def.kind, &canonical) else { continue };
+        // A deprecated type is only shared with deprecated ones, so that sharing adds no warnings.
+        let Some(key) = sharing_key(&def.kind, &canonical).map(|key| format!("{}{key}", def.deprecated))
+        else {
+            continue;
+        };
         match first_with_key.get(&key) {
             Some(first) if !is_component(def.origin.as_str()) => {
                 canonical[index] = *first;

@@ -41,7 +41,8 @@ pub fn bundle(document: &mut Value, spec_path: &Path) -> Diagnostics {
         .and_then(Value::as_object)
         .map(|schemas| schemas.keys().cloned().collect())
         .unwrap_or_default();
-    let spec = std::path::absolute(spec_path).unwrap_or_else(|_| spec_path.to_path_buf());
+    // Cleaned like every resolved path, so that `dir/../api.yaml` is recognized as the spec.
+    let spec = clean(&std::path::absolute(spec_path).unwrap_or_else(|_| spec_path.to_path_buf()));
     let mut bundler = Bundler {
         spec,
         root: document.clone(),
@@ -146,31 +147,12 @@ struct Bundler {
 
 impl Visitor for Bundler {
     fn schema(&mut self, node: &mut Value, at: &JsonPointer) {
+        self.rewrite_mapping(node, at);
         let Some(raw) = reference(node).map(str::to_owned) else { return };
-        if is_conventional(&raw, "schemas") {
-            return;
-        }
-        let Some(target) = self.target(&raw, at) else { return };
-        let name = match self.hoisted.get(&target) {
-            None if target.file.is_none() && is_conventional(&format!("#{}", target.pointer), "schemas") => {
-                let local = format!("#{}", target.pointer);
-                if let Some(map) = node.as_object_mut() {
-                    map.insert("$ref".to_owned(), Value::String(local));
-                }
-                return;
+        if let Some(local) = self.schema_ref(&raw, at) {
+            if let Some(map) = node.as_object_mut() {
+                map.insert("$ref".to_owned(), Value::String(local));
             }
-            Some(name) => name.clone(),
-            None => {
-                let Some(copy) = self.copy_of(&target, &raw, at) else { return };
-                let name = self.name_for(&target);
-                self.hoisted.insert(target, name.clone());
-                self.pending.push((name.clone(), copy));
-                name
-            }
-        };
-        let escaped = name.replace('~', "~0").replace('/', "~1");
-        if let Some(map) = node.as_object_mut() {
-            map.insert("$ref".to_owned(), Value::String(format!("#/components/schemas/{escaped}")));
         }
     }
 
@@ -196,6 +178,60 @@ impl Visitor for Bundler {
 }
 
 impl Bundler {
+    /// The conventional form of a schema reference found at `at`, hoisting its target into
+    /// `components.schemas` the first time; `None` when it is conventional already or cannot
+    /// be followed (then reported).
+    fn schema_ref(&mut self, raw: &str, at: &JsonPointer) -> Option<String> {
+        if is_conventional(raw, "schemas") {
+            return None;
+        }
+        let target = self.target(raw, at)?;
+        let local = format!("#{}", target.pointer);
+        if target.file.is_none() && is_conventional(&local, "schemas") {
+            return Some(local);
+        }
+        let name = match self.hoisted.get(&target) {
+            Some(name) => name.clone(),
+            None => {
+                let copy = self.copy_of(&target, raw, at)?;
+                let name = self.name_for(&target);
+                self.hoisted.insert(target, name.clone());
+                self.pending.push((name.clone(), copy));
+                name
+            }
+        };
+        Some(format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
+    }
+
+    /// A discriminator's `mapping` values are references too: they are rewritten like `$ref`s,
+    /// so that they still name the alternatives after hoisting. Bare schema names stay.
+    fn rewrite_mapping(&mut self, node: &mut Value, at: &JsonPointer) {
+        let Some(mapping) =
+            node.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object)
+        else {
+            return;
+        };
+        let is_reference =
+            |raw: &str| raw.contains('#') || [".yaml", ".yml", ".json"].iter().any(|ext| raw.ends_with(ext));
+        let references: Vec<(String, String)> = mapping
+            .iter()
+            .filter_map(|(value, target)| Some((value.clone(), target.as_str()?.to_owned())))
+            .filter(|(_, target)| is_reference(target))
+            .collect();
+        let at = at.push("discriminator").push("mapping");
+        let rewritten: Vec<(String, String)> = references
+            .into_iter()
+            .filter_map(|(value, target)| Some((value.clone(), self.schema_ref(&target, &at.push(&value))?)))
+            .collect();
+        let mapping =
+            node.get_mut("discriminator").and_then(|d| d.get_mut("mapping")).and_then(Value::as_object_mut);
+        if let Some(mapping) = mapping {
+            for (value, local) in rewritten {
+                mapping.insert(value, Value::String(local));
+            }
+        }
+    }
+
     /// Parses a reference found at `at`. Relative file parts were made absolute when the
     /// node was copied out of its file, so a relative one here is relative to the spec.
     fn target(&mut self, raw: &str, at: &JsonPointer) -> Option<Target> {
@@ -324,9 +360,13 @@ fn is_structural(token: &str) -> bool {
 
 /// Resolves `file` relative to the folder of `from`.
 fn resolve_path(from: &Path, file: &str) -> PathBuf {
-    let joined = from.parent().unwrap_or(Path::new("")).join(file);
+    clean(&from.parent().unwrap_or(Path::new("")).join(file))
+}
+
+/// The path without `.` and with each `..` applied.
+fn clean(path: &Path) -> PathBuf {
     let mut clean = PathBuf::new();
-    for part in joined.components() {
+    for part in path.components() {
         match part {
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir if clean.file_name().is_some() => {
@@ -339,15 +379,22 @@ fn resolve_path(from: &Path, file: &str) -> PathBuf {
 }
 
 /// Rewrites the references inside a node copied out of `file`: `#/x` becomes `file#/x` and
-/// `other.yaml#/x` becomes the path of `other.yaml` next to `file`.
+/// `other.yaml#/x` becomes the path of `other.yaml` next to `file`; discriminator mappings too.
 fn anchor_references(node: &mut Value, file: &Path) {
     match node {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if !reference.contains("://") {
-                    let (path, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
-                    let path = if path.is_empty() { file.to_path_buf() } else { resolve_path(file, path) };
-                    *reference = format!("{}#{fragment}", path.display());
+                *reference = anchor(reference, file);
+            }
+            let mapping = map
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+                .and_then(Value::as_object_mut);
+            for target in mapping.into_iter().flat_map(|mapping| mapping.values_mut()) {
+                if let Value::String(target) = target {
+                    if target.contains('#') {
+                        *target = anchor(target, file);
+                    }
                 }
             }
             for value in map.values_mut() {
@@ -357,4 +404,14 @@ fn anchor_references(node: &mut Value, file: &Path) {
         Value::Array(items) => items.iter_mut().for_each(|item| anchor_references(item, file)),
         _ => {}
     }
+}
+
+/// One reference found in `file`, made to name its file.
+fn anchor(reference: &str, file: &Path) -> String {
+    if reference.contains("://") {
+        return reference.to_owned();
+    }
+    let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let path = if path.is_empty() { file.to_path_buf() } else { resolve_path(file, path) };
+    format!("{}#{fragment}", path.display())
 }

@@ -60,6 +60,10 @@ struct Rewriter {
 
 impl Visitor for Rewriter {
     fn schema(&mut self, schema: &mut Value, at: &JsonPointer) {
+        // A boolean schema where a schema stands (`components.schemas.Any: true`).
+        if let Value::Bool(accepts) = schema {
+            *schema = if *accepts { json!({}) } else { json!({"not": {}}) };
+        }
         let Some(map) = schema.as_object_mut() else { return };
         boolean_subschemas(map);
         ref_with_siblings(map);
@@ -339,6 +343,12 @@ mod tests {
             json!({"description": "the a", "allOf": [{"$ref": "#/components/schemas/A"}]})
         );
         assert_eq!(out["properties"]["b"], json!({"$ref": "#/components/schemas/B", "summary": "s"}));
+    }
+
+    #[test]
+    fn top_level_boolean_schemas() {
+        assert_eq!(schema(json!(true)), json!({}));
+        assert_eq!(schema(json!(false)), json!({"not": {}}));
     }
 
     #[test]

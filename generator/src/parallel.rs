@@ -1,38 +1,50 @@
-//! Order-preserving parallel map over a slice, on scoped threads (one chunk per core).
+//! Order-preserving parallel map over a slice, on scoped threads (one per core).
 //!
 //! Rendering and formatting thousands of files is the generator's hot path; the results come
 //! back in input order whatever the scheduling, so the output stays deterministic.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::diagnostics::Error;
 
 /// Applies `f` to every item on up to `available_parallelism` threads; the first error (in input
-/// order) wins.
+/// order) wins. Workers take the next item from a shared counter, so one slow item (a large
+/// file) does not leave the other threads idle.
 pub fn map<T, R, F>(items: &[T], stage: &'static str, f: F) -> Result<Vec<R>, Error>
 where
     T: Sync,
     R: Send,
     F: Fn(&T) -> Result<R, Error> + Sync,
 {
-    let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-    let chunk = items.len().div_ceil(threads.max(1)).max(1);
-    let f = &f;
-    let parts: Vec<Result<Vec<R>, Error>> = std::thread::scope(|scope| {
-        let workers: Vec<_> =
-            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect())).collect();
+    let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1).min(items.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    let parts: Vec<Vec<(usize, Result<R, Error>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        done.push((index, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
         workers
             .into_iter()
             .map(|worker| {
                 worker.join().unwrap_or_else(|_| {
-                    Err(Error::Internal { stage, message: "a worker thread panicked".to_owned() })
+                    vec![(0, Err(Error::Internal { stage, message: "a worker thread panicked".to_owned() }))]
                 })
             })
             .collect()
     });
-    let mut all = Vec::with_capacity(items.len());
-    for part in parts {
-        all.extend(part?);
-    }
-    Ok(all)
+    let mut all: Vec<(usize, Result<R, Error>)> = parts.into_iter().flatten().collect();
+    all.sort_by_key(|(index, _)| *index);
+    all.into_iter().map(|(_, result)| result).collect()
 }
 
 #[cfg(test)]

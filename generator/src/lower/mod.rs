@@ -75,6 +75,8 @@ struct Context<'a> {
     /// Rust type names and module names already handed out (probed only).
     used_type_names: BTreeMap<String, JsonPointer>,
     used_modules: BTreeSet<String>,
+    /// Inline schemas already hoisted, by where they are.
+    hoisted_at: BTreeMap<JsonPointer, TypeId>,
     diagnostics: Diagnostics,
 }
 
@@ -87,6 +89,7 @@ impl<'a> Context<'a> {
             components: BTreeMap::new(),
             used_type_names: BTreeMap::new(),
             used_modules: BTreeSet::new(),
+            hoisted_at: BTreeMap::new(),
             diagnostics: Diagnostics::default(),
         }
     }

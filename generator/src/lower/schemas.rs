@@ -140,9 +140,18 @@ impl<'a> Context<'a> {
                         || self.object_parts(schema, at).is_some()
                         || union_parts(schema).is_some());
                 let mut lowered = if named {
-                    let (id, name) = self.declare(hint, at.clone());
-                    let kind = self.kind_of(&name, schema, at);
-                    self.define(id, at.clone(), &schema.schema_data, kind);
+                    // A schema reached twice at the same place (inside a shared response,
+                    // body or parameter) is one type.
+                    let id = match self.hoisted_at.get(at) {
+                        Some(id) => *id,
+                        None => {
+                            let (id, name) = self.declare(hint, at.clone());
+                            self.hoisted_at.insert(at.clone(), id);
+                            let kind = self.kind_of(&name, schema, at);
+                            self.define(id, at.clone(), &schema.schema_data, kind);
+                            id
+                        }
+                    };
                     Lowered { ty: TypeRef::Named(id), nullable: false, description: None, deprecated: false }
                 } else {
                     self.shape(schema, at, hint)
@@ -411,6 +420,19 @@ impl<'a> Context<'a> {
     /// The properties of an object schema, merging `allOf` parts; `None` when the schema is not
     /// an object with properties (or an explicitly closed empty object).
     fn object_parts(&self, schema: &'a Schema, at: &JsonPointer) -> Option<ObjectParts<'a>> {
+        self.object_parts_within(schema, at, &mut Vec::new())
+    }
+
+    /// [`Self::object_parts`], with the schemas being merged on `stack`: a schema met again
+    /// inside its own merge (`Pet: {oneOf: [Cat]}`, `Cat: {allOf: [Pet, …]}`) gives only its own
+    /// properties, so that such cycles end.
+    fn object_parts_within(
+        &self,
+        schema: &'a Schema,
+        at: &JsonPointer,
+        stack: &mut Vec<*const Schema>,
+    ) -> Option<ObjectParts<'a>> {
+        let revisit = stack.contains(&std::ptr::from_ref(schema));
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 let closed_empty =
@@ -430,39 +452,71 @@ impl<'a> Context<'a> {
                 None
             }
             SchemaKind::Any(any) => {
-                let mut merged = ObjectParts {
+                let own = ObjectParts {
                     properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
                     required: any.required.iter().collect(),
                     additional: any.additional_properties.as_ref(),
                 };
-                if !any.all_of.is_empty() {
-                    let parts = self.merge_all_of(&any.all_of, at)?;
-                    merged.absorb(parts, true);
+                if revisit {
+                    return Some(own);
                 }
-                // Properties plus `oneOf`/`anyOf`: one struct in which what the alternatives add
-                // is optional.
-                for (keyword, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
-                    for (index, alternative) in alternatives.iter().enumerate() {
-                        let at = at.push(keyword).push(index.to_string());
-                        let (schema, _) = self.resolve(Node::from(alternative))?;
-                        let parts = self.all_of_part(schema, &at)?;
-                        merged.absorb(parts, false);
-                    }
-                }
-                Some(merged)
+                stack.push(std::ptr::from_ref(schema));
+                let merged = self.merge_any(any, own, at, stack);
+                stack.pop();
+                merged
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(all_of, at),
+            // Met again inside its own merge: it adds nothing more.
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 && revisit => {
+                Some(ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None })
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+                stack.push(std::ptr::from_ref(schema));
+                let merged = self.merge_all_of(all_of, at, stack);
+                stack.pop();
+                merged
+            }
             _ => None,
         }
     }
 
+    /// An untyped schema with properties, `allOf` parts and `oneOf`/`anyOf` alternatives: the
+    /// parts first, then its own properties (which win), then what the alternatives add, optional.
+    fn merge_any(
+        &self,
+        any: &'a openapiv3::AnySchema,
+        own: ObjectParts<'a>,
+        at: &JsonPointer,
+        stack: &mut Vec<*const Schema>,
+    ) -> Option<ObjectParts<'a>> {
+        let mut merged = if any.all_of.is_empty() {
+            ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None }
+        } else {
+            self.merge_all_of(&any.all_of, at, stack)?
+        };
+        merged.absorb(own, true);
+        for (keyword, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+            for (index, alternative) in alternatives.iter().enumerate() {
+                let at = at.push(keyword).push(index.to_string());
+                let (schema, _) = self.resolve(Node::from(alternative))?;
+                let parts = self.all_of_part(schema, &at, stack)?;
+                merged.absorb(parts, false);
+            }
+        }
+        Some(merged)
+    }
+
     /// Merges the parts of an `allOf` whose parts are all objects (or only add `required`).
     /// Later parts override a property of the same name; `required` is the union.
-    fn merge_all_of(&self, parts: &'a [ReferenceOr<Schema>], at: &JsonPointer) -> Option<ObjectParts<'a>> {
+    fn merge_all_of(
+        &self,
+        parts: &'a [ReferenceOr<Schema>],
+        at: &JsonPointer,
+        stack: &mut Vec<*const Schema>,
+    ) -> Option<ObjectParts<'a>> {
         let mut merged = ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None };
         for (index, part) in parts.iter().enumerate() {
             let (schema, _) = self.resolve(Node::from(part))?;
-            let inner = self.all_of_part(schema, &at.push("allOf").push(index.to_string()))?;
+            let inner = self.all_of_part(schema, &at.push("allOf").push(index.to_string()), stack)?;
             merged.absorb(inner, true);
         }
         Some(merged)
@@ -470,8 +524,13 @@ impl<'a> Context<'a> {
 
     /// One part of an `allOf`: an object schema, or a schema that only lists `required`
     /// properties or describes extra properties.
-    fn all_of_part(&self, schema: &'a Schema, at: &JsonPointer) -> Option<ObjectParts<'a>> {
-        if let Some(parts) = self.object_parts(schema, at) {
+    fn all_of_part(
+        &self,
+        schema: &'a Schema,
+        at: &JsonPointer,
+        stack: &mut Vec<*const Schema>,
+    ) -> Option<ObjectParts<'a>> {
+        if let Some(parts) = self.object_parts_within(schema, at, stack) {
             return Some(parts);
         }
         match &schema.schema_kind {

@@ -135,6 +135,16 @@ pub struct RuntimeUses {
     pub headers: bool,
     pub cookies: bool,
     pub query_styles: bool,
+    /// Which query styles are used (each style's code is emitted only when used).
+    pub query_form: bool,
+    pub query_compact: bool,
+    pub query_space: bool,
+    pub query_pipe: bool,
+    pub query_deep: bool,
+    pub query_json: bool,
+    /// A delimited style (compact, space, pipe) is used; a style that is not delimited is used.
+    pub query_delimited: bool,
+    pub query_undelimited: bool,
     pub params: bool,
     pub body: bool,
     pub optional_body: bool,
@@ -164,8 +174,15 @@ pub fn runtime(api: &Api) -> RuntimeView {
                 ParamLocation::Header => uses.headers = true,
                 ParamLocation::Cookie => uses.cookies = true,
             }
-            if param.location == ParamLocation::Query && param.style != ir::ParamStyle::Default {
-                uses.query_styles = true;
+            if param.location == ParamLocation::Query {
+                match param.style {
+                    ir::ParamStyle::Default => uses.query_form = true,
+                    ir::ParamStyle::FormCompact => uses.query_compact = true,
+                    ir::ParamStyle::SpaceDelimited => uses.query_space = true,
+                    ir::ParamStyle::PipeDelimited => uses.query_pipe = true,
+                    ir::ParamStyle::DeepObject => uses.query_deep = true,
+                    ir::ParamStyle::Json => uses.query_json = true,
+                }
             }
         }
         if let Some(body) = &op.body {
@@ -191,6 +208,9 @@ pub fn runtime(api: &Api) -> RuntimeView {
         }
     }
     uses.params = uses.path_params || uses.query || uses.headers || uses.cookies;
+    uses.query_delimited = uses.query_compact || uses.query_space || uses.query_pipe;
+    uses.query_undelimited = uses.query_form || uses.query_deep || uses.query_json;
+    uses.query_styles = uses.query_delimited || uses.query_deep || uses.query_json;
     uses.tagged_unions =
         api.types.iter().any(|def| matches!(&def.kind, TypeKind::Union(u) if u.tag.is_some()));
     for def in &api.types {

@@ -117,10 +117,12 @@ fn error_docs(api: &Api, scope: Scope, errors: &[ir::ErrorResponse]) -> Vec<Stri
             .skip_while(|line| line.is_empty())
             .take_while(|line| !line.is_empty())
             .collect();
-        let what = if paragraph.is_empty() {
+        // Escaped like every description: bare URLs, brackets and HTML stay text.
+        let escaped = crate::render::docs::rustdoc_lines(&paragraph.join(" ")).join(" ");
+        let what = if escaped.trim().is_empty() {
             String::new()
         } else {
-            format!(" {}", paragraph.join(" ").trim_end_matches('.'))
+            format!(" {}", escaped.trim().trim_end_matches('.'))
         };
         let separator = if body.is_empty() || what.is_empty() { "" } else { ":" };
         docs.push(format!(" - `{}`{body}{separator}{what}", error.status.replace('`', "'")));
