@@ -106,8 +106,12 @@ pub fn schema(visitor: &mut impl Visitor, node: &mut Value, at: &JsonPointer) {
     visitor.schema(node, at);
     let Some(map) = node.as_object_mut() else { return };
     for keyword in SCHEMA_KEYWORDS {
-        if let Some(inner) = map.get_mut(keyword) {
-            schema(visitor, inner, &at.push(keyword));
+        // `additionalProperties: false` is a keyword's value in 3.0, not a boolean schema.
+        let boolean_allowed = matches!(keyword, "additionalProperties" | "unevaluatedProperties");
+        match map.get_mut(keyword) {
+            Some(Value::Bool(_)) if boolean_allowed => {}
+            Some(inner) => schema(visitor, inner, &at.push(keyword)),
+            None => {}
         }
     }
     for keyword in SCHEMA_MAP_KEYWORDS {
