@@ -40,4 +40,11 @@ fn main() {
     lap("surface read+diff");
     let bytes: usize = formatted.iter().map(String::len).sum();
     eprintln!("\nfiles {}, {} KB of Rust", formatted.len(), bytes / 1024);
+    drop((spec, api, rendered, formatted));
+    let started = Instant::now();
+    let config = generator::Config::new(&path);
+    let generated = generator::generate_from_str(&config, &text).expect("generates");
+    let whole = started.elapsed();
+    drop(generated);
+    eprintln!("generate_from_str {whole:.0?} (drop {:.0?})", started.elapsed() - whole);
 }

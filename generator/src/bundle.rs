@@ -85,7 +85,7 @@ fn components_schemas(document: &mut Value) -> Option<&mut Map<String, Value>> {
 
 /// Whether any `$ref` in the tree is not already `#/components/<section>/<name>` (a cheap scan;
 /// the walk that knows sections only runs when this says so).
-fn needs_bundling(node: &Value) -> bool {
+pub(crate) fn needs_bundling(node: &Value) -> bool {
     match node {
         Value::Object(map) => {
             let odd = match map.get("$ref") {

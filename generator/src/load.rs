@@ -28,16 +28,39 @@ pub struct Spec {
 }
 
 /// Parses `text`. YAML is assumed unless `file_name` ends in `.json`.
+///
+/// A JSON document is also parsed straight into typed form on a second thread while the tree
+/// is parsed and checked. It is used when the tree needs no rewriting (a 3.0 document whose
+/// references are all conventional already); otherwise, or when it fails, the typed document is
+/// parsed from the rewritten tree, which also locates any error.
 pub fn load(text: &str, file_name: &str) -> Result<Spec, Diagnostics> {
     let text = text.replace("\r\n", "\n");
-    let mut raw = parse_tree(&text, file_name).map_err(single)?;
+    let (tree, direct) = std::thread::scope(|scope| {
+        let direct = scope.spawn(|| typed_from_text(&text, file_name));
+        let tree = parse_tree(&text, file_name);
+        (tree, direct.join().ok().flatten())
+    });
+    let mut raw = tree.map_err(single)?;
     let version = check_version(&raw).map_err(single)?;
-    let mut diagnostics = crate::bundle::bundle(&mut raw, std::path::Path::new(file_name));
-    if version == Version::V3_1 {
-        diagnostics.extend(crate::normalize::normalize(&mut raw));
+    let mut diagnostics = Diagnostics::default();
+    let rewrite = version == Version::V3_1 || crate::bundle::needs_bundling(&raw);
+    if rewrite {
+        diagnostics.extend(crate::bundle::bundle(&mut raw, std::path::Path::new(file_name)));
+        if version == Version::V3_1 {
+            diagnostics.extend(crate::normalize::normalize(&mut raw));
+        }
     }
-    let openapi = typed(&mut raw, &mut diagnostics)?;
+    let openapi = match direct {
+        Some(openapi) if !rewrite => openapi,
+        _ => typed(&mut raw, &mut diagnostics)?,
+    };
     Ok(Spec { openapi, raw, diagnostics })
+}
+
+/// The typed document parsed straight from JSON text, or `None` when that fails or the text
+/// is YAML (whose scalars the tree path reads with YAML's rules: one reading for everything).
+fn typed_from_text(text: &str, file_name: &str) -> Option<openapiv3::OpenAPI> {
+    if file_name.ends_with(".json") { serde_json::from_str(text).ok() } else { None }
 }
 
 /// How many unreadable schemas one document may have replaced before loading gives up.
