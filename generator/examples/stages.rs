@@ -12,7 +12,7 @@ fn main() {
     let mut clock = Instant::now();
     let mut lap = |name: &str| {
         let now = Instant::now();
-        eprint!("{name} {:.0?}  ", now - clock);
+        eprint!("{name} {} ms  ", (now - clock).as_millis());
         clock = now;
     };
     let spec = generator::load::load(&text, &path).expect("loads");
@@ -46,5 +46,9 @@ fn main() {
     let generated = generator::generate_from_str(&config, &text).expect("generates");
     let whole = started.elapsed();
     drop(generated);
-    eprintln!("generate_from_str {whole:.0?} (drop {:.0?})", started.elapsed() - whole);
+    eprintln!(
+        "generate_from_str {} ms (drop {} ms)",
+        whole.as_millis(),
+        (started.elapsed() - whole).as_millis()
+    );
 }
