@@ -101,12 +101,8 @@ pub(crate) fn needs_bundling(node: &Value) -> bool {
 
 /// `#/components/<any section>/<one token>`, without percent-encoding.
 fn looks_conventional(reference: &str) -> bool {
-    let Some(rest) = reference.strip_prefix("#/components/") else { return false };
-    let mut parts = rest.split('/');
-    !reference.contains('%')
-        && parts.next().is_some_and(|section| !section.is_empty())
-        && parts.next().is_some_and(|name| !name.is_empty())
-        && parts.next().is_none()
+    let section = reference.strip_prefix("#/components/").and_then(|rest| rest.split('/').next());
+    section.is_some_and(|section| !section.is_empty() && is_conventional(reference, section))
 }
 
 fn reference(node: &Value) -> Option<&str> {
@@ -200,7 +196,7 @@ impl Bundler {
                 name
             }
         };
-        Some(format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
+        Some(JsonPointer::root().push("components").push("schemas").push(&name).as_str().to_owned())
     }
 
     /// A discriminator's `mapping` values are references too: they are rewritten like `$ref`s,

@@ -130,13 +130,13 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
 /// Runs the stages up to the analyzed IR: load, lower, analyze.
 pub fn build_ir(text: &str, file_name: &str) -> Result<(ir::Api, Diagnostics), Error> {
     let spec = load::load(text, file_name).map_err(Error::Spec)?;
-    let mut diagnostics = spec.diagnostics.clone();
     // The round-trip guard only reads the spec: it runs on a second thread while lowering runs.
     let (lost, lowered) = std::thread::scope(|scope| {
         let guard = scope.spawn(|| roundtrip::lost(&spec.raw, &spec.openapi));
         let lowered = lower::lower(&spec);
         (guard.join(), lowered)
     });
+    let mut diagnostics = spec.diagnostics;
     match lost {
         Ok(lost) => diagnostics.extend(lost),
         Err(_) => {

@@ -47,7 +47,7 @@ pub fn normalize(document: &mut Value) -> Diagnostics {
 fn inline_path_item(item: &mut Value, path_items: Option<&Value>) {
     let Some(reference) = item.get("$ref").and_then(Value::as_str) else { return };
     let Some(name) = reference.strip_prefix("#/components/pathItems/") else { return };
-    let name = name.replace("~1", "/").replace("~0", "~");
+    let name = crate::pointer::unescape(name);
     if let Some(target) = path_items.and_then(|items| items.get(&name)) {
         *item = target.clone();
     }
@@ -80,29 +80,17 @@ impl Visitor for Rewriter {
     }
 }
 
-/// JSON Schema's boolean schemas under this one: `true` (anything) becomes `{}`; a `false`
-/// property (never present) and a `false` union member (never matches) are dropped, and any
-/// other `false` becomes `{not: {}}`. `additionalProperties: false` keeps its 3.0 meaning.
+/// Boolean schemas under this one that mean "absent": a `false` property (never present) and a
+/// `false` union member (never matches) are dropped. Every other boolean schema is rewritten
+/// where the walk reaches it (`Rewriter::schema`).
 fn boolean_subschemas(map: &mut Map<String, Value>) {
-    fn replace(node: &mut Value) {
-        if let Value::Bool(accepts) = node {
-            *node = if *accepts { json!({}) } else { json!({"not": {}}) };
-        }
-    }
     if let Some(properties) = map.get_mut("properties").and_then(Value::as_object_mut) {
         properties.retain(|_, schema| *schema != Value::Bool(false));
-        properties.values_mut().for_each(replace);
     }
     for keyword in ["oneOf", "anyOf"] {
         if let Some(members) = map.get_mut(keyword).and_then(Value::as_array_mut) {
             members.retain(|schema| *schema != Value::Bool(false));
         }
-    }
-    for keyword in ["allOf", "oneOf", "anyOf", "prefixItems"] {
-        map.get_mut(keyword).and_then(Value::as_array_mut).into_iter().flatten().for_each(replace);
-    }
-    for keyword in ["items", "not", "contains", "propertyNames"] {
-        map.get_mut(keyword).into_iter().for_each(replace);
     }
 }
 

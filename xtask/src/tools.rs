@@ -14,14 +14,21 @@ use anyhow::{Context, Result, bail};
 /// Installs the pinned npm tools unless they are installed already.
 pub fn install(root: &Path) -> Result<()> {
     let dir = root.join("xtask/npm");
-    let lock = std::fs::read(dir.join("package-lock.json")).context("reading xtask/npm/package-lock.json")?;
-    let stamp = dir.join("node_modules/.xtask-stamp");
     let installed = ["prism", "redocly"].iter().all(|bin| dir.join("node_modules/.bin").join(bin).exists());
+    npm_ci(&dir, installed)
+}
+
+/// Runs `npm ci` in `dir` unless `installed` and the stamp in `node_modules` holds the lock
+/// file's contents (the lock installed last); writes the stamp after an install.
+pub fn npm_ci(dir: &Path, installed: bool) -> Result<()> {
+    let lock_path = dir.join("package-lock.json");
+    let lock = std::fs::read(&lock_path).with_context(|| format!("reading {}", lock_path.display()))?;
+    let stamp = dir.join("node_modules/.xtask-stamp");
     if installed && std::fs::read(&stamp).ok().as_deref() == Some(lock.as_slice()) {
         return Ok(());
     }
-    eprintln!("installing the pinned npm tools into xtask/npm/node_modules");
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]).current_dir(&dir))
+    eprintln!("installing the pinned npm packages into {}", dir.join("node_modules").display());
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]).current_dir(dir))
         .context("`npm ci` failed; Node.js and npm must be installed (the npm registry must be reachable)")?;
     std::fs::write(&stamp, &lock).context("writing the install stamp")?;
     Ok(())

@@ -230,7 +230,7 @@ impl<'a> Context<'a> {
                 ReferenceOr::Item(item) => return Some((item, pointer)),
                 ReferenceOr::Reference { reference } => {
                     let found = reference.strip_prefix(&prefix).and_then(|key| {
-                        let key = key.replace("~1", "/").replace("~0", "~");
+                        let key = crate::pointer::unescape(key);
                         let next = entries(spec.openapi.components.as_ref()?).get(&key)?;
                         Some((key, next))
                     });
@@ -592,7 +592,7 @@ fn is_token(name: &str) -> bool {
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
 fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = essence(media);
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 

@@ -258,9 +258,7 @@ impl<'a> Context<'a> {
 
     /// Resolves a `$ref` to a schema.
     fn reference(&mut self, reference: &str, at: &JsonPointer) -> TypeRef {
-        let key = reference
-            .strip_prefix("#/components/schemas/")
-            .map(|key| key.replace("~1", "/").replace("~0", "~"));
+        let key = reference.strip_prefix("#/components/schemas/").map(crate::pointer::unescape);
         match key.and_then(|key| self.components.get(&key).copied()) {
             Some(id) => TypeRef::Named(id),
             None if reference.starts_with("#/components/schemas/") => {
@@ -607,11 +605,7 @@ impl<'a> Context<'a> {
         at: &JsonPointer,
     ) -> Option<Vec<Vec<String>>> {
         let target_name = |target: &str| {
-            target
-                .strip_prefix("#/components/schemas/")
-                .unwrap_or(target)
-                .replace("~1", "/")
-                .replace("~0", "~")
+            crate::pointer::unescape(target.strip_prefix("#/components/schemas/").unwrap_or(target))
         };
         let mut all = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -754,26 +748,25 @@ fn annotation_description(schema: &Schema) -> Option<&str> {
         _ => return None,
     };
     parts.iter().find_map(|part| match part {
-        ReferenceOr::Item(part)
-            if matches!(&part.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()) =>
-        {
-            part.schema_data.description.as_deref()
-        }
+        ReferenceOr::Item(part) if is_annotation_only(part) => part.schema_data.description.as_deref(),
         _ => None,
     })
 }
 
 /// The one part of an `allOf` that says what the value is, when every other part only
-/// annotates it (no type, no properties, no keyword that constrains).
+/// annotates it.
 fn single_structural(parts: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
     let mut structural = parts.iter().enumerate().filter(|(_, part)| match part {
         ReferenceOr::Reference { .. } => true,
-        ReferenceOr::Item(schema) => {
-            !matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
-        }
+        ReferenceOr::Item(schema) => !is_annotation_only(schema),
     });
     let first = structural.next()?;
     structural.next().is_none().then_some(first)
+}
+
+/// A schema with no type, no properties and no keyword that constrains: only docs and examples.
+fn is_annotation_only(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
 }
 
 /// The values without repeats, in first-seen order.

@@ -63,8 +63,6 @@ pub struct ExampleView {
 /// The runtime files (`client.rs`, `error.rs`, `request.rs`, `codec.rs`).
 #[derive(Debug, Serialize)]
 pub struct RuntimeView {
-    /// Whether the client is built with a token (a bearer token or an API key).
-    pub bearer: bool,
     /// How the token travels.
     pub credential: Option<CredentialView>,
     pub uses: RuntimeUses,
@@ -222,13 +220,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
             }
         }
     }
-    RuntimeView {
-        bearer: !matches!(api.auth, ir::Auth::None),
-        credential: credential(&api.auth),
-        uses,
-        page: page(api),
-        webhooks: webhooks(api),
-    }
+    RuntimeView { credential: credential(&api.auth), uses, page: page(api), webhooks: webhooks(api) }
 }
 
 /// What examples pass to `Client::new` and `Client::builder`.
