@@ -112,18 +112,28 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
         fingerprint: fingerprint(text),
         generator_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let mut rendered = render::render(&api, &krate)?;
-    let surface = surface::surface(&api);
-    rendered.push(render::RenderedFile {
-        path: "surface.yaml".to_owned(),
-        template: "surface",
-        text: surface::to_yaml(&surface)?,
+    let label = &config.spec_label;
+    let finish = |file: render::RenderedFile| Ok((format::format(&file, label)?, file.path));
+    // The surface needs only the IR: it is built beside the render-and-format pass.
+    let (surface, formatted) = std::thread::scope(|scope| {
+        let surface = scope.spawn(|| {
+            let surface = surface::surface(&api);
+            let yaml = surface::to_yaml(&surface)?;
+            let file =
+                render::RenderedFile { path: "surface.yaml".to_owned(), template: "surface", text: yaml };
+            Ok::<_, Error>((surface, finish(file)?))
+        });
+        let formatted = render::render_each(&api, &krate, finish);
+        (surface.join(), formatted)
     });
-    let formatted = format::format_all(&rendered, &config.spec_label)?;
+    let (surface, (surface_text, surface_path)) = surface.unwrap_or_else(|_| {
+        Err(Error::Internal { stage: "surface", message: "the surface thread panicked".to_owned() })
+    })?;
     let mut files = FileSet::default();
-    for (file, text) in rendered.into_iter().zip(formatted) {
-        files.insert(file.path, text);
+    for (text, path) in formatted? {
+        files.insert(path, text);
     }
+    files.insert(surface_path, surface_text);
     Ok(Generated { files, warnings, surface })
 }
 

@@ -20,6 +20,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+/// Generation allocates millions of small objects; see the workspace manifest.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str =
     "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
        cargo xtask test [-- CARGO TEST ARGS]

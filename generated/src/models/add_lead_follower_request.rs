@@ -9,11 +9,11 @@ pub struct AddLeadFollowerRequest {
     /// The UUID of the follower role, which must exist and be active.
     pub role_id: ::uuid::Uuid,
     /// Notes about the follower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 impl AddLeadFollowerRequest {
-    /// A `AddLeadFollowerRequest` with its required fields; the optional ones start empty.
+    /// A new `AddLeadFollowerRequest` with its required fields; the optional ones start empty.
     pub fn new(user_id: ::uuid::Uuid, role_id: ::uuid::Uuid) -> Self {
         Self {
             user_id,

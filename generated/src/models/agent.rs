@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct Agent {
     /// The agent's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The user behind the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
 }
 impl Agent {
-    /// A `Agent` with no field set; the optional ones start empty.
+    /// A new `Agent` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, user: None }
+        Self::default()
     }
 }

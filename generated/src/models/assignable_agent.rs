@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct AssignableAgent {
     /// The agent's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<::uuid::Uuid>,
     /// The agent's availability.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The user behind the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
 }
 impl AssignableAgent {
-    /// A `AssignableAgent` with no field set; the optional ones start empty.
+    /// A new `AssignableAgent` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            agent_id: None,
-            status: None,
-            user: None,
-        }
+        Self::default()
     }
 }

@@ -5,46 +5,36 @@
 #[non_exhaustive]
 pub struct Call {
     /// The call's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// How a WhatsApp call ended. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::CallStatus>,
     /// Whether a call was received or placed. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<super::CallDirection>,
     /// When the call started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the call ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// How long the call lasted, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<i64>,
     /// Whether the recording has been processed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_processed: Option<bool>,
     /// Whether the recording can be played.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_available: Option<bool>,
     /// Whether the call was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_recording: Option<bool>,
 }
 impl Call {
-    /// A `Call` with no field set; the optional ones start empty.
+    /// A new `Call` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            status: None,
-            direction: None,
-            started_at: None,
-            ended_at: None,
-            duration_ms: None,
-            recording_processed: None,
-            recording_available: None,
-            has_recording: None,
-        }
+        Self::default()
     }
 }

@@ -5,106 +5,81 @@
 #[non_exhaustive]
 pub struct ChatDetail {
     /// The chat's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The contact's WhatsApp id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wa_contact_id: Option<String>,
     /// The name on the contact's WhatsApp profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_profile_name: Option<String>,
     /// The contact's name as saved in Wegly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
     /// The contact's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_number: Option<String>,
     /// Where the chat stands in the inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::ChatStatus>,
     /// Whether the chat is with one contact or a WhatsApp group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<super::ChatType>,
     /// How many messages nobody has read yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unread_count: Option<i64>,
     /// Whether an agent marked the chat as unread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_manually_unread: Option<bool>,
     /// How urgent the chat is, from 0 (low) to 3 (urgent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::ChatPriority>,
     /// When the chat was archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The id of the agent the chat is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_agent_id: Option<::uuid::Uuid>,
     /// When the contact last wrote.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_customer_msg_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When WhatsApp's customer-service window closes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the chat was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the chat last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the last message was sent or received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_message_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The most recent message of the chat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_message: Option<super::Message>,
     /// The agent the chat is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_agent: Option<super::ChatParticipant>,
     /// The agents taking part in the chat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<super::ChatParticipant>>,
     /// The WhatsApp number of the workspace that holds the chat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<super::PhoneNumber>,
     /// The CRM person linked to the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_person: Option<super::CrmPerson>,
     /// The agents the chat may be assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignable_agents: Option<Vec<super::AssignableAgent>>,
     /// The marketing sources of the contact's leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_marketing_lead_source: Option<Vec<super::LeadSource>>,
 }
 impl ChatDetail {
-    /// A `ChatDetail` with no field set; the optional ones start empty.
+    /// A new `ChatDetail` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            wa_contact_id: None,
-            remote_profile_name: None,
-            contact_name: None,
-            contact_number: None,
-            status: None,
-            chat_type: None,
-            unread_count: None,
-            is_manually_unread: None,
-            priority: None,
-            archived_at: None,
-            assigned_agent_id: None,
-            last_customer_msg_at: None,
-            session_expires_at: None,
-            created_at: None,
-            updated_at: None,
-            last_message_at: None,
-            last_message: None,
-            assigned_agent: None,
-            participants: None,
-            phone_number: None,
-            crm_person: None,
-            assignable_agents: None,
-            crm_marketing_lead_source: None,
-        }
+        Self::default()
     }
 }

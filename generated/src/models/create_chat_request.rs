@@ -6,47 +6,37 @@
 #[non_exhaustive]
 pub struct CreateChatRequest {
     /// The UUID of the workspace's WhatsApp number the chat is opened from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whatsapp_phone_id: Option<::uuid::Uuid>,
     /// A WhatsApp message template, by name and language. It is used in request bodies and also
     /// returned inside a scheduled message's payload, so its properties are nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<super::MessageTemplate>,
     /// The contact's WhatsApp id, such as a phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wa_contact_id: Option<String>,
     /// The UUID of an existing CRM person contact to chat with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_contact_id: Option<::uuid::Uuid>,
     /// The name to show for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_profile_name: Option<String>,
     /// The UUID of the CRM person to link to the chat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_person_id: Option<::uuid::Uuid>,
     /// The UUID of the agent the chat is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_agent_id: Option<::uuid::Uuid>,
     /// Where the chat stands in the inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::ChatStatus>,
     /// The values for the template's placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_fields: Option<Vec<super::TemplateField>>,
 }
 impl CreateChatRequest {
-    /// A `CreateChatRequest` with no field set; the optional ones start empty.
+    /// A new `CreateChatRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            whatsapp_phone_id: None,
-            template: None,
-            wa_contact_id: None,
-            person_contact_id: None,
-            remote_profile_name: None,
-            crm_person_id: None,
-            assigned_agent_id: None,
-            status: None,
-            template_fields: None,
-        }
+        Self::default()
     }
 }

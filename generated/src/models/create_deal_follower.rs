@@ -5,18 +5,15 @@
 #[non_exhaustive]
 pub struct CreateDealFollower {
     /// The user's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<::uuid::Uuid>,
     /// The UUID of the follower role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<::uuid::Uuid>,
 }
 impl CreateDealFollower {
-    /// A `CreateDealFollower` with no field set; the optional ones start empty.
+    /// A new `CreateDealFollower` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            user_id: None,
-            role_id: None,
-        }
+        Self::default()
     }
 }

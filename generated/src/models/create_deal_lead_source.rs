@@ -5,12 +5,12 @@
 #[non_exhaustive]
 pub struct CreateDealLeadSource {
     /// The lead source's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl CreateDealLeadSource {
-    /// A `CreateDealLeadSource` with no field set; the optional ones start empty.
+    /// A new `CreateDealLeadSource` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { name: None }
+        Self::default()
     }
 }

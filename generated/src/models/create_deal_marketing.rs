@@ -5,12 +5,12 @@
 #[non_exhaustive]
 pub struct CreateDealMarketing {
     /// The address where the conversion happened, with its tracking parameters (such as `wegly_code`, `utm_campaign`, `gclid`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_conversion: Option<String>,
 }
 impl CreateDealMarketing {
-    /// A `CreateDealMarketing` with no field set; the optional ones start empty.
+    /// A new `CreateDealMarketing` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { url_conversion: None }
+        Self::default()
     }
 }

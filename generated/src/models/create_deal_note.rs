@@ -5,18 +5,15 @@
 #[non_exhaustive]
 pub struct CreateDealNote {
     /// The note's text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Whether the note is pinned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_pinned: Option<bool>,
 }
 impl CreateDealNote {
-    /// A `CreateDealNote` with no field set; the optional ones start empty.
+    /// A new `CreateDealNote` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            content: None,
-            is_pinned: None,
-        }
+        Self::default()
     }
 }

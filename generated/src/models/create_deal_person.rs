@@ -5,26 +5,21 @@
 #[non_exhaustive]
 pub struct CreateDealPerson {
     /// The person's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's phone numbers and other contacts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<super::CreateDealPersonContact>>,
     /// Whether an existing person is reused instead of creating a duplicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avoid_duplicate: Option<bool>,
     /// The contact types compared when looking for a duplicate, as numeric codes (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_check_types: Option<Vec<i64>>,
 }
 impl CreateDealPerson {
-    /// A `CreateDealPerson` with no field set; the optional ones start empty.
+    /// A new `CreateDealPerson` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            contacts: None,
-            avoid_duplicate: None,
-            duplicate_check_types: None,
-        }
+        Self::default()
     }
 }

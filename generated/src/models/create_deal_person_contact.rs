@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct CreateDealPersonContact {
     /// The kind of contact, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
     /// The phone number, address or handle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl CreateDealPersonContact {
-    /// A `CreateDealPersonContact` with no field set; the optional ones start empty.
+    /// A new `CreateDealPersonContact` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { r#type: None, value: None }
+        Self::default()
     }
 }

@@ -8,53 +8,53 @@ pub struct CreateDealRequest {
     /// The deal's title.
     pub title: String,
     /// The UUID of the pipeline stage; without it, the first stage of the primary pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<::uuid::Uuid>,
     /// The UUID of the user responsible for the deal; without it, the key's creator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<::uuid::Uuid>,
     /// The deal's value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// When the deal is expected to close.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_close_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// How well a deal is qualified, from 1 to 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_rating: Option<super::DealQualityRating>,
     /// Why the deal got its quality rating; some pipelines demand it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_reason: Option<String>,
     /// Who may see the deal, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<i64>,
     /// How warm the deal is, as a numeric code (3 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<i64>,
     /// Marketing tracking of a new deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marketing: Option<super::CreateDealMarketing>,
     /// The lead source of a new deal, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_source: Option<super::CreateDealLeadSource>,
     /// The names of the tags to put on the deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The person of a new deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person: Option<super::CreateDealPerson>,
     /// The organization of a new deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<super::CreateDealOrganization>,
     /// The users who follow the deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub followers: Option<Vec<super::CreateDealFollower>>,
     /// A first note on a new deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<super::CreateDealNote>,
 }
 impl CreateDealRequest {
-    /// A `CreateDealRequest` with its required fields; the optional ones start empty.
+    /// A new `CreateDealRequest` with its required fields; the optional ones start empty.
     pub fn new(title: String) -> Self {
         Self {
             title,

@@ -25,18 +25,9 @@ pub struct CreateFileBatchRequest {
     pub files: Option<Vec<crate::UploadFile>>,
 }
 impl CreateFileBatchRequest {
-    /// A `CreateFileBatchRequest` with no field set; the optional ones start empty.
+    /// A new `CreateFileBatchRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            crm_lead_id: None,
-            crm_deal_id: None,
-            lead_code: None,
-            deal_code: None,
-            title: None,
-            note: None,
-            file: None,
-            files: None,
-        }
+        Self::default()
     }
 }
 impl crate::multipart::ToForm for CreateFileBatchRequest {

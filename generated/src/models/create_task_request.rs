@@ -5,94 +5,72 @@
 #[non_exhaustive]
 pub struct CreateTaskRequest {
     /// The UUID of the task type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_task_type_id: Option<::uuid::Uuid>,
     /// The task's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// When the task starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UUID of the task stage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_task_stage_id: Option<::uuid::Uuid>,
     /// The UUID of the user responsible for the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<::uuid::Uuid>,
     /// The UUID of the lead the task belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_lead_id: Option<::uuid::Uuid>,
     /// The UUID of the deal the task belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_deal_id: Option<::uuid::Uuid>,
     /// The UUID of the delivery the task belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_delivery_id: Option<::uuid::Uuid>,
     /// The task's priority, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// The task's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The users mentioned in the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mentions: Option<Vec<super::TaskMention>>,
     /// When the task ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The meeting's outcome, as a numeric code (1 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_outcome: Option<i64>,
     /// Notes on the meeting's outcome.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_outcome_notes: Option<String>,
     /// Whether the task is personal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_personal: Option<bool>,
     /// Whether a meeting is created for the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_meeting: Option<bool>,
     /// Whether a calendar event is created for the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_event: Option<bool>,
     /// Whether an online meeting link is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_online_meeting_link: Option<bool>,
     /// The service that hosts a task's online meeting. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_provider: Option<super::TaskMeetingProvider>,
     /// The e-mail addresses of the meeting's participants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_participants: Option<Vec<String>>,
     /// How many minutes before the task each reminder fires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reminders_minutes: Option<Vec<i64>>,
 }
 impl CreateTaskRequest {
-    /// A `CreateTaskRequest` with no field set; the optional ones start empty.
+    /// A new `CreateTaskRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            crm_task_type_id: None,
-            title: None,
-            start_date: None,
-            crm_task_stage_id: None,
-            responsible_id: None,
-            crm_lead_id: None,
-            crm_deal_id: None,
-            crm_delivery_id: None,
-            priority: None,
-            description: None,
-            mentions: None,
-            end_date: None,
-            meeting_outcome: None,
-            meeting_outcome_notes: None,
-            is_personal: None,
-            create_meeting: None,
-            create_event: None,
-            create_online_meeting_link: None,
-            meeting_provider: None,
-            meeting_participants: None,
-            reminders_minutes: None,
-        }
+        Self::default()
     }
 }

@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct CreatedDeal {
     /// The deal's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The deal's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// The deal's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 impl CreatedDeal {
-    /// A `CreatedDeal` with no field set; the optional ones start empty.
+    /// A new `CreatedDeal` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            code: None,
-            title: None,
-        }
+        Self::default()
     }
 }

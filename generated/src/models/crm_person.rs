@@ -5,42 +5,33 @@
 #[non_exhaustive]
 pub struct CrmPerson {
     /// The person's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The person's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's date of birth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<::chrono::NaiveDate>,
     /// The person's gender, as a numeric code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<i64>,
     /// Free notes about the person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The person's phone numbers, e-mail addresses and other contacts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<super::CrmPersonContact>>,
     /// The person's identity documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<super::CrmPersonDocument>>,
     /// The person's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<super::CrmPersonAddress>,
 }
 impl CrmPerson {
-    /// A `CrmPerson` with no field set; the optional ones start empty.
+    /// A new `CrmPerson` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            birth_date: None,
-            gender: None,
-            notes: None,
-            contacts: None,
-            documents: None,
-            address: None,
-        }
+        Self::default()
     }
 }

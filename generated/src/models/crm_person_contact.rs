@@ -5,26 +5,21 @@
 #[non_exhaustive]
 pub struct CrmPersonContact {
     /// The contact's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The kind of contact, as a numeric code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
     /// The phone number, address or handle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Whether this is the person's main contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
 impl CrmPersonContact {
-    /// A `CrmPersonContact` with no field set; the optional ones start empty.
+    /// A new `CrmPersonContact` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            r#type: None,
-            value: None,
-            primary: None,
-        }
+        Self::default()
     }
 }

@@ -5,26 +5,21 @@
 #[non_exhaustive]
 pub struct CrmPersonDocument {
     /// The document's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The kind of document, as a numeric code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
     /// The document's label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The document's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl CrmPersonDocument {
-    /// A `CrmPersonDocument` with no field set; the optional ones start empty.
+    /// A new `CrmPersonDocument` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            r#type: None,
-            label: None,
-            value: None,
-        }
+        Self::default()
     }
 }

@@ -7,110 +7,84 @@
 #[non_exhaustive]
 pub struct Deal {
     /// The deal's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The deal's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// The deal's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The deal's status, as a numeric code (1 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The user who created the deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::DealUser>,
     /// The pipeline stage the deal is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<super::DealStage>,
     /// The stages of the deal's pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_stages: Option<Vec<super::DealPipelineStage>>,
     /// The user responsible for the deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible: Option<super::DealUser>,
     /// Where the deal came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_source: Option<super::DealSource>,
     /// The marketing tracking of the deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marketing_lead_source: Option<super::DealMarketingLeadSource>,
     /// How well the deal is qualified; the creation body allows 1 to 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_rating: Option<i64>,
     /// Why the deal got its quality rating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_reason: Option<String>,
     /// When the deal was won.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub won_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the deal was lost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lost_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Why the deal was lost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_loss_reason: Option<super::DealLossReason>,
     /// A text explaining the loss.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lost_reason_description: Option<String>,
     /// Who may see the deal, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<i64>,
     /// When the deal was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the deal last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the deal was archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the deal last had activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the deal is expected to close.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_close_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// How warm the deal is, as a numeric code (1 and 3 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<i64>,
     /// The users taking part in the deal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<super::DealParticipant>>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl Deal {
-    /// A `Deal` with no field set; the optional ones start empty.
+    /// A new `Deal` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            code: None,
-            title: None,
-            status: None,
-            created_by: None,
-            stage: None,
-            pipeline_stages: None,
-            responsible: None,
-            deal_source: None,
-            marketing_lead_source: None,
-            quality_rating: None,
-            quality_reason: None,
-            won_date: None,
-            lost_date: None,
-            crm_loss_reason: None,
-            lost_reason_description: None,
-            visibility: None,
-            created_at: None,
-            updated_at: None,
-            archived_at: None,
-            last_activity_at: None,
-            expected_close_date: None,
-            temperature: None,
-            participants: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

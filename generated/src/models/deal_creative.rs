@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct DealCreative {
     /// The creative's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The creative's value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The address of the creative.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creative_uri: Option<String>,
 }
 impl DealCreative {
-    /// A `DealCreative` with no field set; the optional ones start empty.
+    /// A new `DealCreative` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            value: None,
-            creative_uri: None,
-        }
+        Self::default()
     }
 }

@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct DealLossReason {
     /// The reason's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The reason's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl DealLossReason {
-    /// A `DealLossReason` with no field set; the optional ones start empty.
+    /// A new `DealLossReason` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, name: None }
+        Self::default()
     }
 }

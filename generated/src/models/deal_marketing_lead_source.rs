@@ -5,50 +5,39 @@
 #[non_exhaustive]
 pub struct DealMarketingLeadSource {
     /// The tracking record's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The search term from the tracking parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_search_term: Option<String>,
     /// The source the tracking points to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_source: Option<super::DealSource>,
     /// The address where the conversion happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_conversion: Option<String>,
     /// The campaign's name (the field name is spelled this way by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaing_name: Option<String>,
     /// The ad set's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_set_name: Option<String>,
     /// The ad content's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_name: Option<String>,
     /// Where the ad was displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub displayed_on_name: Option<String>,
     /// The tool that recorded the conversion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_tool_name: Option<String>,
     /// The ad creative.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creative: Option<super::DealCreative>,
 }
 impl DealMarketingLeadSource {
-    /// A `DealMarketingLeadSource` with no field set; the optional ones start empty.
+    /// A new `DealMarketingLeadSource` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            utm_search_term: None,
-            lead_source: None,
-            url_conversion: None,
-            campaing_name: None,
-            ad_set_name: None,
-            content_name: None,
-            displayed_on_name: None,
-            conversion_tool_name: None,
-            creative: None,
-        }
+        Self::default()
     }
 }

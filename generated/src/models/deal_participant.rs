@@ -6,26 +6,21 @@
 #[non_exhaustive]
 pub struct DealParticipant {
     /// The participant's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The participant's role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<super::DealParticipantRole>,
     /// Notes about the participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl DealParticipant {
-    /// A `DealParticipant` with no field set; the optional ones start empty.
+    /// A new `DealParticipant` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            role: None,
-            notes: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct DealParticipantRole {
     /// The role's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The role's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl DealParticipantRole {
-    /// A `DealParticipantRole` with no field set; the optional ones start empty.
+    /// A new `DealParticipantRole` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, name: None }
+        Self::default()
     }
 }

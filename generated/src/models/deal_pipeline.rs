@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct DealPipeline {
     /// The pipeline's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The pipeline's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl DealPipeline {
-    /// A `DealPipeline` with no field set; the optional ones start empty.
+    /// A new `DealPipeline` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, name: None }
+        Self::default()
     }
 }

@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct DealPipelineStage {
     /// The stage's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The stage's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The stage's position in the pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 impl DealPipelineStage {
-    /// A `DealPipelineStage` with no field set; the optional ones start empty.
+    /// A new `DealPipelineStage` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            position: None,
-        }
+        Self::default()
     }
 }

@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct DealSource {
     /// The source's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The source's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The address of the source's logo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
 }
 impl DealSource {
-    /// A `DealSource` with no field set; the optional ones start empty.
+    /// A new `DealSource` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            logo: None,
-        }
+        Self::default()
     }
 }

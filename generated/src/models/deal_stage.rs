@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct DealStage {
     /// The stage's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The stage's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The pipeline the stage belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<super::DealPipeline>,
 }
 impl DealStage {
-    /// A `DealStage` with no field set; the optional ones start empty.
+    /// A new `DealStage` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            pipeline: None,
-        }
+        Self::default()
     }
 }

@@ -6,22 +6,18 @@
 #[non_exhaustive]
 pub struct DealUser {
     /// The user's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The address of the user's picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
 }
 impl DealUser {
-    /// A `DealUser` with no field set; the optional ones start empty.
+    /// A new `DealUser` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            avatar: None,
-        }
+        Self::default()
     }
 }

@@ -5,26 +5,21 @@
 #[non_exhaustive]
 pub struct DeliveryReference {
     /// The delivery's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The delivery's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The delivery's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// The delivery's status, as a numeric code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 impl DeliveryReference {
-    /// A `DeliveryReference` with no field set; the optional ones start empty.
+    /// A new `DeliveryReference` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            title: None,
-            code: None,
-            status: None,
-        }
+        Self::default()
     }
 }

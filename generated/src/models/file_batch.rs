@@ -5,58 +5,45 @@
 #[non_exhaustive]
 pub struct FileBatch {
     /// The batch's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The batch's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The batch's note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// How many files the batch holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files_count: Option<i64>,
     /// The size of all the batch's files, in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
     /// The user who uploaded the batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserSummary>,
     /// The lead the batch is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_lead: Option<super::LeadReference>,
     /// The deal the batch is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_deal: Option<super::DealReference>,
     /// The delivery the batch is attached to. Its fields are not shown, so it is kept as free-form JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_delivery: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The files of the batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<super::WeglyFile>>,
     /// When the batch was uploaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the batch last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl FileBatch {
-    /// A `FileBatch` with no field set; the optional ones start empty.
+    /// A new `FileBatch` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            title: None,
-            note: None,
-            files_count: None,
-            total_size: None,
-            created_by: None,
-            crm_lead: None,
-            crm_deal: None,
-            crm_delivery: None,
-            files: None,
-            created_at: None,
-            updated_at: None,
-        }
+        Self::default()
     }
 }

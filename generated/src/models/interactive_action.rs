@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct InteractiveAction {
     /// The reply buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buttons: Option<Vec<super::InteractiveButton>>,
     /// The label of the button that opens the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// The sections of the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<super::InteractiveSection>>,
 }
 impl InteractiveAction {
-    /// A `InteractiveAction` with no field set; the optional ones start empty.
+    /// A new `InteractiveAction` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            buttons: None,
-            button: None,
-            sections: None,
-        }
+        Self::default()
     }
 }

@@ -5,12 +5,12 @@
 #[non_exhaustive]
 pub struct InteractiveBody {
     /// The text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 impl InteractiveBody {
-    /// A `InteractiveBody` with no field set; the optional ones start empty.
+    /// A new `InteractiveBody` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { text: None }
+        Self::default()
     }
 }

@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct InteractiveButton {
     /// The id sent back when the contact taps the button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The button's label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 impl InteractiveButton {
-    /// A `InteractiveButton` with no field set; the optional ones start empty.
+    /// A new `InteractiveButton` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, title: None }
+        Self::default()
     }
 }

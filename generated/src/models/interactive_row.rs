@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct InteractiveRow {
     /// The id sent back when the contact picks the option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The option's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// A longer text under the option's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl InteractiveRow {
-    /// A `InteractiveRow` with no field set; the optional ones start empty.
+    /// A new `InteractiveRow` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            title: None,
-            description: None,
-        }
+        Self::default()
     }
 }

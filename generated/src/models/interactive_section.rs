@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct InteractiveSection {
     /// The options of the section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<super::InteractiveRow>>,
     /// The section's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 impl InteractiveSection {
-    /// A `InteractiveSection` with no field set; the optional ones start empty.
+    /// A new `InteractiveSection` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { rows: None, title: None }
+        Self::default()
     }
 }

@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct LeadFollower {
     /// The follower's role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<super::LeadFollowerRole>,
     /// The user who follows the lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
     /// Notes about the follower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 impl LeadFollower {
-    /// A `LeadFollower` with no field set; the optional ones start empty.
+    /// A new `LeadFollower` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            role: None,
-            user: None,
-            notes: None,
-        }
+        Self::default()
     }
 }

@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct LeadFollowerRole {
     /// The role's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The role's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl LeadFollowerRole {
-    /// A `LeadFollowerRole` with no field set; the optional ones start empty.
+    /// A new `LeadFollowerRole` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, name: None }
+        Self::default()
     }
 }

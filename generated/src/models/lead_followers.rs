@@ -5,12 +5,12 @@
 #[non_exhaustive]
 pub struct LeadFollowers {
     /// The lead's followers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub followers: Option<Vec<super::LeadFollower>>,
 }
 impl LeadFollowers {
-    /// A `LeadFollowers` with no field set; the optional ones start empty.
+    /// A new `LeadFollowers` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { followers: None }
+        Self::default()
     }
 }

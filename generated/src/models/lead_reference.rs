@@ -5,15 +5,15 @@
 #[non_exhaustive]
 pub struct LeadReference {
     /// The lead's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The lead's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 impl LeadReference {
-    /// A `LeadReference` with no field set; the optional ones start empty.
+    /// A new `LeadReference` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { id: None, title: None }
+        Self::default()
     }
 }

@@ -5,30 +5,24 @@
 #[non_exhaustive]
 pub struct Media {
     /// The media's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The file's MIME type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// The file's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Whether Wegly has downloaded the file from WhatsApp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_downloaded: Option<bool>,
     /// Where the file can be downloaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl Media {
-    /// A `Media` with no field set; the optional ones start empty.
+    /// A new `Media` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            mime_type: None,
-            file_name: None,
-            is_downloaded: None,
-            url: None,
-        }
+        Self::default()
     }
 }

@@ -5,102 +5,78 @@
 #[non_exhaustive]
 pub struct Message {
     /// The message's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The kind of content a message carries. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::MessageType>,
     /// Which side of the conversation a message came from. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<super::MessageOrigin>,
     /// Whether the workspace sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_me: Option<bool>,
     /// The channel a message was sent through. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_via: Option<super::MessageSentVia>,
     /// The delivery state of a message. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::MessageStatus>,
     /// The text of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_text: Option<String>,
     /// The raw content of the message as WhatsApp describes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The reactions to the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<super::Reaction>>,
     /// When WhatsApp recorded the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Wegly stored the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the message was imported from the phone's history.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_history: Option<bool>,
     /// The phase of the history import that brought the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_phase: Option<i64>,
     /// The position of the message's chunk in the history import.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_chunk_order: Option<i64>,
     /// How far the history import had gone when the message arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_progress: Option<i64>,
     /// Whether the message stands in for media not downloaded yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_media_placeholder: Option<bool>,
     /// The agent who sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<super::Agent>,
     /// The user who sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserSummary>,
     /// The media file attached to the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<super::Media>,
     /// The call this message records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<super::Call>,
     /// The message this one replies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quoted_message: Option<Box<super::Message>>,
     /// The page of the chat's timeline the message is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The marketing sources linked to the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_marketing_lead_source: Option<Vec<super::LeadSource>>,
 }
 impl Message {
-    /// A `Message` with no field set; the optional ones start empty.
+    /// A new `Message` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            r#type: None,
-            origin: None,
-            from_me: None,
-            sent_via: None,
-            status: None,
-            body_text: None,
-            content_payload: None,
-            reactions: None,
-            meta_timestamp: None,
-            created_at: None,
-            is_history: None,
-            history_phase: None,
-            history_chunk_order: None,
-            history_progress: None,
-            is_media_placeholder: None,
-            agent: None,
-            user: None,
-            media: None,
-            call: None,
-            quoted_message: None,
-            page: None,
-            crm_marketing_lead_source: None,
-        }
+        Self::default()
     }
 }

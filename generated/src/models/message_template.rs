@@ -6,15 +6,15 @@
 #[non_exhaustive]
 pub struct MessageTemplate {
     /// The template's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The template's language code, such as `pt_BR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 impl MessageTemplate {
-    /// A `MessageTemplate` with no field set; the optional ones start empty.
+    /// A new `MessageTemplate` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { name: None, language: None }
+        Self::default()
     }
 }

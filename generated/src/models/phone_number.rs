@@ -5,26 +5,21 @@
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// The number's UUID in Wegly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The number formatted for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_number: Option<String>,
     /// The number as digits only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_number: Option<String>,
     /// The number's id in the WhatsApp Business platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
 }
 impl PhoneNumber {
-    /// A `PhoneNumber` with no field set; the optional ones start empty.
+    /// A new `PhoneNumber` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            display_number: None,
-            raw_number: None,
-            phone_number_id: None,
-        }
+        Self::default()
     }
 }

@@ -6,82 +6,63 @@
 #[non_exhaustive]
 pub struct Proposal {
     /// The proposal's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The lead the proposal belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead: Option<super::LeadReference>,
     /// The deal the proposal belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal: Option<super::DealReference>,
     /// The proposal's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// The proposal's version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// The proposal's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The proposal's status, as a numeric code (1 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Notes on the proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Whether this is the primary proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
     /// How the discount is expressed, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<i64>,
     /// The discount on the whole proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_value: Option<f64>,
     /// The total before the discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<f64>,
     /// The total after the discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// How many items the proposal has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_count: Option<i64>,
     /// Until when the proposal is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The user who created the proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserSummary>,
     /// The user who approved the proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<super::ProposalApprover>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl Proposal {
-    /// A `Proposal` with no field set; the optional ones start empty.
+    /// A new `Proposal` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            lead: None,
-            deal: None,
-            code: None,
-            version: None,
-            title: None,
-            status: None,
-            notes: None,
-            is_primary: None,
-            discount_type: None,
-            discount_value: None,
-            subtotal: None,
-            total: None,
-            items_count: None,
-            valid_until: None,
-            created_by: None,
-            approved_by: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

@@ -6,18 +6,15 @@
 #[non_exhaustive]
 pub struct ProposalApprover {
     /// The user's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ProposalApprover {
-    /// A `ProposalApprover` with no field set; the optional ones start empty.
+    /// A new `ProposalApprover` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

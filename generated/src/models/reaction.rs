@@ -5,34 +5,27 @@
 #[non_exhaustive]
 pub struct Reaction {
     /// The reaction's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The emoji.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Who reacted to a message. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<super::ReactionActor>,
     /// The WhatsApp id of whoever reacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactor_wa_id: Option<String>,
     /// The Wegly user who reacted, when it was one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactor_user_id: Option<::uuid::Uuid>,
     /// When the reaction was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl Reaction {
-    /// A `Reaction` with no field set; the optional ones start empty.
+    /// A new `Reaction` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            emoji: None,
-            actor: None,
-            reactor_wa_id: None,
-            reactor_user_id: None,
-            created_at: None,
-        }
+        Self::default()
     }
 }

@@ -6,94 +6,72 @@
 #[non_exhaustive]
 pub struct ScheduledMessage {
     /// The scheduled message's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The UUID of the chat the message goes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<::uuid::Uuid>,
     /// The UUID of the workspace's company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<::uuid::Uuid>,
     /// Whether the message is still scheduled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_scheduled: Option<bool>,
     /// Where a scheduled message stands. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::ScheduledMessageStatus>,
     /// The kind of a scheduled message. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_kind: Option<super::ScheduledMessageKind>,
     /// Why a scheduled message was canceled. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<super::ScheduledMessageCancelReason>,
     /// A text explaining the cancellation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_reason_description: Option<String>,
     /// Why sending the message failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Whether the message is canceled if the contact writes first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_on_inbound: Option<bool>,
     /// When the message is to be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the schedule was processed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the message was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the message was canceled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the message was scheduled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the scheduled message last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UUID of the user who scheduled the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_id: Option<::uuid::Uuid>,
     /// The UUID of the agent the message is sent as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_agent_id: Option<::uuid::Uuid>,
     /// The UUID of the user who canceled the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_by_user_id: Option<::uuid::Uuid>,
     /// What the message will send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::ScheduledMessagePayload>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ScheduledMessage {
-    /// A `ScheduledMessage` with no field set; the optional ones start empty.
+    /// A new `ScheduledMessage` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            chat_id: None,
-            company_id: None,
-            is_scheduled: None,
-            status: None,
-            message_kind: None,
-            cancel_reason: None,
-            cancel_reason_description: None,
-            failure_reason: None,
-            cancel_on_inbound: None,
-            scheduled_at: None,
-            processed_at: None,
-            sent_at: None,
-            canceled_at: None,
-            created_at: None,
-            updated_at: None,
-            created_by_user_id: None,
-            sender_agent_id: None,
-            canceled_by_user_id: None,
-            payload: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

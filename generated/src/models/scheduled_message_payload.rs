@@ -6,34 +6,27 @@
 #[non_exhaustive]
 pub struct ScheduledMessagePayload {
     /// The kind of content a message carries. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::MessageType>,
     /// The text of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The template to send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<super::MessageTemplate>,
     /// The values for the template's placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_fields: Option<Vec<super::TemplateField>>,
     /// The WhatsApp id of the message this one replies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ScheduledMessagePayload {
-    /// A `ScheduledMessagePayload` with no field set; the optional ones start empty.
+    /// A new `ScheduledMessagePayload` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            r#type: None,
-            body: None,
-            template: None,
-            template_fields: None,
-            reference_wamid: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

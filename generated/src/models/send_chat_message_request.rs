@@ -6,31 +6,25 @@
 #[non_exhaustive]
 pub struct SendChatMessageRequest {
     /// The kind of content a message carries. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::MessageType>,
     /// The text of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The WhatsApp id of the message this one replies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
     /// A WhatsApp message template, by name and language. It is used in request bodies and also
     /// returned inside a scheduled message's payload, so its properties are nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<super::MessageTemplate>,
     /// The values for the template's placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_fields: Option<Vec<super::TemplateField>>,
 }
 impl SendChatMessageRequest {
-    /// A `SendChatMessageRequest` with no field set; the optional ones start empty.
+    /// A new `SendChatMessageRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            r#type: None,
-            body: None,
-            reference_wamid: None,
-            template: None,
-            template_fields: None,
-        }
+        Self::default()
     }
 }

@@ -5,26 +5,21 @@
 #[non_exhaustive]
 pub struct SendInteractiveMessageRequest {
     /// The kind of interactive message. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interactive_type: Option<super::InteractiveType>,
     /// The main text of an interactive message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<super::InteractiveBody>,
     /// The buttons or the list of options an interactive message offers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<super::InteractiveAction>,
     /// The WhatsApp id of the message this one replies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
 }
 impl SendInteractiveMessageRequest {
-    /// A `SendInteractiveMessageRequest` with no field set; the optional ones start empty.
+    /// A new `SendInteractiveMessageRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            interactive_type: None,
-            body: None,
-            action: None,
-            reference_wamid: None,
-        }
+        Self::default()
     }
 }

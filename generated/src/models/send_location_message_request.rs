@@ -5,30 +5,24 @@
 #[non_exhaustive]
 pub struct SendLocationMessageRequest {
     /// The location's latitude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// The location's longitude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// The location's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The location's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The WhatsApp id of the message this one replies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
 }
 impl SendLocationMessageRequest {
-    /// A `SendLocationMessageRequest` with no field set; the optional ones start empty.
+    /// A new `SendLocationMessageRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            latitude: None,
-            longitude: None,
-            name: None,
-            address: None,
-            reference_wamid: None,
-        }
+        Self::default()
     }
 }

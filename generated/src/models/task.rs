@@ -6,98 +6,75 @@
 #[non_exhaustive]
 pub struct Task {
     /// The task's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The task's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The task's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the task is personal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_personal: Option<bool>,
     /// The task's priority, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// When the task starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the task ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the task was completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The meeting's outcome, as a numeric code (1 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_outcome: Option<i64>,
     /// Notes on the meeting's outcome.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_outcome_notes: Option<String>,
     /// Whether the AI has processed the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_processed: Option<bool>,
     /// The state of the AI processing, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_status: Option<i64>,
     /// The error the AI processing reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_error_log: Option<String>,
     /// The last action of the AI, as a numeric code (1 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_last_action: Option<i64>,
     /// When the task was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the task last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UUID of the task type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_task_type_id: Option<::uuid::Uuid>,
     /// The UUID of the task stage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_task_stage_id: Option<::uuid::Uuid>,
     /// The UUID of the lead the task belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_lead_id: Option<::uuid::Uuid>,
     /// The UUID of the deal the task belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_deal_id: Option<::uuid::Uuid>,
     /// The UUID of the delivery the task belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_delivery_id: Option<::uuid::Uuid>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl Task {
-    /// A `Task` with no field set; the optional ones start empty.
+    /// A new `Task` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            title: None,
-            description: None,
-            is_personal: None,
-            priority: None,
-            start_date: None,
-            end_date: None,
-            completed_at: None,
-            meeting_outcome: None,
-            meeting_outcome_notes: None,
-            ai_processed: None,
-            ai_status: None,
-            ai_error_log: None,
-            ai_last_action: None,
-            created_at: None,
-            updated_at: None,
-            crm_task_type_id: None,
-            crm_task_stage_id: None,
-            crm_lead_id: None,
-            crm_deal_id: None,
-            crm_delivery_id: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

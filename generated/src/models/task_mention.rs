@@ -5,12 +5,12 @@
 #[non_exhaustive]
 pub struct TaskMention {
     /// The UUID of the mentioned user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mentioned_id: Option<::uuid::Uuid>,
 }
 impl TaskMention {
-    /// A `TaskMention` with no field set; the optional ones start empty.
+    /// A new `TaskMention` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self { mentioned_id: None }
+        Self::default()
     }
 }

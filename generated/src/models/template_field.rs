@@ -6,34 +6,27 @@
 #[non_exhaustive]
 pub struct TemplateField {
     /// The part of a template a field fills in. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<super::TemplateComponent>,
     /// The kind of value a template field carries. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::TemplateFieldType>,
     /// The position of the placeholder within its component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// The position of the button the field belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_index: Option<i64>,
     /// The position of the card the field belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_index: Option<i64>,
     /// The value put in the placeholder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl TemplateField {
-    /// A `TemplateField` with no field set; the optional ones start empty.
+    /// A new `TemplateField` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            component: None,
-            r#type: None,
-            index: None,
-            button_index: None,
-            card_index: None,
-            value: None,
-        }
+        Self::default()
     }
 }

@@ -6,30 +6,24 @@
 #[non_exhaustive]
 pub struct TimelineRecord {
     /// The event's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The kind of a timeline event. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<super::TimelineEventType>,
     /// When the event happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The message, when the event is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<super::Message>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl TimelineRecord {
-    /// A `TimelineRecord` with no field set; the optional ones start empty.
+    /// A new `TimelineRecord` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            event_type: None,
-            event_at: None,
-            message: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

@@ -5,18 +5,15 @@
 #[non_exhaustive]
 pub struct UnreadSummary {
     /// How many messages are unread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unread_messages_total: Option<i64>,
     /// How many chats have unread messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unread_chats_total: Option<i64>,
 }
 impl UnreadSummary {
-    /// A `UnreadSummary` with no field set; the optional ones start empty.
+    /// A new `UnreadSummary` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            unread_messages_total: None,
-            unread_chats_total: None,
-        }
+        Self::default()
     }
 }

@@ -7,17 +7,17 @@ pub struct UpdateChatResponsibleRequest {
     /// The UUID of the user who becomes responsible.
     pub user_id: ::uuid::Uuid,
     /// Whether the chat is assigned to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_chat: Option<bool>,
     /// Whether the contact's leads move to the user too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_leads: Option<bool>,
     /// Whether the contact's deals move to the user too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_deals: Option<bool>,
 }
 impl UpdateChatResponsibleRequest {
-    /// A `UpdateChatResponsibleRequest` with its required fields; the optional ones start empty.
+    /// A new `UpdateChatResponsibleRequest` with its required fields; the optional ones start empty.
     pub fn new(user_id: ::uuid::Uuid) -> Self {
         Self {
             user_id,

@@ -5,82 +5,63 @@
 #[non_exhaustive]
 pub struct UpdateProposalItem {
     /// The id of an existing item to change or delete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the item is deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     /// The UUID of the product the item sells.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<::uuid::Uuid>,
     /// The product's SKU.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The item's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The item's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How many units are sold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The price of one unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<f64>,
     /// The unit of measure, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
     /// How the item's discount is expressed, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<i64>,
     /// The item's discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_value: Option<f64>,
     /// Notes on the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Whether the item recurs by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_recurring_default: Option<bool>,
     /// The default billing interval, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_interval_default: Option<i64>,
     /// How many months the contract lasts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_term_months: Option<i64>,
     /// When the item starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the item ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// How many billing cycles the item has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
 }
 impl UpdateProposalItem {
-    /// A `UpdateProposalItem` with no field set; the optional ones start empty.
+    /// A new `UpdateProposalItem` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            delete: None,
-            product_id: None,
-            sku: None,
-            name: None,
-            description: None,
-            quantity: None,
-            unit_price: None,
-            unit: None,
-            discount_type: None,
-            discount_value: None,
-            notes: None,
-            is_recurring_default: None,
-            billing_interval_default: None,
-            contract_term_months: None,
-            start_date: None,
-            end_date: None,
-            billing_cycles: None,
-        }
+        Self::default()
     }
 }

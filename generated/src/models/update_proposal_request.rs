@@ -5,66 +5,51 @@
 #[non_exhaustive]
 pub struct UpdateProposalRequest {
     /// The UUID of the lead the proposal belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_id: Option<::uuid::Uuid>,
     /// The UUID of the deal the proposal belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_id: Option<::uuid::Uuid>,
     /// The code of the deal the proposal belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_code: Option<String>,
     /// The proposal's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Notes on the proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The proposal's status, as a numeric code (1 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// How the discount is expressed, as a numeric code (0 seen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<i64>,
     /// The discount on the whole proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_value: Option<f64>,
     /// Until when the proposal is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UUID of the user who approved the proposal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<::uuid::Uuid>,
     /// When the proposal was approved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the proposal was archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the proposal was rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rejected_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The items to add, change or delete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<super::UpdateProposalItem>>,
 }
 impl UpdateProposalRequest {
-    /// A `UpdateProposalRequest` with no field set; the optional ones start empty.
+    /// A new `UpdateProposalRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            lead_id: None,
-            deal_id: None,
-            deal_code: None,
-            title: None,
-            notes: None,
-            status: None,
-            discount_type: None,
-            discount_value: None,
-            valid_until: None,
-            approved_by: None,
-            approved_at: None,
-            archived_at: None,
-            rejected_at: None,
-            items: None,
-        }
+        Self::default()
     }
 }

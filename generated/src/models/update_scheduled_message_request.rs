@@ -5,43 +5,34 @@
 #[non_exhaustive]
 pub struct UpdateScheduledMessageRequest {
     /// When the message is to be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the message is canceled if the contact writes first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_on_inbound: Option<bool>,
     /// The kind of content a message carries. Values seen so far are listed; others occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::MessageType>,
     /// The text of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// A WhatsApp message template, by name and language. It is used in request bodies and also
     /// returned inside a scheduled message's payload, so its properties are nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<super::MessageTemplate>,
     /// The values for the template's placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_fields: Option<Vec<super::TemplateField>>,
     /// Whether the message's attached files are replaced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_files: Option<bool>,
     /// The WhatsApp id of the message this one replies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_wamid: Option<String>,
 }
 impl UpdateScheduledMessageRequest {
-    /// A `UpdateScheduledMessageRequest` with no field set; the optional ones start empty.
+    /// A new `UpdateScheduledMessageRequest` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            scheduled_at: None,
-            cancel_on_inbound: None,
-            r#type: None,
-            body: None,
-            template: None,
-            template_fields: None,
-            replace_files: None,
-            reference_wamid: None,
-        }
+        Self::default()
     }
 }

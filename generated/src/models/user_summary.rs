@@ -5,22 +5,18 @@
 #[non_exhaustive]
 pub struct UserSummary {
     /// The user's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The address of the user's picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
 }
 impl UserSummary {
-    /// A `UserSummary` with no field set; the optional ones start empty.
+    /// A new `UserSummary` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            avatar: None,
-        }
+        Self::default()
     }
 }

@@ -8,19 +8,16 @@
 pub struct WebhookEvent {
     /// Which event a webhook delivery reports. The documentation's list is cut off after
     /// `chat.message_received`, so other keys occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_key: Option<super::WebhookEventKey>,
     /// What a webhook event carries. Only the lead of lead events is documented; everything else
     /// is kept as it came.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<super::WebhookPayload>,
 }
 impl WebhookEvent {
-    /// A `WebhookEvent` with no field set; the optional ones start empty.
+    /// A new `WebhookEvent` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            event_key: None,
-            payload: None,
-        }
+        Self::default()
     }
 }

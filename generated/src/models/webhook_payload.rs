@@ -6,18 +6,15 @@
 #[non_exhaustive]
 pub struct WebhookPayload {
     /// The lead a lead event is about, as the documentation's example shows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead: Option<super::WebhookLead>,
     /// Properties the spec does not name, kept as they came so that nothing is lost.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl WebhookPayload {
-    /// A `WebhookPayload` with no field set; the optional ones start empty.
+    /// A new `WebhookPayload` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            lead: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 }

@@ -5,54 +5,42 @@
 #[non_exhaustive]
 pub struct WeglyFile {
     /// The file's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
     /// The user who uploaded the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserSummary>,
     /// The lead the file is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_lead: Option<super::LeadReference>,
     /// The deal the file is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_deal: Option<super::DealReference>,
     /// The delivery the file is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_delivery: Option<super::DeliveryReference>,
     /// The batch the file was uploaded in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<super::FileBatchReference>,
     /// Where the file can be downloaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
     /// The file's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The file's MIME type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// The file's size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// When the file was uploaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl WeglyFile {
-    /// A `WeglyFile` with no field set; the optional ones start empty.
+    /// A new `WeglyFile` with no field set; the optional ones start empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            created_by: None,
-            crm_lead: None,
-            crm_deal: None,
-            crm_delivery: None,
-            batch: None,
-            file_url: None,
-            file_name: None,
-            mime_type: None,
-            size: None,
-            created_at: None,
-        }
+        Self::default()
     }
 }

@@ -23,7 +23,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("crate/Cargo.toml.j2", include_str!("../../../templates/crate/Cargo.toml.j2")),
     ("crate/README.md.j2", include_str!("../../../templates/crate/README.md.j2")),
     ("crate/lib.rs.j2", include_str!("../../../templates/crate/lib.rs.j2")),
-    ("models/alias.rs.j2", include_str!("../../../templates/models/alias.rs.j2")),
     ("models/enum.rs.j2", include_str!("../../../templates/models/enum.rs.j2")),
     ("models/form.rs.j2", include_str!("../../../templates/models/form.rs.j2")),
     ("models/mod.rs.j2", include_str!("../../../templates/models/mod.rs.j2")),
@@ -52,17 +51,27 @@ pub struct RenderedFile {
 
 /// Renders every file of the crate.
 pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
+    render_each(api, krate, Ok)
+}
+
+/// Renders every file of the crate and passes each to `finish` on the thread that rendered it,
+/// so that the next stage (formatting) runs in the same parallel pass, file by file, without
+/// waiting for the whole crate. Results come back in a fixed order whatever the scheduling.
+pub fn render_each<R, F>(api: &Api, krate: &CrateInfo, finish: F) -> Result<Vec<R>, Error>
+where
+    R: Send,
+    F: Fn(RenderedFile) -> Result<R, Error> + Sync,
+{
     let env = environment()?;
-    let mut files = Vec::new();
-    let mut add = |path: String, template: &'static str, view: &dyn ErasedView| -> Result<(), Error> {
-        files.push(render_one(&env, path, template, view.value())?);
-        Ok(())
-    };
     let runtime = view::runtime(api);
     let krate_view = view::krate(api, krate, &runtime);
-    add("Cargo.toml".into(), "crate/Cargo.toml.j2", &krate_view)?;
-    add("README.md".into(), "crate/README.md.j2", &krate_view)?;
-    add("src/lib.rs".into(), "crate/lib.rs.j2", &view::lib(api, krate, &runtime))?;
+    let mut jobs = vec![
+        Job::Ready("Cargo.toml".into(), "crate/Cargo.toml.j2", krate_view.value()),
+        Job::Ready("README.md".into(), "crate/README.md.j2", krate_view.value()),
+        Job::Ready("src/lib.rs".into(), "crate/lib.rs.j2", view::lib(api, krate, &runtime).value()),
+        Job::Ready("src/models/mod.rs".into(), "models/mod.rs.j2", view::models_mod(api).value()),
+        Job::Ready("src/apis/mod.rs".into(), "apis/mod.rs.j2", view::apis_mod(api).value()),
+    ];
     for (file, template) in [
         ("client", "runtime/client.rs.j2"),
         ("codec", "runtime/codec.rs.j2"),
@@ -70,35 +79,48 @@ pub fn render(api: &Api, krate: &CrateInfo) -> Result<Vec<RenderedFile>, Error> 
         ("request", "runtime/request.rs.j2"),
         ("retry", "runtime/retry.rs.j2"),
     ] {
-        add(format!("src/{file}.rs"), template, &runtime)?;
+        jobs.push(Job::Ready(format!("src/{file}.rs"), template, runtime.value()));
     }
     if runtime.uses.multipart {
-        add("src/multipart.rs".into(), "runtime/multipart.rs.j2", &runtime)?;
+        jobs.push(Job::Ready("src/multipart.rs".into(), "runtime/multipart.rs.j2", runtime.value()));
     }
     if runtime.webhooks.is_some() {
-        add("src/webhooks.rs".into(), "runtime/webhooks.rs.j2", &runtime)?;
+        jobs.push(Job::Ready("src/webhooks.rs".into(), "runtime/webhooks.rs.j2", runtime.value()));
     }
     if runtime.page.is_some() {
-        add("src/page.rs".into(), "runtime/page.rs.j2", &runtime)?;
+        jobs.push(Job::Ready("src/page.rs".into(), "runtime/page.rs.j2", runtime.value()));
     }
-    add("src/models/mod.rs".into(), "models/mod.rs.j2", &view::models_mod(api))?;
-    add("src/apis/mod.rs".into(), "apis/mod.rs.j2", &view::apis_mod(api))?;
-    for group in &api.groups {
-        add(format!("src/apis/{}.rs", group.module), "apis/group.rs.j2", &view::group(api, group))?;
-    }
-    // Models are most of the files of a large spec: they render in parallel, in type order.
-    files.extend(crate::parallel::map(&api.types, "render", |def| {
-        let path = format!("src/models/{}.rs", def.module);
-        let (template, value) = match view::model(api, def) {
-            ModelView::Struct(v) => ("models/struct.rs.j2", v.value()),
-            ModelView::Enum(v) => ("models/enum.rs.j2", v.value()),
-            ModelView::Alias(v) => ("models/alias.rs.j2", v.value()),
-            ModelView::Union(v) => ("models/union.rs.j2", v.value()),
-            ModelView::Form(v) => ("models/form.rs.j2", v.value()),
+    // The large files go first, so that no thread is left with one of them at the end.
+    jobs.extend(api.groups.iter().map(Job::Group));
+    jobs.extend(api.types.iter().map(Job::Model));
+    let done = crate::parallel::map(&jobs, "render", |job| {
+        let (path, template, value) = match job {
+            Job::Ready(path, template, value) => (path.clone(), *template, value.clone()),
+            Job::Group(group) => {
+                (format!("src/apis/{}.rs", group.module), "apis/group.rs.j2", view::group(api, group).value())
+            }
+            // Aliases have no file: `mod.rs` declares them.
+            Job::Model(def) => {
+                let Some(model) = view::model(api, def) else { return Ok(None) };
+                let (template, value) = match model {
+                    ModelView::Struct(v) => ("models/struct.rs.j2", v.value()),
+                    ModelView::Enum(v) => ("models/enum.rs.j2", v.value()),
+                    ModelView::Union(v) => ("models/union.rs.j2", v.value()),
+                    ModelView::Form(v) => ("models/form.rs.j2", v.value()),
+                };
+                (format!("src/models/{}.rs", def.module), template, value)
+            }
         };
-        render_one(&env, path, template, value)
-    })?);
-    Ok(files)
+        finish(render_one(&env, path, template, value)?).map(Some)
+    })?;
+    Ok(done.into_iter().flatten().collect())
+}
+
+/// One file to render: its view already built, or built by the worker that renders it.
+enum Job<'a> {
+    Ready(String, &'static str, Value),
+    Group(&'a crate::ir::Group),
+    Model(&'a crate::ir::TypeDef),
 }
 
 /// Renders one template with one view.

@@ -23,7 +23,13 @@ pub struct Scope {
 impl Scope {
     /// The scope of a file that defines `defined` (a type name).
     pub fn new(defined: &str, in_models: bool) -> Self {
-        Self { qualify_std: PRELUDE_TYPES.contains(&defined), in_models, in_form: false }
+        Self::defining([defined], in_models)
+    }
+
+    /// The scope of a file that defines or imports all of `names`.
+    pub fn defining<'n>(names: impl IntoIterator<Item = &'n str>, in_models: bool) -> Self {
+        let qualify_std = names.into_iter().any(|name| PRELUDE_TYPES.contains(&name));
+        Self { qualify_std, in_models, in_form: false }
     }
 
     /// The same scope, inside a multipart form.

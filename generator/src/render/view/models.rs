@@ -7,10 +7,11 @@ use crate::render::rust::{Scope, int_literal, string_literal};
 
 use super::{docs, type_docs};
 
-/// `src/models/mod.rs`.
+/// `src/models/mod.rs`: a module per type with a body, and the aliases, which are one line each.
 #[derive(Debug, Serialize)]
 pub struct ModelsModView {
     pub types: Vec<TypeLink>,
+    pub aliases: Vec<AliasView>,
 }
 
 /// A type and its module.
@@ -41,16 +42,26 @@ pub struct ConstructorView {
     pub many_args: bool,
     /// Some field is deprecated, and the constructor names every field.
     pub uses_deprecated: bool,
+    /// No field is required and the type derives `Default`, so `new` is `Self::default()`.
+    pub from_default: bool,
 }
 
 impl ConstructorView {
     fn new(fields: &[ir::Field]) -> Self {
+        let has_required = fields.iter().any(|f| f.required);
+        let from_default = !has_required && derives_default(fields);
         ConstructorView {
-            has_required: fields.iter().any(|f| f.required),
+            has_required,
             many_args: fields.iter().filter(|f| f.required).count() > 7,
-            uses_deprecated: fields.iter().any(|f| f.deprecated),
+            uses_deprecated: !from_default && fields.iter().any(|f| f.deprecated),
+            from_default,
         }
     }
+}
+
+/// Whether a struct of these fields derives `Default`: every field starts as `None`.
+fn derives_default(fields: &[ir::Field]) -> bool {
+    fields.iter().all(|f| !f.required || f.nullable)
 }
 
 /// A struct field.
@@ -145,7 +156,7 @@ pub struct UnionVariantView {
     pub tag_docs: String,
 }
 
-/// A type alias model.
+/// A type alias, declared in `mod.rs`.
 #[derive(Debug, Serialize)]
 pub struct AliasView {
     pub name: String,
@@ -156,10 +167,33 @@ pub struct AliasView {
 
 /// The view of `src/models/mod.rs`.
 pub fn models_mod(api: &Api) -> ModelsModView {
-    let mut types: Vec<TypeLink> =
-        api.types.iter().map(|def| TypeLink { name: def.name.clone(), module: def.module.clone() }).collect();
+    // `mod.rs` re-exports every type, so a type named like a prelude item shadows it there.
+    let scope = Scope::defining(api.types.iter().map(|def| def.name.as_str()), false);
+    let mut types = Vec::new();
+    let mut aliases = Vec::new();
+    for def in &api.types {
+        match alias_target(api, scope, def) {
+            Some(ty) => aliases.push(AliasView {
+                name: def.name.clone(),
+                docs: type_docs(def),
+                deprecated: def.deprecated,
+                ty,
+            }),
+            None => types.push(TypeLink { name: def.name.clone(), module: def.module.clone() }),
+        }
+    }
     types.sort_by(|a, b| a.module.cmp(&b.module));
-    ModelsModView { types }
+    aliases.sort_by(|a, b| a.name.cmp(&b.name));
+    ModelsModView { types, aliases }
+}
+
+/// What an alias stands for, or `None` for a type that has a module of its own.
+fn alias_target(api: &Api, scope: Scope, def: &TypeDef) -> Option<String> {
+    match &def.kind {
+        TypeKind::Page(item) => Some(format!("crate::Page<{}>", scope.type_expr(api, item))),
+        TypeKind::Alias(ty) => Some(scope.type_expr(api, ty)),
+        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => None,
+    }
 }
 
 /// The template and view of one model file.
@@ -168,25 +202,23 @@ pub enum ModelView {
     Struct(StructView),
     /// `models/enum.rs.j2`.
     Enum(EnumView),
-    /// `models/alias.rs.j2`.
-    Alias(AliasView),
     /// `models/union.rs.j2`.
     Union(UnionView),
     /// `models/form.rs.j2`.
     Form(FormView),
 }
 
-/// The view of one model.
-pub fn model(api: &Api, def: &TypeDef) -> ModelView {
+/// The view of one model file; `None` for an alias, which `mod.rs` declares.
+pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
     let scope = Scope::new(&def.name, true);
-    match &def.kind {
+    Some(match &def.kind {
         TypeKind::Struct(s) if s.form => {
             let form_scope = scope.form();
             ModelView::Form(FormView {
                 name: def.name.clone(),
                 docs: type_docs(def),
                 deprecated: def.deprecated,
-                derive_default: s.fields.iter().all(|f| !f.required || f.nullable),
+                derive_default: derives_default(&s.fields),
                 fields: s
                     .fields
                     .iter()
@@ -213,12 +245,11 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
         }
         TypeKind::Struct(s) => {
             let fields: Vec<FieldView> = s.fields.iter().map(|field| field_view(api, scope, field)).collect();
-            let derive_default = s.fields.iter().all(|f| !f.required || f.nullable);
             ModelView::Struct(StructView {
                 name: def.name.clone(),
                 docs: type_docs(def),
                 deprecated: def.deprecated,
-                derive_default,
+                derive_default: derives_default(&s.fields),
                 fields,
                 extra: s.extra.as_ref().map(|extra| ExtraView {
                     name: extra.name.clone(),
@@ -282,19 +313,8 @@ pub fn model(api: &Api, def: &TypeDef) -> ModelView {
             tag_doc: u.tag.as_deref().map(|t| format!("`{}`", t.replace('`', "'"))),
             result: scope.result(),
         }),
-        TypeKind::Page(item) => ModelView::Alias(AliasView {
-            name: def.name.clone(),
-            docs: type_docs(def),
-            deprecated: def.deprecated,
-            ty: format!("crate::Page<{}>", scope.type_expr(api, item)),
-        }),
-        TypeKind::Alias(ty) => ModelView::Alias(AliasView {
-            name: def.name.clone(),
-            docs: type_docs(def),
-            deprecated: def.deprecated,
-            ty: scope.type_expr(api, ty),
-        }),
-    }
+        TypeKind::Page(_) | TypeKind::Alias(_) => return None,
+    })
 }
 
 fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
@@ -312,7 +332,8 @@ fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
     }
     if !field.required {
         let is_none = if scope.qualify_std { "::std::option::Option::is_none" } else { "Option::is_none" };
-        serde.push(format!("default, skip_serializing_if = {}", string_literal(is_none)));
+        // No `default`: serde already reads a missing `Option` field as `None`.
+        serde.push(format!("skip_serializing_if = {}", string_literal(is_none)));
     }
     // A property that only refers to a named type borrows that type's description.
     let borrowed = match &field.ty {
