@@ -57,6 +57,18 @@ impl Error {
             Self::Config(_) | Self::Request { .. } => 0,
         }
     }
+    /// The error response as `E`, the error enum of the operation that failed (its method's
+    /// docs name it under "Errors"): the body decoded as the type the spec documents for the
+    /// status. `None` when the server did not answer with an error status.
+    pub fn typed<E: TypedError>(&self) -> Option<E> {
+        match self {
+            Self::Api(error) => Some(error.typed()),
+            Self::Decode(_)
+            | Self::Transport(_)
+            | Self::Config(_)
+            | Self::Request { .. } => None,
+        }
+    }
 }
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,6 +105,23 @@ fn excerpt(body: &[u8], limit: usize) -> Cow<'_, str> {
         end -= 1;
     }
     Cow::Owned(format!("{}…", & text[..end]))
+}
+/// An operation's documented error responses as one enum, a variant per status with the body
+/// decoded as the spec's type for it. Each operation that documents error bodies has one, next
+/// to its method; read it with [`Error::typed`].
+pub trait TypedError: Sized {
+    /// Decodes `error`'s body as the type documented for its status.
+    fn from_api(error: &ApiError) -> Self;
+}
+/// Why an error response fits none of the types its operation documents. The [`ApiError`]
+/// still has the status, headers and raw body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Unmatched {
+    /// The spec documents no body type for this status.
+    Status(StatusCode),
+    /// The spec documents a type for this status, but the body does not decode as one.
+    Body(serde_json::Error),
 }
 /// A response with a status outside 2xx.
 #[derive(Debug)]
@@ -139,6 +168,21 @@ impl ApiError {
     /// The server's id for the request, when it sent one (`x-request-id` and similar).
     pub fn request_id(&self) -> Option<&str> {
         crate::request::request_id(&self.headers)
+    }
+    /// The body decoded into `E`, the error enum of the operation that failed, by status.
+    pub fn typed<E: TypedError>(&self) -> E {
+        E::from_api(self)
+    }
+    /// One variant of an error enum: the body decoded as `T`, or why it is not one.
+    pub(crate) fn variant<T: serde::de::DeserializeOwned, E>(
+        &self,
+        variant: fn(T) -> E,
+        other: fn(Unmatched) -> E,
+    ) -> E {
+        match serde_json::from_slice(&self.body) {
+            Ok(body) => variant(body),
+            Err(error) => other(Unmatched::Body(error)),
+        }
     }
     /// How many times the request was sent; more than 1 when retries ran out.
     pub fn attempts(&self) -> u32 {

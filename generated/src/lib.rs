@@ -67,7 +67,9 @@ mod request;
 mod retry;
 pub mod webhooks;
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, DecodeError, Error, Result, TransportError};
+pub use error::{
+    ApiError, DecodeError, Error, Result, TransportError, TypedError, Unmatched,
+};
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;
 pub use page::Page;

@@ -322,6 +322,9 @@ pub struct Operation {
     pub response: SuccessResponse,
     /// The error responses the spec documents, in spec order (`default` last).
     pub errors: Vec<ErrorResponse>,
+    /// The name of the enum that holds the error responses' bodies by status, declared in the
+    /// group's module; `None` when no error response has a JSON body.
+    pub error_enum: Option<String>,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -478,10 +481,26 @@ pub enum BodyEncoding {
 pub struct ErrorResponse {
     /// The status as the spec writes it: `404`, `4XX` or `default`.
     pub status: String,
+    /// The statuses it stands for.
+    pub statuses: StatusMatch,
     /// The type of its JSON body, when it has one.
     pub ty: Option<TypeRef>,
     /// The response's description.
     pub description: Option<String>,
+    /// Its variant in the operation's error enum ([`Operation::error_enum`]); `None` when the
+    /// response has no JSON body.
+    pub variant: Option<String>,
+}
+
+/// The statuses an error response stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum StatusMatch {
+    /// One status, such as `404`.
+    Code(u16),
+    /// A class of statuses: `4` for `4XX`.
+    Range(u16),
+    /// `default`: every status the others do not name.
+    Default,
 }
 
 /// What a 2xx response carries.

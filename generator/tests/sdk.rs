@@ -192,6 +192,20 @@ async fn error_statuses_become_api_errors_with_status_and_body() {
         let decoded: wegly::models::ErrorBody = api.decode().expect("an ErrorBody");
         assert_eq!(decoded.get("message"), body.get("message"));
         assert!(api.decode::<Vec<u8>>().is_err(), "a body of another type is an error, not a panic");
+        // The operation's error enum picks the variant by status, with the body decoded.
+        use wegly::apis::chats::RemoveParticipantError as Typed;
+        let typed = error.typed::<Typed>().expect("an error response has a typed form");
+        let typed_body = match (status, typed) {
+            (401, Typed::Unauthorized(b))
+            | (403, Typed::Forbidden(b))
+            | (404, Typed::NotFound(b))
+            | (409, Typed::Conflict(b))
+            | (422, Typed::UnprocessableEntity(b))
+            | (429, Typed::TooManyRequests(b))
+            | (500, Typed::ServerError(b)) => b,
+            (status, other) => panic!("{status} decoded as {other:?}"),
+        };
+        assert_eq!(typed_body.get("message"), body.get("message"));
         assert_eq!(api.operation().id, "removeChatParticipant");
         assert_eq!(api.headers().get("x-request-id").map(|v| v.to_str().ok()), Some(Some("req-1")));
         let message = error.to_string();

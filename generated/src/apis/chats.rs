@@ -28,7 +28,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`CreateError`].
     pub fn create(
         &self,
         body: &crate::models::CreateChatRequest,
@@ -54,7 +54,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`GetError`].
     pub fn get(&self, id: ::uuid::Uuid) -> crate::Call<'a, crate::models::ChatDetail> {
         self.client
             .request(&GET_CHAT)
@@ -76,7 +76,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`GetUnreadSummaryError`].
     pub fn get_unread_summary(&self) -> crate::Call<'a, crate::models::UnreadSummary> {
         self.client
             .request(&GET_CHAT_UNREAD_SUMMARY)
@@ -99,7 +99,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`ListTimelineError`].
     pub fn list_timeline(
         &self,
         id: ::uuid::Uuid,
@@ -126,7 +126,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`RemoveMessageReactionError`].
     pub fn remove_message_reaction(
         &self,
         id: ::uuid::Uuid,
@@ -162,7 +162,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`RemoveParticipantError`].
     pub fn remove_participant(
         &self,
         id: ::uuid::Uuid,
@@ -192,7 +192,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`SendInteractiveMessageError`].
     pub fn send_interactive_message(
         &self,
         id: ::uuid::Uuid,
@@ -222,7 +222,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`SendLocationMessageError`].
     pub fn send_location_message(
         &self,
         id: ::uuid::Uuid,
@@ -257,7 +257,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`SendMessageError`].
     pub fn send_message(
         &self,
         id: ::uuid::Uuid,
@@ -288,7 +288,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`UpdateResponsibleError`].
     pub fn update_responsible(
         &self,
         id: ::uuid::Uuid,
@@ -318,7 +318,7 @@ impl<'a> Chats<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`UpdateScheduledMessageError`].
     pub fn update_scheduled_message(
         &self,
         id: ::uuid::Uuid,
@@ -333,6 +333,365 @@ impl<'a> Chats<'a> {
             .path_param(&scheduled_message_id)
             .json(body)
             .json_response()
+    }
+}
+/// The error responses of [`Chats::create`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreateError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for CreateError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::get`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for GetError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::get_unread_summary`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetUnreadSummaryError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for GetUnreadSummaryError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::list_timeline`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListTimelineError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for ListTimelineError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::remove_message_reaction`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RemoveMessageReactionError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for RemoveMessageReactionError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::remove_participant`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RemoveParticipantError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `409`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    Conflict(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for RemoveParticipantError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            409 => error.variant(Self::Conflict, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::send_interactive_message`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendInteractiveMessageError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for SendInteractiveMessageError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::send_location_message`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendLocationMessageError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for SendLocationMessageError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::send_message`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendMessageError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for SendMessageError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::update_responsible`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UpdateResponsibleError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for UpdateResponsibleError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
+    }
+}
+/// The error responses of [`Chats::update_scheduled_message`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UpdateScheduledMessageError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for UpdateScheduledMessageError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
     }
 }
 const CREATE_CHAT: crate::Operation = crate::Operation {

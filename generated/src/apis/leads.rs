@@ -24,7 +24,7 @@ impl<'a> Leads<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`AddFollowerError`].
     pub fn add_follower(
         &self,
         id: ::uuid::Uuid,
@@ -37,6 +37,40 @@ impl<'a> Leads<'a> {
             .path("/followers")
             .json(body)
             .json_response()
+    }
+}
+/// The error responses of [`Leads::add_follower`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AddFollowerError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    NotFound(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for AddFollowerError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            404 => error.variant(Self::NotFound, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
     }
 }
 const ADD_LEAD_FOLLOWER: crate::Operation = crate::Operation {

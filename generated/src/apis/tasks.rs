@@ -23,7 +23,7 @@ impl<'a> Tasks<'a> {
     /// - `429` [`ErrorBody`](crate::models::ErrorBody): Too many requests; retry later
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
-    /// [`crate::ApiError::decode`] reads an error body as its type.
+    /// [`crate::Error::typed`] reads the body as a [`CreateError`].
     pub fn create(
         &self,
         body: &crate::models::CreateTaskRequest,
@@ -33,6 +33,37 @@ impl<'a> Tasks<'a> {
             .path("/integrations/external/tasks")
             .json(body)
             .json_response()
+    }
+}
+/// The error responses of [`Tasks::create`], by status; read one with
+/// [`crate::Error::typed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreateError {
+    /// `401`: The token is missing, malformed or expired.
+    Unauthorized(crate::models::ErrorBody),
+    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// does not match the key's `allowed_domain`.
+    Forbidden(crate::models::ErrorBody),
+    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    UnprocessableEntity(crate::models::ErrorBody),
+    /// `429`: Too many requests; retry later.
+    TooManyRequests(crate::models::ErrorBody),
+    /// `5XX`: The server failed; the body may not be JSON.
+    ServerError(crate::models::ErrorBody),
+    /// A status the spec documents no body type for, or a body that is not the documented type.
+    Other(crate::Unmatched),
+}
+impl crate::TypedError for CreateError {
+    fn from_api(error: &crate::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => error.variant(Self::Unauthorized, Self::Other),
+            403 => error.variant(Self::Forbidden, Self::Other),
+            422 => error.variant(Self::UnprocessableEntity, Self::Other),
+            429 => error.variant(Self::TooManyRequests, Self::Other),
+            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            _ => Self::Other(crate::Unmatched::Status(error.status())),
+        }
     }
 }
 const CREATE_TASK: crate::Operation = crate::Operation {

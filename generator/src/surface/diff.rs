@@ -183,6 +183,19 @@ fn operation(before: &OperationSurface, after: &OperationSurface, push: &mut dyn
     if before.returns != after.returns {
         push(Impact::Breaking, format!("returns `{}` instead of `{}`", after.returns, before.returns));
     }
+    match (&before.errors, &after.errors) {
+        (None, Some(new)) => push(Impact::Addition, format!("error enum `{}` added", new.name)),
+        (Some(old), None) => push(Impact::Breaking, format!("error enum `{}` removed", old.name)),
+        (Some(old), Some(new)) if old.name != new.name => {
+            push(Impact::Breaking, format!("error enum `{}` renamed to `{}`", old.name, new.name))
+        }
+        (Some(old), Some(new)) => {
+            variants(&old.variants, &new.variants, &mut |impact, what| {
+                push(impact, format!("error enum `{}`: {what}", new.name))
+            });
+        }
+        (None, None) => {}
+    }
     if before.http != after.http || before.operation_id != after.operation_id {
         push(
             Impact::Compatible,
@@ -218,18 +231,24 @@ fn model(before: &TypeSurface, after: &TypeSurface, push: &mut dyn FnMut(Impact,
             }
         }
         (TypeSurface::Union { variants: old }, TypeSurface::Union { variants: new }) => {
-            for variant in old.iter().filter(|v| !new.contains(v)) {
-                push(Impact::Breaking, format!("variant `{variant}` removed"));
-            }
-            for variant in new.iter().filter(|v| !old.contains(v)) {
-                push(Impact::Addition, format!("variant `{variant}` added"));
-            }
+            variants(old, new, push);
         }
         (TypeSurface::Alias { target: old }, TypeSurface::Alias { target: new }) if old != new => {
             push(Impact::Breaking, format!("now `{new}`, was `{old}`"));
         }
         (TypeSurface::Alias { .. }, TypeSurface::Alias { .. }) => {}
         _ => push(Impact::Breaking, format!("changed from {} to {}", kind(before), kind(after))),
+    }
+}
+
+/// The variants of a `#[non_exhaustive]` enum: a removed (or retyped) one breaks matches on it,
+/// an added one does not.
+fn variants(old: &[String], new: &[String], push: &mut dyn FnMut(Impact, String)) {
+    for variant in old.iter().filter(|v| !new.contains(v)) {
+        push(Impact::Breaking, format!("variant `{variant}` removed"));
+    }
+    for variant in new.iter().filter(|v| !old.contains(v)) {
+        push(Impact::Addition, format!("variant `{variant}` added"));
     }
 }
 
@@ -305,6 +324,7 @@ mod tests {
             http: "GET /chats/{id}".into(),
             args: args.iter().map(|t| ArgSurface { name: "x".into(), ty: (*t).into() }).collect(),
             returns: returns.into(),
+            errors: None,
         }
     }
 
@@ -380,6 +400,29 @@ mod tests {
         let mut moved = op(&["Uuid"], "Chat");
         moved.http = "GET /v2/chats/{id}".into();
         assert_eq!(impacts(&old, &with_op(moved)), vec![Impact::Compatible]);
+    }
+
+    #[test]
+    fn error_enums_grow_compatibly_and_shrink_with_a_break() {
+        use crate::surface::ErrorEnumSurface;
+        let with_errors = |name: &str, variants: &[&str]| {
+            let mut o = op(&["Uuid"], "Chat");
+            o.errors = Some(ErrorEnumSurface {
+                name: name.into(),
+                variants: variants.iter().map(|v| (*v).into()).collect(),
+            });
+            with_op(o)
+        };
+        let plain = with_op(op(&["Uuid"], "Chat"));
+        let one = with_errors("GetError", &["NotFound(Problem)"]);
+        assert_eq!(impacts(&plain, &one), vec![Impact::Addition]);
+        assert_eq!(impacts(&one, &plain), vec![Impact::Breaking]);
+        let two = with_errors("GetError", &["NotFound(Problem)", "Conflict(Problem)"]);
+        assert_eq!(impacts(&one, &two), vec![Impact::Addition]);
+        assert_eq!(impacts(&two, &one), vec![Impact::Breaking]);
+        let retyped = with_errors("GetError", &["NotFound(String)"]);
+        assert_eq!(impacts(&one, &retyped), vec![Impact::Breaking, Impact::Addition]);
+        assert_eq!(impacts(&one, &with_errors("FetchError", &["NotFound(Problem)"])), vec![Impact::Breaking]);
     }
 
     #[test]

@@ -35,6 +35,18 @@ pub struct OperationSurface {
     pub args: Vec<ArgSurface>,
     /// What awaiting the call gives.
     pub returns: String,
+    /// The operation's error enum, when it documents error bodies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<ErrorEnumSurface>,
+}
+
+/// An operation's error enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnumSurface {
+    /// Its name, in the group's module.
+    pub name: String,
+    /// `Variant(Type)`, in `match` order.
+    pub variants: Vec<String>,
 }
 
 /// One argument.
@@ -104,6 +116,17 @@ pub fn surface(api: &Api) -> Surface {
                 args.push(ArgSurface { name: body.name.clone(), ty: scope.body_type(api, body) });
             }
             let returns = scope.response_type(api, &op.response);
+            let errors = op.error_enum.as_ref().map(|name| {
+                let mut typed: Vec<_> = op.errors.iter().filter(|e| e.variant.is_some()).collect();
+                typed.sort_by_key(|e| e.statuses);
+                let variants = typed
+                    .into_iter()
+                    .filter_map(|e| {
+                        Some(format!("{}({})", e.variant.as_ref()?, scope.type_expr(api, e.ty.as_ref()?)))
+                    })
+                    .collect();
+                ErrorEnumSurface { name: name.clone(), variants }
+            });
             out.operations.insert(
                 format!("{}.{}", group.accessor, op.method_name),
                 OperationSurface {
@@ -111,6 +134,7 @@ pub fn surface(api: &Api) -> Surface {
                     http: format!("{} {}", op.http_method.as_str(), op.path.raw),
                     args,
                     returns,
+                    errors,
                 },
             );
         }

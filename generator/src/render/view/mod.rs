@@ -158,6 +158,8 @@ pub struct RuntimeUses {
     pub int_enums: bool,
     pub multipart: bool,
     pub optional_multipart: bool,
+    /// Some operation has an error enum.
+    pub typed_errors: bool,
 }
 
 /// The view of the runtime files.
@@ -165,6 +167,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
     let mut uses = RuntimeUses::default();
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         uses.requests = true;
+        uses.typed_errors |= op.error_enum.is_some();
         for param in &op.params {
             match param.location {
                 ParamLocation::Path => uses.path_params = true,

@@ -49,6 +49,29 @@ pub struct OperationView {
     pub calls: Vec<String>,
     /// The call that finishes the request, with its arguments.
     pub send: String,
+    /// The enum of the documented error responses' bodies.
+    pub error_enum: Option<ErrorEnumView>,
+}
+
+/// An operation's error enum: a variant per documented error response with a JSON body.
+#[derive(Debug, Serialize)]
+pub struct ErrorEnumView {
+    pub name: String,
+    pub variants: Vec<ErrorVariantView>,
+    /// Whether some status reaches none of the variants (there is no `default` response).
+    pub has_unlisted: bool,
+    /// The one variant, when `default` is the only response with a body: no `match` is needed.
+    pub only: Option<String>,
+}
+
+/// One variant of an error enum.
+#[derive(Debug, Serialize)]
+pub struct ErrorVariantView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub ty: String,
+    /// The `match` pattern on the status code: `404`, `status if status / 100 == 4` or `_`.
+    pub pattern: String,
 }
 
 /// One method argument.
@@ -88,7 +111,12 @@ pub fn group(api: &Api, group: &ir::Group) -> GroupView {
 
 /// The `# Errors` section: the documented error statuses and the types of their bodies, which
 /// `ApiError::decode` reads.
-fn error_docs(api: &Api, scope: Scope, errors: &[ir::ErrorResponse]) -> Vec<String> {
+fn error_docs(
+    api: &Api,
+    scope: Scope,
+    errors: &[ir::ErrorResponse],
+    error_enum: Option<&str>,
+) -> Vec<String> {
     if errors.is_empty() {
         return Vec::new();
     }
@@ -128,8 +156,52 @@ fn error_docs(api: &Api, scope: Scope, errors: &[ir::ErrorResponse]) -> Vec<Stri
         docs.push(format!(" - `{}`{body}{separator}{what}", error.status.replace('`', "'")));
     }
     docs.push(String::new());
-    docs.push(" [`crate::ApiError::decode`] reads an error body as its type.".to_owned());
+    docs.push(match error_enum {
+        Some(name) => format!(" [`crate::Error::typed`] reads the body as a [`{name}`]."),
+        None => " [`crate::ApiError::decode`] reads an error body as its type.".to_owned(),
+    });
     docs
+}
+
+/// The view of an operation's error enum: exact statuses first, then classes, then `default`,
+/// so that every `match` arm is reachable.
+fn error_enum(api: &Api, scope: Scope, op: &Operation) -> Option<ErrorEnumView> {
+    let name = op.error_enum.clone()?;
+    let mut typed: Vec<(&ir::ErrorResponse, &str, &ir::TypeRef)> = op
+        .errors
+        .iter()
+        .filter_map(|error| Some((error, error.variant.as_deref()?, error.ty.as_ref()?)))
+        .collect();
+    typed.sort_by_key(|(error, ..)| error.statuses);
+    let variants: Vec<ErrorVariantView> = typed
+        .into_iter()
+        .map(|(error, variant, ty)| {
+            let status = format!(" `{}`", error.status.replace('`', "'"));
+            let mut docs = error.description.as_deref().map(doc_lines).unwrap_or_default();
+            match docs.first_mut() {
+                Some(first) => *first = format!("{status}:{first}"),
+                None => docs.push(status),
+            }
+            ErrorVariantView {
+                name: variant.to_owned(),
+                docs,
+                ty: scope.type_expr(api, ty),
+                pattern: match error.statuses {
+                    ir::StatusMatch::Code(code) => code.to_string(),
+                    // A guard rather than `400..=499`, which clippy reads as overlapping the
+                    // exact statuses of the class listed before it.
+                    ir::StatusMatch::Range(class) => format!("status if status / 100 == {class}"),
+                    ir::StatusMatch::Default => "_".to_owned(),
+                },
+            }
+        })
+        .collect();
+    let has_unlisted = !op.errors.iter().any(|e| e.statuses == ir::StatusMatch::Default && e.ty.is_some());
+    let only = match variants.as_slice() {
+        [variant] if !has_unlisted => Some(variant.name.clone()),
+        _ => None,
+    };
+    Some(ErrorEnumView { name, variants, has_unlisted, only })
 }
 
 fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
@@ -143,7 +215,7 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         docs.push(String::new());
     }
     docs.push(format!(" `{} {}` (operation `{}`).", op.http_method.as_str(), op.path.raw, op.operation_id));
-    docs.extend(error_docs(api, scope, &op.errors));
+    docs.extend(error_docs(api, scope, &op.errors, op.error_enum.as_deref()));
 
     let mut args: Vec<ArgView> = op
         .params
@@ -218,5 +290,6 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         return_ty,
         calls,
         send,
+        error_enum: error_enum(api, scope, op),
     }
 }

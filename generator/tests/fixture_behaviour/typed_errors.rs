@@ -1,0 +1,97 @@
+//! Runs inside the generated `typed_errors` fixture crate against a local HTTP server: an error
+//! response reads as its operation's error enum, by status, with the body decoded as the type
+//! documented for that status; anything else is `Other`, saying why.
+
+use fixture_typed_errors::apis::{customers, orders};
+use fixture_typed_errors::{Client, Error, RetryPolicy, Unmatched};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The error `GET path` fails with when the server answers `response`.
+async fn failure(route: &str, response: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path(route)).respond_with(response).mount(&server).await;
+    let client =
+        Client::builder().base_url(server.uri()).retry(RetryPolicy::never()).build().expect("client");
+    let result = match route {
+        "/orders" => client.orders().list().await.map(drop),
+        "/orders/7" => client.orders().get(7).await.map(drop),
+        _ => client.customers().list().await.map(drop),
+    };
+    result.expect_err("the server refused")
+}
+
+fn answer(status: u16, body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+#[tokio::test]
+async fn each_documented_status_decodes_as_its_own_type() {
+    let error = failure("/orders", answer(400, json!({"fields": ["limit"]}))).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::BadRequest(body)) => assert_eq!(body.fields, ["limit"]),
+        other => panic!("400 should be BadRequest, got {other:?}"),
+    }
+    let error = failure("/orders", answer(404, json!({"title": "no shop"}))).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::NotFound(problem)) => assert_eq!(problem.title, "no shop"),
+        other => panic!("404 should be NotFound, got {other:?}"),
+    }
+    let error = failure("/orders", answer(418, json!({"brew": "oolong"}))).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::ImATeapot(body)) => assert_eq!(body.brew.as_deref(), Some("oolong")),
+        other => panic!("418 should be ImATeapot, got {other:?}"),
+    }
+    let error = failure("/orders", answer(499, json!("gone"))).await;
+    assert!(matches!(error.typed::<orders::ListError>(), Some(orders::ListError::Status499(s)) if s == "gone"));
+}
+
+#[tokio::test]
+async fn a_class_catches_the_statuses_not_listed_one_by_one() {
+    let error = failure("/orders", answer(409, json!({"title": "conflict", "detail": "twice"}))).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::ClientError(problem)) => assert_eq!(problem.detail.as_deref(), Some("twice")),
+        other => panic!("409 should fall in 4XX, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn default_catches_every_status() {
+    let error = failure("/customers", answer(502, json!({"title": "upstream"}))).await;
+    match error.typed::<customers::ListError>() {
+        Some(customers::ListError::Default(problem)) => assert_eq!(problem.title, "upstream"),
+        other => panic!("502 should be Default, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn what_fits_no_documented_type_is_other_and_says_why() {
+    // 503 is documented without a body; the ApiError keeps what came.
+    let error = failure("/orders", ResponseTemplate::new(503).set_body_string("busy")).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::Other(Unmatched::Status(status))) => assert_eq!(status.as_u16(), 503),
+        other => panic!("503 has no documented body type, got {other:?}"),
+    }
+    let Error::Api(api) = &error else { panic!("an API error: {error:?}") };
+    assert_eq!(api.text(), "busy");
+    // 400 is documented, but this body is not a ValidationError: the decode error is kept.
+    let error = failure("/orders", answer(400, json!({"fields": "limit"}))).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::Other(Unmatched::Body(decode))) => {
+            assert!(decode.to_string().contains("invalid type"), "{decode}")
+        }
+        other => panic!("a body of the wrong shape should be Other(Body), got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn only_error_responses_have_a_typed_form() {
+    // `getOrder` documents no error body, so it has no error enum; its errors stay `ApiError`s.
+    let error = failure("/orders/7", ResponseTemplate::new(404)).await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    // A transport failure is not an error response.
+    let client = Client::builder().base_url("http://127.0.0.1:9").retry(RetryPolicy::never()).build().expect("client");
+    let error = client.orders().list().await.expect_err("nothing listens on port 9");
+    assert!(error.typed::<orders::ListError>().is_none(), "{error:?}");
+}
