@@ -9,7 +9,8 @@
 pub fn rustdoc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
-    for raw in text.replace("\r\n", "\n").trim().lines() {
+    // A lone CR (old Mac line ends) is a line end too: Rust refuses a bare CR in a doc comment.
+    for raw in text.replace("\r\n", "\n").replace('\r', "\n").trim().lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -30,6 +31,26 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
         lines.push("```".to_owned());
     }
     lines
+}
+
+/// A short text (a title, a version) as prose on part of one doc line.
+pub fn one_line(text: &str) -> String {
+    rustdoc_lines(text).iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ")
+}
+
+/// Spec text shown verbatim inside a Markdown code span on one doc line: a backtick would end
+/// the span, so it becomes `'`, and a control character (a line break in a property name or a
+/// tag) is written as its escape, since it would end the comment and let the text run on as code.
+pub fn code_span(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '`' => out.push('\''),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes one line of prose, leaving inline code spans alone.
@@ -131,5 +152,15 @@ mod tests {
         let input = "Example:\n```\nlet x = 1;\n```\n        deep\n";
         assert_eq!(rustdoc_lines(input), vec!["Example:", "```text", "let x = 1;", "```", "  deep"]);
         assert_eq!(rustdoc_lines("```rust\nfn main() {}"), vec!["```text", "fn main() {}", "```"]);
+    }
+
+    #[test]
+    fn code_spans_stay_on_one_line_and_closed() {
+        assert_eq!(super::code_span("a\nfn evil() {}\r`x`"), "a\\nfn evil() {}\\r'x'");
+    }
+
+    #[test]
+    fn every_line_end_ends_a_line() {
+        assert_eq!(rustdoc_lines("one\r\ntwo\rthree\nfour"), vec!["one", "two", "three", "four"]);
     }
 }

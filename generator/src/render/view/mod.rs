@@ -13,7 +13,7 @@ pub use operations::*;
 
 use serde::Serialize;
 
-use super::docs::rustdoc_lines;
+use super::docs::{code_span, one_line, rustdoc_lines};
 use super::rust::string_literal;
 use crate::ir::{self, Api, EnumRepr, ParamLocation, SuccessResponse, TypeDef, TypeKind};
 
@@ -317,7 +317,7 @@ fn spaced(line: String) -> String {
 pub(super) fn type_docs(def: &TypeDef) -> Vec<String> {
     match def.description.as_deref() {
         Some(text) if !text.trim().is_empty() => doc_lines(text),
-        _ => vec![format!(" The schema at `{}`.", def.origin)],
+        _ => vec![format!(" The schema at `{}`.", code_span(def.origin.as_str()))],
     }
 }
 
@@ -355,8 +355,8 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         client_args: client_args(&api.auth),
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
-        title: api.title.clone(),
-        api_version: api.api_version.clone(),
+        title: one_line(&api.title),
+        api_version: one_line(&api.api_version),
         docs: docs(api.description.as_deref()),
         auth_docs: match &api.auth {
             ir::Auth::Bearer { description }
@@ -379,7 +379,7 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         .iter()
         .map(|group| ReadmeGroup {
             accessor: group.accessor.clone(),
-            tag: group.tag.clone(),
+            tag: code_span(&group.tag),
             operations: group
                 .operations
                 .iter()
@@ -414,7 +414,7 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
             "Rust client for the {}, generated from its OpenAPI document.",
             api.title
         )),
-        title: api.title.clone(),
+        title: one_line(&api.title),
         groups,
     }
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::ir::{self, Api, EnumRepr, EnumValue, TypeDef, TypeKind};
+use crate::render::docs::code_span;
 use crate::render::rust::{Scope, int_literal, string_literal};
 
 use super::{docs, type_docs};
@@ -271,7 +272,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
                 .map(|v| VariantView {
                     name: v.name.clone(),
                     wire: match &v.value {
-                        EnumValue::String(s) => s.clone(),
+                        EnumValue::String(s) => code_span(s),
                         EnumValue::Integer(i) => i.to_string(),
                     },
                     literal: match &v.value {
@@ -303,14 +304,14 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
                         tag_docs: v
                             .tag_values
                             .iter()
-                            .map(|t| format!("`{}`", t.replace('`', "'")))
+                            .map(|t| format!("`{}`", code_span(t)))
                             .collect::<Vec<_>>()
                             .join(" or "),
                     }
                 })
                 .collect(),
             tag: u.tag.as_deref().map(string_literal),
-            tag_doc: u.tag.as_deref().map(|t| format!("`{}`", t.replace('`', "'"))),
+            tag_doc: u.tag.as_deref().map(|t| format!("`{}`", code_span(t))),
             result: scope.result(),
         }),
         TypeKind::Page(_) | TypeKind::Alias(_) => return None,
@@ -342,7 +343,7 @@ fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
     };
     let mut docs = docs(field.description.as_deref().or(borrowed));
     if docs.is_empty() {
-        docs.push(format!(" The `{}` property.", field.wire_name));
+        docs.push(format!(" The `{}` property.", code_span(&field.wire_name)));
     }
     FieldView {
         name: field.name.clone(),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::ir::{self, Api, Operation, ParamLocation, PathPart, SuccessResponse};
+use crate::render::docs::code_span;
 use crate::render::rust::{Scope, string_literal};
 
 use super::{doc_lines, docs};
@@ -91,7 +92,7 @@ pub fn apis_mod(api: &Api) -> ApisModView {
                 accessor: g.accessor.clone(),
                 type_name: g.type_name.clone(),
                 module: g.module.clone(),
-                tag: g.tag.clone(),
+                tag: code_span(&g.tag),
             })
             .collect(),
     }
@@ -103,7 +104,7 @@ pub fn group(api: &Api, group: &ir::Group) -> GroupView {
     GroupView {
         type_name: group.type_name.clone(),
         accessor: group.accessor.clone(),
-        tag: group.tag.clone(),
+        tag: code_span(&group.tag),
         docs: docs(group.description.as_deref()),
         operations: group.operations.iter().map(|op| operation(api, scope, op)).collect(),
     }
@@ -153,7 +154,7 @@ fn error_docs(
             format!(" {}", escaped.trim().trim_end_matches('.'))
         };
         let separator = if body.is_empty() || what.is_empty() { "" } else { ":" };
-        docs.push(format!(" - `{}`{body}{separator}{what}", error.status.replace('`', "'")));
+        docs.push(format!(" - `{}`{body}{separator}{what}", code_span(&error.status)));
     }
     docs.push(String::new());
     docs.push(match error_enum {
@@ -176,7 +177,7 @@ fn error_enum(api: &Api, scope: Scope, op: &Operation) -> Option<ErrorEnumView> 
     let variants: Vec<ErrorVariantView> = typed
         .into_iter()
         .map(|(error, variant, ty)| {
-            let status = format!(" `{}`", error.status.replace('`', "'"));
+            let status = format!(" `{}`", code_span(&error.status));
             let mut docs = error.description.as_deref().map(doc_lines).unwrap_or_default();
             match docs.first_mut() {
                 Some(first) => *first = format!("{status}:{first}"),
@@ -214,7 +215,12 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         docs.extend(doc_lines(description));
         docs.push(String::new());
     }
-    docs.push(format!(" `{} {}` (operation `{}`).", op.http_method.as_str(), op.path.raw, op.operation_id));
+    docs.push(format!(
+        " `{} {}` (operation `{}`).",
+        op.http_method.as_str(),
+        code_span(&op.path.raw),
+        code_span(&op.operation_id)
+    ));
     docs.extend(error_docs(api, scope, &op.errors, op.error_enum.as_deref()));
 
     let mut args: Vec<ArgView> = op
