@@ -54,6 +54,8 @@
 //! ([`Error::Api`]), a response that does not match the spec ([`Error::Decode`], with the JSON
 //! path of the field), a request that never completed ([`Error::Transport`]), and a client or
 //! request that could not be built ([`Error::Config`], [`Error::Request`]).
+//! An operation that documents error bodies has an error enum next to its method, a variant
+//! per status; [`Error::typed`] decodes the response into it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub mod apis;

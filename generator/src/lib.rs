@@ -3,7 +3,8 @@
 //! The pipeline has one module per stage, each with a typed hand-off:
 //! [`load`] (text → `openapiv3` + JSON tree) → [`lower`] (→ [`ir::Api`], names and references
 //! resolved) → [`analyze`] (recursion boxing) → [`render`] (IR → view models → minijinja) →
-//! [`format`] (syn + prettyplease + header) → [`emit`] ([`FileSet`] → write or check).
+//! [`format`] (syn + prettyplease + header) → [`emit`] ([`FileSet`] → write or check). Render
+//! and format run as one parallel pass, file by file ([`render::render_each`]).
 //! Generation never touches the disk: [`generate`] returns files, and the caller decides to
 //! [`FileSet::write`] or [`FileSet::check`] them.
 //!
