@@ -59,10 +59,11 @@ impl Error {
     }
     /// The error response as `E`, the error enum of the operation that failed (its method's
     /// docs name it under "Errors"): the body decoded as the type the spec documents for the
-    /// status. `None` when the server did not answer with an error status.
+    /// status. `None` when the server did not answer with an error status, or when `E` belongs
+    /// to another operation.
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         match self {
-            Self::Api(error) => Some(error.typed()),
+            Self::Api(error) => error.typed(),
             Self::Decode(_)
             | Self::Transport(_)
             | Self::Config(_)
@@ -110,6 +111,8 @@ fn excerpt(body: &[u8], limit: usize) -> Cow<'_, str> {
 /// decoded as the spec's type for it. Each operation that documents error bodies has one, next
 /// to its method; read it with [`Error::typed`].
 pub trait TypedError: Sized {
+    /// The `operationId` of the operation whose errors these are.
+    fn operation_id() -> &'static str;
     /// Decodes `error`'s body as the type documented for its status.
     fn from_api(error: &ApiError) -> Self;
 }
@@ -169,9 +172,10 @@ impl ApiError {
     pub fn request_id(&self) -> Option<&str> {
         crate::request::request_id(&self.headers)
     }
-    /// The body decoded into `E`, the error enum of the operation that failed, by status.
-    pub fn typed<E: TypedError>(&self) -> E {
-        E::from_api(self)
+    /// The body decoded into `E`, the error enum of the operation that failed, by status;
+    /// `None` when `E` belongs to another operation.
+    pub fn typed<E: TypedError>(&self) -> Option<E> {
+        (self.operation.id == E::operation_id()).then(|| E::from_api(self))
     }
     /// One variant of an error enum: the body decoded as `T`, or why it is not one.
     pub(crate) fn variant<T: serde::de::DeserializeOwned, E>(
@@ -179,10 +183,7 @@ impl ApiError {
         variant: fn(T) -> E,
         other: fn(Unmatched) -> E,
     ) -> E {
-        match serde_json::from_slice(&self.body) {
-            Ok(body) => variant(body),
-            Err(error) => other(Unmatched::Body(error)),
-        }
+        self.decode().map_or_else(|error| other(Unmatched::Body(error)), variant)
     }
     /// How many times the request was sent; more than 1 when retries ran out.
     pub fn attempts(&self) -> u32 {

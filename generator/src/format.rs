@@ -58,7 +58,13 @@ fn doc_comments_as_attributes(text: &str) -> String {
             }
         };
         let doc = doc.trim_end_matches(['\n', '\r']);
-        let hashes = "#".repeat(raw_string_hashes(doc));
+        let hashes = raw_string_hashes(doc);
+        // A raw string takes at most 255 `#`; such a line stays a comment.
+        if hashes > 255 {
+            out.push_str(line);
+            continue;
+        }
+        let hashes = "#".repeat(hashes);
         out.push_str(&line[..line.len() - code.len()]);
         out.push_str(attribute);
         out.push_str(&hashes);
@@ -166,6 +172,10 @@ mod tests {
         assert_eq!(super::raw_string_hashes("no quote"), 0);
         assert_eq!(super::raw_string_hashes("a \"quote\""), 1);
         assert_eq!(super::raw_string_hashes("\"## and \"#"), 3);
+        // More `#` than a raw string allows: the line stays a comment, and formats the same.
+        let long = format!("/// \"{}\npub struct B;\n", "#".repeat(300));
+        let out = format(&file("src/b.rs", &long), "s").expect("formats");
+        assert!(out.ends_with(&long), "{out}");
     }
 
     #[test]

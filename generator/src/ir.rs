@@ -335,6 +335,16 @@ pub struct Operation {
     pub origin: JsonPointer,
 }
 
+impl Operation {
+    /// The error responses in the order a `match` on the status tries them: exact statuses,
+    /// then classes (`4XX`), then `default`.
+    pub fn errors_by_precedence(&self) -> Vec<&ErrorResponse> {
+        let mut errors: Vec<&ErrorResponse> = self.errors.iter().collect();
+        errors.sort_by_key(|error| error.statuses);
+        errors
+    }
+}
+
 /// HTTP methods an operation can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum HttpMethod {

@@ -74,6 +74,7 @@ const REPLACEMENTS: &[&str] = &[
     "\"{unclosed\"",
     "\"/a/{b}/{b}\"",
     "\"line\\nbreak `tick` \\r*/ fn x() {}\"",
+    "\"right-to-left \\u202e override\"",
     "{\"a\\nb\": {\"type\": \"string\", \"enum\": [\"x\\ny\", \"`\"]}}",
 ];
 

@@ -339,22 +339,31 @@ impl<'a> Chats<'a> {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for CreateError {
+    fn operation_id() -> &'static str {
+        "createChat"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -370,22 +379,31 @@ impl crate::TypedError for CreateError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for GetError {
+    fn operation_id() -> &'static str {
+        "getChat"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -401,20 +419,28 @@ impl crate::TypedError for GetError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetUnreadSummaryError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for GetUnreadSummaryError {
+    fn operation_id() -> &'static str {
+        "getChatUnreadSummary"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -429,22 +455,31 @@ impl crate::TypedError for GetUnreadSummaryError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListTimelineError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for ListTimelineError {
+    fn operation_id() -> &'static str {
+        "listChatTimeline"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -460,22 +495,31 @@ impl crate::TypedError for ListTimelineError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum RemoveMessageReactionError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for RemoveMessageReactionError {
+    fn operation_id() -> &'static str {
+        "removeChatMessageReaction"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -491,26 +535,37 @@ impl crate::TypedError for RemoveMessageReactionError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum RemoveParticipantError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `409`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `409`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     Conflict(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for RemoveParticipantError {
+    fn operation_id() -> &'static str {
+        "removeChatParticipant"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -528,24 +583,34 @@ impl crate::TypedError for RemoveParticipantError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SendInteractiveMessageError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for SendInteractiveMessageError {
+    fn operation_id() -> &'static str {
+        "sendChatInteractiveMessage"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -562,24 +627,34 @@ impl crate::TypedError for SendInteractiveMessageError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SendLocationMessageError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for SendLocationMessageError {
+    fn operation_id() -> &'static str {
+        "sendChatLocationMessage"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -596,24 +671,34 @@ impl crate::TypedError for SendLocationMessageError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SendMessageError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for SendMessageError {
+    fn operation_id() -> &'static str {
+        "sendChatMessage"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -630,24 +715,34 @@ impl crate::TypedError for SendMessageError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateResponsibleError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for UpdateResponsibleError {
+    fn operation_id() -> &'static str {
+        "updateChatResponsible"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -664,24 +759,34 @@ impl crate::TypedError for UpdateResponsibleError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateScheduledMessageError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for UpdateScheduledMessageError {
+    fn operation_id() -> &'static str {
+        "updateChatScheduledMessage"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),

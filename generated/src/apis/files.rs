@@ -63,22 +63,31 @@ impl<'a> Files<'a> {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateBatchError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for CreateBatchError {
+    fn operation_id() -> &'static str {
+        "createFileBatch"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),
@@ -94,22 +103,31 @@ impl crate::TypedError for CreateBatchError {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `404`: No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
+    /// `404`:
+    /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
     NotFound(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for GetError {
+    fn operation_id() -> &'static str {
+        "getFile"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),

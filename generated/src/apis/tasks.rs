@@ -39,22 +39,31 @@ impl<'a> Tasks<'a> {
 /// [`crate::Error::typed`].
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateError {
-    /// `401`: The token is missing, malformed or expired.
+    /// `401`:
+    /// The token is missing, malformed or expired.
     Unauthorized(crate::models::ErrorBody),
-    /// `403`: The key lacks the permission for this operation, or the request's `Origin` or `Referer`
+    /// `403`:
+    /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
     Forbidden(crate::models::ErrorBody),
-    /// `422`: The server refused the request or the change it asks for, for example removing the chat's current assignee.
+    /// `422`:
+    /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
     UnprocessableEntity(crate::models::ErrorBody),
-    /// `429`: Too many requests; retry later.
+    /// `429`:
+    /// Too many requests; retry later.
     TooManyRequests(crate::models::ErrorBody),
-    /// `5XX`: The server failed; the body may not be JSON.
+    /// `5XX`:
+    /// The server failed; the body may not be JSON.
     ServerError(crate::models::ErrorBody),
     /// A status the spec documents no body type for, or a body that is not the documented type.
     Other(crate::Unmatched),
 }
 impl crate::TypedError for CreateError {
+    fn operation_id() -> &'static str {
+        "createTask"
+    }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
             401 => error.variant(Self::Unauthorized, Self::Other),

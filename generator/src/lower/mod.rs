@@ -6,6 +6,7 @@
 //! that need a name are hoisted with a name derived from where they sit. Lowering visits
 //! components and paths in sorted order, so reordering the spec changes nothing.
 
+mod errors;
 mod operations;
 mod schemas;
 

@@ -13,8 +13,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, St
 use super::Context;
 use super::schemas::Node;
 use crate::ir::{
-    ApiKeyLocation, Auth, BodyEncoding, ErrorResponse, Group, HttpMethod, Operation, Param, ParamLocation,
-    ParamStyle, PathPart, PathTemplate, Primitive, RequestBody, StatusMatch, SuccessResponse, TypeRef,
+    ApiKeyLocation, Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle,
+    PathPart, PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::names::{self, Candidate, Case};
 use crate::pointer::JsonPointer;
@@ -215,7 +215,7 @@ impl<'a> Context<'a> {
     }
 
     /// Follows `$ref`s (chains too) into `#/components/<section>/...` until an item.
-    fn component<T>(
+    pub(super) fn component<T>(
         &mut self,
         item: &'a ReferenceOr<T>,
         at: JsonPointer,
@@ -420,56 +420,6 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The documented non-2xx responses: status, JSON body type and description.
-    fn error_responses(
-        &mut self,
-        operation: &'a openapiv3::Operation,
-        at: &JsonPointer,
-        type_hint: &str,
-    ) -> Vec<ErrorResponse> {
-        let responses = &operation.responses;
-        let listed = responses
-            .responses
-            .iter()
-            .filter(|(code, _)| match code {
-                StatusCode::Code(code) => !(100..300).contains(code),
-                StatusCode::Range(range) => *range >= 3,
-            })
-            .map(|(code, response)| {
-                let statuses = match code {
-                    StatusCode::Code(code) => StatusMatch::Code(*code),
-                    StatusCode::Range(range) => StatusMatch::Range(*range),
-                };
-                (code.to_string(), statuses, response)
-            })
-            .chain(
-                responses
-                    .default
-                    .iter()
-                    .map(|response| ("default".to_owned(), StatusMatch::Default, response)),
-            );
-        let mut errors = Vec::new();
-        for (status, statuses, response) in listed {
-            let pointer = at.push("responses").push(&status);
-            let Some((response, response_at)) =
-                self.component(response, pointer, "responses", |c| &c.responses)
-            else {
-                continue;
-            };
-            let json = response.content.iter().find(|(media, _)| is_json(media));
-            let ty = json.and_then(|(media, content)| {
-                let schema = content.schema.as_ref()?;
-                let schema_at = response_at.push("content").push(media).push("schema");
-                let hint = format!("{type_hint}Error{}", names::type_name(&status, "Status"));
-                Some(self.lower_node(Node::from(schema), &schema_at, &hint).ty)
-            });
-            let description = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
-            errors.push(ErrorResponse { status, statuses, ty, description, variant: None });
-        }
-        name_error_variants(&mut errors);
-        errors
-    }
-
     /// Gives operations with the same operationId a numeric suffix, in path order.
     fn dedupe_operation_ids(&mut self, pending: &mut [Pending]) {
         let candidates: Vec<Candidate> = pending
@@ -530,7 +480,7 @@ impl<'a> Context<'a> {
             for (p, name) in ops.iter_mut().zip(chosen) {
                 p.operation.method_name = name;
             }
-            name_error_enums(&mut ops, &type_name);
+            super::errors::name_error_enums(ops.iter_mut().map(|p| &mut p.operation), &type_name);
             let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
             operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
             let description =
@@ -605,7 +555,7 @@ fn is_token(name: &str) -> bool {
 }
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
-fn is_json(media: &str) -> bool {
+pub(super) fn is_json(media: &str) -> bool {
     let essence = essence(media);
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
@@ -678,52 +628,6 @@ fn derived_operation_id(method: HttpMethod, path: &str) -> String {
 
 /// The method name without the words of its tag: `get_chat` in `chats` is `get`. Returns the
 /// full name when nothing would be left.
-/// Names the variants of an operation's error enum after their statuses: the reason phrase
-/// (`NotFound`), the class (`ClientError` for `4XX`), `Default`, or `Status499` for a status
-/// with no standard phrase. `Other` is kept for what matches none of them.
-fn name_error_variants(errors: &mut [ErrorResponse]) {
-    let typed: Vec<usize> = (0..errors.len()).filter(|&i| errors[i].ty.is_some()).collect();
-    let candidates: Vec<Candidate> = typed
-        .iter()
-        .map(|&i| {
-            let rust = match errors[i].statuses {
-                StatusMatch::Code(code) => http::StatusCode::from_u16(code)
-                    .ok()
-                    .and_then(|status| status.canonical_reason())
-                    .map(|reason| names::type_name(&reason.replace('\'', ""), "Status"))
-                    .unwrap_or_else(|| format!("Status{code}")),
-                StatusMatch::Range(4) => "ClientError".to_owned(),
-                StatusMatch::Range(5) => "ServerError".to_owned(),
-                StatusMatch::Range(class) => format!("Status{class}xx"),
-                StatusMatch::Default => "Default".to_owned(),
-            };
-            Candidate { wire: errors[i].status.clone(), rust }
-        })
-        .collect();
-    let (variants, _) = names::dedupe(&candidates, &["Other"], Case::Type);
-    for (index, variant) in typed.into_iter().zip(variants) {
-        errors[index].variant = Some(variant);
-    }
-}
-
-/// Names each operation's error enum after its method (`remove_participant` gives
-/// `RemoveParticipantError`), unique within the group's module, whose struct is `group_type`.
-fn name_error_enums(ops: &mut [Pending], group_type: &str) {
-    let typed: Vec<usize> =
-        (0..ops.len()).filter(|&i| ops[i].operation.errors.iter().any(|e| e.variant.is_some())).collect();
-    let candidates: Vec<Candidate> = typed
-        .iter()
-        .map(|&i| {
-            let method = &ops[i].operation.method_name;
-            Candidate { wire: method.clone(), rust: format!("{}Error", names::type_name(method, "Call")) }
-        })
-        .collect();
-    let (enums, _) = names::dedupe(&candidates, &[group_type], Case::Type);
-    for (index, name) in typed.into_iter().zip(enums) {
-        ops[index].operation.error_enum = Some(name);
-    }
-}
-
 fn short_method_name(full: &str, tag: &str) -> String {
     let tag_words: Vec<String> = names::snake_name(tag, "").split('_').map(str::to_owned).collect();
     let is_tag_word = |word: &str| {

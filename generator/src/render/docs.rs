@@ -10,7 +10,9 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
     // A lone CR (old Mac line ends) is a line end too: Rust refuses a bare CR in a doc comment.
-    for raw in text.replace("\r\n", "\n").replace('\r', "\n").trim().lines() {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = without_bidi_controls(&text);
+    for raw in text.trim().lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -38,6 +40,24 @@ pub fn one_line(text: &str) -> String {
     rustdoc_lines(text).iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ")
 }
 
+/// Writes the Unicode controls that reorder text (U+202A–U+202E, U+2066–U+2069) as escapes:
+/// rustc refuses them in comments (`text_direction_codepoint_in_comment`), since they can make
+/// code read differently from what it does.
+fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_bidi_control(c) { out.extend(c.escape_unicode()) } else { out.push(c) }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Spec text shown verbatim inside a Markdown code span on one doc line: a backtick would end
 /// the span, so it becomes `'`, and a control character (a line break in a property name or a
 /// tag) is written as its escape, since it would end the comment and let the text run on as code.
@@ -46,7 +66,7 @@ pub fn code_span(text: &str) -> String {
     for c in text.chars() {
         match c {
             '`' => out.push('\''),
-            c if c.is_control() => out.extend(c.escape_default()),
+            c if c.is_control() || is_bidi_control(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }
@@ -157,6 +177,12 @@ mod tests {
     #[test]
     fn code_spans_stay_on_one_line_and_closed() {
         assert_eq!(super::code_span("a\nfn evil() {}\r`x`"), "a\\nfn evil() {}\\r'x'");
+    }
+
+    #[test]
+    fn text_direction_controls_are_written_as_escapes() {
+        assert_eq!(rustdoc_lines("a\u{202E}b\u{2066}c"), vec!["a\\u{202e}b\\u{2066}c"]);
+        assert_eq!(super::code_span("x\u{202E}"), "x\\u{202e}");
     }
 
     #[test]

@@ -117,9 +117,8 @@ pub fn surface(api: &Api) -> Surface {
             }
             let returns = scope.response_type(api, &op.response);
             let errors = op.error_enum.as_ref().map(|name| {
-                let mut typed: Vec<_> = op.errors.iter().filter(|e| e.variant.is_some()).collect();
-                typed.sort_by_key(|e| e.statuses);
-                let variants = typed
+                let variants = op
+                    .errors_by_precedence()
                     .into_iter()
                     .filter_map(|e| {
                         Some(format!("{}({})", e.variant.as_ref()?, scope.type_expr(api, e.ty.as_ref()?)))

@@ -75,6 +75,18 @@ async fn what_fits_no_documented_type_is_other_and_says_why() {
     }
     let Error::Api(api) = &error else { panic!("an API error: {error:?}") };
     assert_eq!(api.text(), "busy");
+    // 403 is documented without a body: it does not fall into the 4XX arm.
+    let error = failure("/orders", answer(403, json!({"title": "not a 4XX problem"}))).await;
+    match error.typed::<orders::ListError>() {
+        Some(orders::ListError::Other(Unmatched::Status(status))) => assert_eq!(status.as_u16(), 403),
+        other => panic!("403 has no documented body type, got {other:?}"),
+    }
+    // Nor does 404 fall into `default`.
+    let error = failure("/customers", answer(404, json!({"title": "not a default problem"}))).await;
+    match error.typed::<customers::ListError>() {
+        Some(customers::ListError::Other(Unmatched::Status(status))) => assert_eq!(status.as_u16(), 404),
+        other => panic!("404 has no documented body type, got {other:?}"),
+    }
     // 400 is documented, but this body is not a ValidationError: the decode error is kept.
     let error = failure("/orders", answer(400, json!({"fields": "limit"}))).await;
     match error.typed::<orders::ListError>() {
@@ -83,6 +95,14 @@ async fn what_fits_no_documented_type_is_other_and_says_why() {
         }
         other => panic!("a body of the wrong shape should be Other(Body), got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn an_error_enum_reads_only_its_own_operations_errors() {
+    let error = failure("/customers", answer(502, json!({"title": "upstream"}))).await;
+    assert!(error.typed::<customers::ListError>().is_some());
+    assert!(error.typed::<orders::ListError>().is_none(), "orders' enum does not read customers' errors");
+    assert!(error.typed::<orders::TypeError>().is_none());
 }
 
 #[tokio::test]

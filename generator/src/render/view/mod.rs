@@ -397,8 +397,9 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
                     },
                     method_name: op.method_name.clone(),
                     http_method: op.http_method.as_str(),
-                    path: op.path.raw.clone(),
-                    summary: op.summary.clone().unwrap_or_else(|| op.operation_id.clone()),
+                    // Cells of a Markdown table: one line each, and `|` would end the cell.
+                    path: code_span(&op.path.raw).replace('|', "\\|"),
+                    summary: one_line(op.summary.as_deref().unwrap_or(&op.operation_id)).replace('|', "\\|"),
                 })
                 .collect(),
         })

@@ -50,7 +50,8 @@ pub struct ConstructorView {
 impl ConstructorView {
     fn new(fields: &[ir::Field]) -> Self {
         let has_required = fields.iter().any(|f| f.required);
-        let from_default = !has_required && derives_default(fields);
+        // With no required field, every field is an `Option` and the struct derives `Default`.
+        let from_default = !has_required;
         ConstructorView {
             has_required,
             many_args: fields.iter().filter(|f| f.required).count() > 7,

@@ -58,10 +58,18 @@ pub struct OperationView {
 #[derive(Debug, Serialize)]
 pub struct ErrorEnumView {
     pub name: String,
+    /// The method, as its docs mention it: a link, except for a raw identifier (`r#type`),
+    /// which rustdoc cannot link to.
+    pub method_doc: String,
+    /// The operation's id, as a string literal.
+    pub operation_id: String,
     pub variants: Vec<ErrorVariantView>,
-    /// Whether some status reaches none of the variants (there is no `default` response).
+    /// The `match` arms on the status, in the order they are tried.
+    pub arms: Vec<ErrorArmView>,
+    /// Whether some status reaches none of the arms (there is no `default` response with a body).
     pub has_unlisted: bool,
-    /// The one variant, when `default` is the only response with a body: no `match` is needed.
+    /// The one variant, when it takes every status (`default` is the only response): no
+    /// `match` is needed.
     pub only: Option<String>,
 }
 
@@ -71,8 +79,16 @@ pub struct ErrorVariantView {
     pub name: String,
     pub docs: Vec<String>,
     pub ty: String,
-    /// The `match` pattern on the status code: `404`, `status if status / 100 == 4` or `_`.
+}
+
+/// One arm of an error enum's `match` on the status.
+#[derive(Debug, Serialize)]
+pub struct ErrorArmView {
+    /// `404`, `status if status / 100 == 4` or `_`.
     pub pattern: String,
+    /// The variant it decodes into; `None` for a status documented without a body, which
+    /// would otherwise fall into a class or `default` arm.
+    pub variant: Option<String>,
 }
 
 /// One method argument.
@@ -106,7 +122,7 @@ pub fn group(api: &Api, group: &ir::Group) -> GroupView {
         accessor: group.accessor.clone(),
         tag: code_span(&group.tag),
         docs: docs(group.description.as_deref()),
-        operations: group.operations.iter().map(|op| operation(api, scope, op)).collect(),
+        operations: group.operations.iter().map(|op| operation(api, scope, &group.type_name, op)).collect(),
     }
 }
 
@@ -164,48 +180,55 @@ fn error_docs(
     docs
 }
 
-/// The view of an operation's error enum: exact statuses first, then classes, then `default`,
-/// so that every `match` arm is reachable.
-fn error_enum(api: &Api, scope: Scope, op: &Operation) -> Option<ErrorEnumView> {
+/// The view of an operation's error enum.
+fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Option<ErrorEnumView> {
     let name = op.error_enum.clone()?;
-    let mut typed: Vec<(&ir::ErrorResponse, &str, &ir::TypeRef)> = op
-        .errors
-        .iter()
-        .filter_map(|error| Some((error, error.variant.as_deref()?, error.ty.as_ref()?)))
-        .collect();
-    typed.sort_by_key(|(error, ..)| error.statuses);
-    let variants: Vec<ErrorVariantView> = typed
-        .into_iter()
-        .map(|(error, variant, ty)| {
-            let status = format!(" `{}`", code_span(&error.status));
-            let mut docs = error.description.as_deref().map(doc_lines).unwrap_or_default();
-            match docs.first_mut() {
-                Some(first) => *first = format!("{status}:{first}"),
-                None => docs.push(status),
+    let errors = op.errors_by_precedence();
+    let typed =
+        |statuses: ir::StatusMatch| errors.iter().any(|e| e.statuses == statuses && e.variant.is_some());
+    let has_unlisted = !typed(ir::StatusMatch::Default);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for error in errors.iter().copied() {
+        let pattern = match error.statuses {
+            ir::StatusMatch::Code(code) => code.to_string(),
+            // A guard rather than `400..=499`, which clippy reads as overlapping the exact
+            // statuses of the class listed before it.
+            ir::StatusMatch::Range(class) => format!("status if status / 100 == {class}"),
+            ir::StatusMatch::Default => "_".to_owned(),
+        };
+        let (Some(variant), Some(ty)) = (&error.variant, &error.ty) else {
+            // A status documented without a body stays out of the class or `default` arm that
+            // would otherwise take it.
+            let caught = match error.statuses {
+                ir::StatusMatch::Code(code) => typed(ir::StatusMatch::Range(code / 100)) || !has_unlisted,
+                ir::StatusMatch::Range(_) => !has_unlisted,
+                ir::StatusMatch::Default => false,
+            };
+            if caught {
+                arms.push(ErrorArmView { pattern, variant: None });
             }
-            ErrorVariantView {
-                name: variant.to_owned(),
-                docs,
-                ty: scope.type_expr(api, ty),
-                pattern: match error.statuses {
-                    ir::StatusMatch::Code(code) => code.to_string(),
-                    // A guard rather than `400..=499`, which clippy reads as overlapping the
-                    // exact statuses of the class listed before it.
-                    ir::StatusMatch::Range(class) => format!("status if status / 100 == {class}"),
-                    ir::StatusMatch::Default => "_".to_owned(),
-                },
-            }
-        })
-        .collect();
-    let has_unlisted = !op.errors.iter().any(|e| e.statuses == ir::StatusMatch::Default && e.ty.is_some());
-    let only = match variants.as_slice() {
-        [variant] if !has_unlisted => Some(variant.name.clone()),
+            continue;
+        };
+        // The status on a line of its own, so that a description opening with a code fence
+        // keeps it.
+        let mut docs = vec![format!(" `{}`:", code_span(&error.status))];
+        docs.extend(error.description.as_deref().map(doc_lines).unwrap_or_default());
+        variants.push(ErrorVariantView { name: variant.clone(), docs, ty: scope.type_expr(api, ty) });
+        arms.push(ErrorArmView { pattern, variant: Some(variant.clone()) });
+    }
+    let only = match arms.as_slice() {
+        [ErrorArmView { variant: Some(variant), .. }] if !has_unlisted => Some(variant.clone()),
         _ => None,
     };
-    Some(ErrorEnumView { name, variants, has_unlisted, only })
+    let operation_id = string_literal(&op.operation_id);
+    let method = format!("{group_type}::{}", crate::names::unraw(&op.method_name));
+    let method_doc =
+        if op.method_name.starts_with("r#") { format!("`{method}`") } else { format!("[`{method}`]") };
+    Some(ErrorEnumView { name, method_doc, operation_id, variants, arms, has_unlisted, only })
 }
 
-fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
+fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> OperationView {
     let mut docs = Vec::new();
     if let Some(summary) = &op.summary {
         docs.extend(doc_lines(summary));
@@ -296,6 +319,6 @@ fn operation(api: &Api, scope: Scope, op: &Operation) -> OperationView {
         return_ty,
         calls,
         send,
-        error_enum: error_enum(api, scope, op),
+        error_enum: error_enum(api, scope, group_type, op),
     }
 }

@@ -1,0 +1,113 @@
+//! Error responses: each operation's documented non-2xx responses, and the names of its error
+//! enum and of the enum's variants.
+
+use openapiv3::StatusCode;
+
+use super::Context;
+use super::operations::is_json;
+use super::schemas::Node;
+use crate::ir::{ErrorResponse, Operation, StatusMatch};
+use crate::names::{self, Candidate, Case};
+use crate::pointer::JsonPointer;
+
+impl<'a> Context<'a> {
+    /// The documented non-2xx responses: status, JSON body type and description.
+    pub(super) fn error_responses(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        at: &JsonPointer,
+        type_hint: &str,
+    ) -> Vec<ErrorResponse> {
+        let responses = &operation.responses;
+        let listed = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(code) => !(100..300).contains(code),
+                StatusCode::Range(range) => *range >= 3,
+            })
+            .map(|(code, response)| {
+                let statuses = match code {
+                    StatusCode::Code(code) => StatusMatch::Code(*code),
+                    StatusCode::Range(range) => StatusMatch::Range(*range),
+                };
+                (code.to_string(), statuses, response)
+            })
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|response| ("default".to_owned(), StatusMatch::Default, response)),
+            );
+        let mut errors = Vec::new();
+        for (status, statuses, response) in listed {
+            let pointer = at.push("responses").push(&status);
+            let Some((response, response_at)) =
+                self.component(response, pointer, "responses", |c| &c.responses)
+            else {
+                continue;
+            };
+            let json = response.content.iter().find(|(media, _)| is_json(media));
+            let ty = json.and_then(|(media, content)| {
+                let schema = content.schema.as_ref()?;
+                let schema_at = response_at.push("content").push(media).push("schema");
+                let hint = format!("{type_hint}Error{}", names::type_name(&status, "Status"));
+                Some(self.lower_node(Node::from(schema), &schema_at, &hint).ty)
+            });
+            let description = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+            errors.push(ErrorResponse { status, statuses, ty, description, variant: None });
+        }
+        name_error_variants(&mut errors);
+        errors
+    }
+}
+
+/// Names the variants of an operation's error enum after their statuses: the reason phrase
+/// (`NotFound`), the class (`ClientError` for `4XX`), `Default`, or `Status499` for a status
+/// with no standard phrase. `Other` is kept for what matches none of them.
+fn name_error_variants(errors: &mut [ErrorResponse]) {
+    let typed: Vec<usize> = (0..errors.len()).filter(|&i| errors[i].ty.is_some()).collect();
+    let candidates: Vec<Candidate> = typed
+        .iter()
+        .map(|&i| {
+            let rust = match errors[i].statuses {
+                StatusMatch::Code(code) => http::StatusCode::from_u16(code)
+                    .ok()
+                    .and_then(|status| status.canonical_reason())
+                    .map(|reason| names::type_name(&reason.replace('\'', ""), "Status"))
+                    .unwrap_or_else(|| format!("Status{code}")),
+                StatusMatch::Range(4) => "ClientError".to_owned(),
+                StatusMatch::Range(5) => "ServerError".to_owned(),
+                StatusMatch::Range(class) => format!("Status{class}xx"),
+                StatusMatch::Default => "Default".to_owned(),
+            };
+            Candidate { wire: errors[i].status.clone(), rust }
+        })
+        .collect();
+    let (variants, _) = names::dedupe(&candidates, &["Other"], Case::Type);
+    for (index, variant) in typed.into_iter().zip(variants) {
+        errors[index].variant = Some(variant);
+    }
+}
+
+/// Names each operation's error enum after its method (`remove_participant` gives
+/// `RemoveParticipantError`, `r#type` gives `TypeError`), unique within the group's module,
+/// whose struct is `group_type`.
+pub(super) fn name_error_enums<'o>(operations: impl Iterator<Item = &'o mut Operation>, group_type: &str) {
+    let mut typed: Vec<&mut Operation> =
+        operations.filter(|op| op.errors.iter().any(|e| e.variant.is_some())).collect();
+    let candidates: Vec<Candidate> = typed
+        .iter()
+        .map(|op| {
+            let method = names::unraw(&op.method_name).trim_end_matches('_');
+            Candidate {
+                wire: op.method_name.clone(),
+                rust: names::type_name(&format!("{method} error"), "CallError"),
+            }
+        })
+        .collect();
+    let (enums, _) = names::dedupe(&candidates, &[group_type], Case::Type);
+    for (op, name) in typed.iter_mut().zip(enums) {
+        op.error_enum = Some(name);
+    }
+}
