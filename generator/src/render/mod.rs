@@ -64,14 +64,16 @@ where
 {
     let env = environment()?;
     let runtime = view::runtime(api);
-    let krate_view = view::krate(api, krate, &runtime);
+    let krate_view = view::krate(api, krate, &runtime).value();
     let mut jobs = vec![
-        Job::Ready("Cargo.toml".into(), "crate/Cargo.toml.j2", krate_view.value()),
-        Job::Ready("README.md".into(), "crate/README.md.j2", krate_view.value()),
+        Job::Ready("Cargo.toml".into(), "crate/Cargo.toml.j2", krate_view.clone()),
+        Job::Ready("README.md".into(), "crate/README.md.j2", krate_view),
         Job::Ready("src/lib.rs".into(), "crate/lib.rs.j2", view::lib(api, krate, &runtime).value()),
         Job::Ready("src/models/mod.rs".into(), "models/mod.rs.j2", view::models_mod(api).value()),
         Job::Ready("src/apis/mod.rs".into(), "apis/mod.rs.j2", view::apis_mod(api).value()),
     ];
+    // A minijinja value is shared, not copied, by `clone`: each view is serialized once.
+    let runtime_view = runtime.value();
     for (file, template) in [
         ("client", "runtime/client.rs.j2"),
         ("codec", "runtime/codec.rs.j2"),
@@ -79,16 +81,16 @@ where
         ("request", "runtime/request.rs.j2"),
         ("retry", "runtime/retry.rs.j2"),
     ] {
-        jobs.push(Job::Ready(format!("src/{file}.rs"), template, runtime.value()));
+        jobs.push(Job::Ready(format!("src/{file}.rs"), template, runtime_view.clone()));
     }
     if runtime.uses.multipart {
-        jobs.push(Job::Ready("src/multipart.rs".into(), "runtime/multipart.rs.j2", runtime.value()));
+        jobs.push(Job::Ready("src/multipart.rs".into(), "runtime/multipart.rs.j2", runtime_view.clone()));
     }
     if runtime.webhooks.is_some() {
-        jobs.push(Job::Ready("src/webhooks.rs".into(), "runtime/webhooks.rs.j2", runtime.value()));
+        jobs.push(Job::Ready("src/webhooks.rs".into(), "runtime/webhooks.rs.j2", runtime_view.clone()));
     }
     if runtime.page.is_some() {
-        jobs.push(Job::Ready("src/page.rs".into(), "runtime/page.rs.j2", runtime.value()));
+        jobs.push(Job::Ready("src/page.rs".into(), "runtime/page.rs.j2", runtime_view.clone()));
     }
     // The large files go first, so that no thread is left with one of them at the end.
     jobs.extend(api.groups.iter().map(Job::Group));

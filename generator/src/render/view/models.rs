@@ -37,26 +37,23 @@ pub struct StructView {
 /// The `new` constructor of a struct: its required fields become arguments.
 #[derive(Debug, Serialize)]
 pub struct ConstructorView {
-    /// Whether any field is required (so `new` takes arguments).
+    /// Whether any field is required, so that `new` takes arguments; without one, every field is
+    /// an `Option`, the type derives `Default` and `new` is `Self::default()`.
     pub has_required: bool,
     /// More than clippy's seven arguments.
     pub many_args: bool,
-    /// Some field is deprecated, and the constructor names every field.
+    /// Some field is deprecated, and the constructor names every field (without a required
+    /// field it is `Self::default()`, which names none).
     pub uses_deprecated: bool,
-    /// No field is required and the type derives `Default`, so `new` is `Self::default()`.
-    pub from_default: bool,
 }
 
 impl ConstructorView {
     fn new(fields: &[ir::Field]) -> Self {
         let has_required = fields.iter().any(|f| f.required);
-        // With no required field, every field is an `Option` and the struct derives `Default`.
-        let from_default = !has_required;
         ConstructorView {
             has_required,
             many_args: fields.iter().filter(|f| f.required).count() > 7,
-            uses_deprecated: !from_default && fields.iter().any(|f| f.deprecated),
-            from_default,
+            uses_deprecated: has_required && fields.iter().any(|f| f.deprecated),
         }
     }
 }

@@ -64,12 +64,10 @@ pub struct ErrorEnumView {
     /// The operation's id, as a string literal.
     pub operation_id: String,
     pub variants: Vec<ErrorVariantView>,
-    /// The `match` arms on the status, in the order they are tried.
+    /// The `match` arms on the status, in the order they are tried, the catch-all included.
     pub arms: Vec<ErrorArmView>,
-    /// Whether some status reaches none of the arms (there is no `default` response with a body).
-    pub has_unlisted: bool,
-    /// The one variant, when it takes every status (`default` is the only response): no
-    /// `match` is needed.
+    /// The whole body of `from_api` when one arm takes every status (`default` is the only
+    /// response): no `match` is needed.
     pub only: Option<String>,
 }
 
@@ -86,9 +84,8 @@ pub struct ErrorVariantView {
 pub struct ErrorArmView {
     /// `404`, `status if status / 100 == 4` or `_`.
     pub pattern: String,
-    /// The variant it decodes into; `None` for a status documented without a body, which
-    /// would otherwise fall into a class or `default` arm.
-    pub variant: Option<String>,
+    /// What the arm gives: a decoded variant, or `Other` for a status without a body type.
+    pub value: String,
 }
 
 /// One method argument.
@@ -180,6 +177,9 @@ fn error_docs(
     docs
 }
 
+/// What an error enum's `from_api` gives for a status the spec documents no body type for.
+const UNMATCHED_STATUS: &str = "Self::Other(crate::Unmatched::Status(error.status()))";
+
 /// The view of an operation's error enum.
 fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Option<ErrorEnumView> {
     let name = op.error_enum.clone()?;
@@ -206,7 +206,7 @@ fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opti
                 ir::StatusMatch::Default => false,
             };
             if caught {
-                arms.push(ErrorArmView { pattern, variant: None });
+                arms.push(ErrorArmView { pattern, value: UNMATCHED_STATUS.to_owned() });
             }
             continue;
         };
@@ -215,17 +215,20 @@ fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opti
         let mut docs = vec![format!(" `{}`:", code_span(&error.status))];
         docs.extend(error.description.as_deref().map(doc_lines).unwrap_or_default());
         variants.push(ErrorVariantView { name: variant.clone(), docs, ty: scope.type_expr(api, ty) });
-        arms.push(ErrorArmView { pattern, variant: Some(variant.clone()) });
+        arms.push(ErrorArmView { pattern, value: format!("error.variant(Self::{variant}, Self::Other)") });
     }
     let only = match arms.as_slice() {
-        [ErrorArmView { variant: Some(variant), .. }] if !has_unlisted => Some(variant.clone()),
+        [arm] if !has_unlisted => Some(arm.value.clone()),
         _ => None,
     };
+    if has_unlisted {
+        arms.push(ErrorArmView { pattern: "_".to_owned(), value: UNMATCHED_STATUS.to_owned() });
+    }
     let operation_id = string_literal(&op.operation_id);
     let method = format!("{group_type}::{}", crate::names::unraw(&op.method_name));
     let method_doc =
         if op.method_name.starts_with("r#") { format!("`{method}`") } else { format!("[`{method}`]") };
-    Some(ErrorEnumView { name, method_doc, operation_id, variants, arms, has_unlisted, only })
+    Some(ErrorEnumView { name, method_doc, operation_id, variants, arms, only })
 }
 
 fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> OperationView {
