@@ -51,10 +51,11 @@ impl Client {
     ) -> crate::request::Request<'_> {
         crate::request::Request::new(self, operation)
     }
+    /// The URL of `path` with the query's `(parameter, name, value)` pairs.
     pub(crate) fn url(
         &self,
         path: &str,
-        query: &[(String, String)],
+        query: &[(&str, String, String)],
     ) -> std::result::Result<reqwest::Url, String> {
         let joined = format!("{}{path}", self.base_url());
         let mut url = reqwest::Url::parse(&joined)
@@ -62,7 +63,7 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(
-                    query.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+                    query.iter().map(|(_, name, value)| (name.as_str(), value.as_str())),
                 );
         }
         Ok(url)

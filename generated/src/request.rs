@@ -2,6 +2,7 @@
 //! Building one request from an operation's parts, sending it with retries, reading the answer.
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -107,7 +108,8 @@ pub(crate) struct Request<'a> {
     client: &'a crate::Client,
     operation: &'static Operation,
     path: String,
-    query: Vec<(String, String)>,
+    /// `(parameter, name, value)`: a parameter can give several pairs.
+    query: Vec<(&'static str, String, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<bytes::Bytes>,
     content_type: Option<&'static str>,
@@ -178,16 +180,19 @@ impl<'a> Request<'a> {
         self
     }
     /// Finishes the request: the answer is JSON decoded into `T`.
-    pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a>(
+    pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a, O>(
         self,
-    ) -> Call<'a, T> {
+    ) -> Call<'a, T, O> {
         Call::new(self, crate::codec::decode_json::<T>)
     }
 }
 /// One operation call, ready to send. `.await` it for the value; before that, options can be
 /// set for this call only, and [`Call::with_response`] also returns status and headers.
+///
+/// `O` marks the call of an operation with optional parameters: methods of that operation's
+/// call, named after the parameters, set them.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, T> {
+pub struct Call<'a, T, O = ()> {
     request: Request<'a>,
     decode: Decoder<T>,
     timeout: Option<Duration>,
@@ -195,8 +200,9 @@ pub struct Call<'a, T> {
     extra_headers: Vec<(String, String)>,
     idempotency_key: Option<String>,
     retry_non_idempotent: bool,
+    operation: PhantomData<fn() -> O>,
 }
-impl<'a, T: Send + 'a> Call<'a, T> {
+impl<'a, T: Send + 'a, O> Call<'a, T, O> {
     fn new(request: Request<'a>, decode: Decoder<T>) -> Self {
         Self {
             request,
@@ -206,6 +212,7 @@ impl<'a, T: Send + 'a> Call<'a, T> {
             extra_headers: Vec::new(),
             idempotency_key: None,
             retry_non_idempotent: false,
+            operation: PhantomData,
         }
     }
     /// Fails this call when it takes longer than `timeout`, overriding the client's timeout.
@@ -234,7 +241,7 @@ impl<'a, T: Send + 'a> Call<'a, T> {
         self
     }
     /// Returns the status and headers with the value.
-    pub fn with_response(self) -> WithResponse<'a, T> {
+    pub fn with_response(self) -> WithResponse<'a, T, O> {
         WithResponse(self)
     }
     /// Sends the request, retrying by the policy, and decodes the answer.
@@ -247,6 +254,7 @@ impl<'a, T: Send + 'a> Call<'a, T> {
             extra_headers,
             idempotency_key,
             retry_non_idempotent,
+            operation: _,
         } = self;
         let Request {
             client,
@@ -399,7 +407,7 @@ impl<'a, T: Send + 'a> Call<'a, T> {
         run.instrument(span).await
     }
 }
-impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
+impl<'a, T: Send + 'a, O: 'a> IntoFuture for Call<'a, T, O> {
     type Output = crate::Result<T>;
     type IntoFuture = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -408,8 +416,8 @@ impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
 }
 /// A [`Call`] that returns the status and headers with the value.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct WithResponse<'a, T>(Call<'a, T>);
-impl<'a, T: Send + 'a> IntoFuture for WithResponse<'a, T> {
+pub struct WithResponse<'a, T, O = ()>(Call<'a, T, O>);
+impl<'a, T: Send + 'a, O: 'a> IntoFuture for WithResponse<'a, T, O> {
     type Output = crate::Result<Response<T>>;
     type IntoFuture = Pin<
         Box<dyn Future<Output = crate::Result<Response<T>>> + Send + 'a>,

@@ -325,6 +325,10 @@ pub struct Operation {
     /// The name of the enum that holds the error responses' bodies by status, declared in the
     /// group's module; `None` when no error response has a JSON body.
     pub error_enum: Option<String>,
+    /// The name of the type that marks this operation's [`crate`] `Call`, declared in the
+    /// group's module, whose methods set the optional parameters; `None` when every parameter
+    /// is required.
+    pub options: Option<String>,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -342,6 +346,16 @@ impl Operation {
         let mut errors: Vec<&ErrorResponse> = self.errors.iter().collect();
         errors.sort_by_key(|error| error.statuses);
         errors
+    }
+
+    /// The parameters the method takes as arguments, in order.
+    pub fn positional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.positional())
+    }
+
+    /// The optional parameters, which the returned call sets by methods of their own.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.positional())
     }
 }
 
@@ -449,8 +463,18 @@ pub struct Param {
     pub required: bool,
     /// `description`.
     pub description: Option<String>,
+    /// Whether the parameter is deprecated.
+    pub deprecated: bool,
     /// Where the parameter is.
     pub origin: JsonPointer,
+}
+
+impl Param {
+    /// Whether the method takes it as an argument: it is required. An optional one is set on
+    /// the returned call instead, so that adding one to the spec does not change the method.
+    pub fn positional(&self) -> bool {
+        self.required
+    }
 }
 
 /// A request body.

@@ -90,24 +90,35 @@ fn name_error_variants(errors: &mut [ErrorResponse]) {
     }
 }
 
-/// Names each operation's error enum after its method (`remove_participant` gives
-/// `RemoveParticipantError`, `r#type` gives `TypeError`), unique within the group's module,
-/// whose struct is `group_type`.
-pub(super) fn name_error_enums<'o>(operations: impl Iterator<Item = &'o mut Operation>, group_type: &str) {
-    let mut typed: Vec<&mut Operation> =
-        operations.filter(|op| op.errors.iter().any(|e| e.variant.is_some())).collect();
-    let candidates: Vec<Candidate> = typed
+/// Names the types an operation declares in its group's module, whose struct is `group_type`:
+/// the error enum after the method (`remove_participant` gives `RemoveParticipantError`,
+/// `r#type` gives `TypeError`) and the marker of a call with optional parameters after the
+/// method alone (`ListForRepo`). Both share one namespace, error enums named first.
+pub(super) fn name_group_types<'o>(operations: impl Iterator<Item = &'o mut Operation>, group_type: &str) {
+    let mut operations: Vec<&mut Operation> = operations.collect();
+    let method = |op: &Operation| names::unraw(&op.method_name).trim_end_matches('_').to_owned();
+    let typed: Vec<usize> =
+        (0..operations.len()).filter(|&i| operations[i].errors.iter().any(|e| e.variant.is_some())).collect();
+    let marked: Vec<usize> =
+        (0..operations.len()).filter(|&i| operations[i].optional_params().next().is_some()).collect();
+    let mut candidates: Vec<Candidate> = typed
         .iter()
-        .map(|op| {
-            let method = names::unraw(&op.method_name).trim_end_matches('_');
-            Candidate {
-                wire: op.method_name.clone(),
-                rust: names::type_name(&format!("{method} error"), "CallError"),
-            }
+        .map(|&i| Candidate {
+            wire: operations[i].method_name.clone(),
+            rust: names::type_name(&format!("{} error", method(operations[i])), "CallError"),
         })
         .collect();
-    let (enums, _) = names::dedupe(&candidates, &[group_type], Case::Type);
-    for (op, name) in typed.iter_mut().zip(enums) {
-        op.error_enum = Some(name);
+    // Sorted after every error enum, so that an error enum keeps its name.
+    candidates.extend(marked.iter().map(|&i| Candidate {
+        wire: format!("\u{10FFFF}{}", operations[i].method_name),
+        rust: names::type_name(&method(operations[i]), "Call"),
+    }));
+    let (chosen, _) = names::dedupe(&candidates, &[group_type], Case::Type);
+    let (enums, markers) = chosen.split_at(typed.len());
+    for (&i, name) in typed.iter().zip(enums) {
+        operations[i].error_enum = Some(name.clone());
+    }
+    for (&i, name) in marked.iter().zip(markers) {
+        operations[i].options = Some(name.clone());
     }
 }

@@ -22,6 +22,20 @@ use crate::pointer::JsonPointer;
 /// The group of operations without a tag.
 const DEFAULT_TAG: &str = "default";
 
+/// The methods of the runtime's `Call`, which an optional parameter's method must not repeat.
+const CALL_METHODS: &[&str] = &[
+    "header",
+    "idempotency_key",
+    "into_future",
+    "new",
+    "retry",
+    "retry_non_idempotent",
+    "send",
+    "timeout",
+    "with",
+    "with_response",
+];
+
 /// An operation before method names are chosen.
 struct Pending {
     tag: String,
@@ -87,8 +101,19 @@ impl<'a> Context<'a> {
         let mut params = self.lower_params(item, operation, at, &type_hint);
         let path_template = self.path_template(path, &mut params, at)?;
         let body = self.request_body(operation, at, &type_hint);
-        let mut candidates: Vec<Candidate> =
-            params.iter().map(|p| Candidate { wire: p.wire_name.clone(), rust: p.name.clone() }).collect();
+        let mut candidates: Vec<Candidate> = params
+            .iter()
+            .map(|p| {
+                // An optional parameter becomes a method of the returned call, beside the call's
+                // own methods.
+                let rust = if !p.positional() && CALL_METHODS.contains(&p.name.as_str()) {
+                    format!("{}_param", p.name)
+                } else {
+                    p.name.clone()
+                };
+                Candidate { wire: p.wire_name.clone(), rust }
+            })
+            .collect();
         if let Some(body) = &body {
             // The body's wire name sorts after every parameter's, so a parameter called `body`
             // keeps its name and the body argument becomes `body_2`.
@@ -122,6 +147,7 @@ impl<'a> Context<'a> {
                 response,
                 errors,
                 error_enum: None,
+                options: None,
                 summary: operation.summary.clone(),
                 description: operation.description.clone(),
                 deprecated: operation.deprecated,
@@ -208,6 +234,7 @@ impl<'a> Context<'a> {
                 ty: lowered.ty,
                 required: data.required || location == ParamLocation::Path,
                 description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
                 origin: pointer,
             });
         }
@@ -480,7 +507,7 @@ impl<'a> Context<'a> {
             for (p, name) in ops.iter_mut().zip(chosen) {
                 p.operation.method_name = name;
             }
-            super::errors::name_error_enums(ops.iter_mut().map(|p| &mut p.operation), &type_name);
+            super::errors::name_group_types(ops.iter_mut().map(|p| &mut p.operation), &type_name);
             let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
             operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
             let description =

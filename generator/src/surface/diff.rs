@@ -10,7 +10,7 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use super::{FieldSurface, OperationSurface, Surface, TypeSurface};
+use super::{FieldSurface, OperationSurface, OptionsSurface, Surface, TypeSurface};
 
 /// How a change affects the SDK's users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -183,6 +183,7 @@ fn operation(before: &OperationSurface, after: &OperationSurface, push: &mut dyn
     if before.returns != after.returns {
         push(Impact::Breaking, format!("returns `{}` instead of `{}`", after.returns, before.returns));
     }
+    options(before.options.as_ref(), after.options.as_ref(), push);
     match (&before.errors, &after.errors) {
         (None, Some(new)) => push(Impact::Addition, format!("error enum `{}` added", new.name)),
         (Some(old), None) => push(Impact::Breaking, format!("error enum `{}` removed", old.name)),
@@ -204,6 +205,35 @@ fn operation(before: &OperationSurface, after: &OperationSurface, push: &mut dyn
                 after.http, after.operation_id, before.http, before.operation_id
             ),
         );
+    }
+}
+
+/// Optional parameters are methods of the call: adding one adds a method, removing or retyping
+/// one breaks the callers that set it.
+fn options(
+    before: Option<&OptionsSurface>,
+    after: Option<&OptionsSurface>,
+    push: &mut dyn FnMut(Impact, String),
+) {
+    let params = |options: Option<&OptionsSurface>| options.map(|o| o.params.clone()).unwrap_or_default();
+    let (old, new) = (params(before), params(after));
+    if let (Some(before), Some(after)) = (before, after) {
+        if before.marker != after.marker {
+            push(Impact::Breaking, format!("call marker `{}` renamed to `{}`", before.marker, after.marker));
+        }
+    }
+    for param in &old {
+        match new.iter().find(|p| p.name == param.name) {
+            None => push(Impact::Breaking, format!("optional parameter `{}` removed", param.name)),
+            Some(now) if now.ty != param.ty => push(
+                Impact::Breaking,
+                format!("optional parameter `{}` now takes `{}`, was `{}`", param.name, now.ty, param.ty),
+            ),
+            Some(_) => {}
+        }
+    }
+    for param in new.iter().filter(|p| !old.iter().any(|o| o.name == p.name)) {
+        push(Impact::Addition, format!("optional parameter `{}` added", param.name));
     }
 }
 
@@ -324,6 +354,7 @@ mod tests {
             http: "GET /chats/{id}".into(),
             args: args.iter().map(|t| ArgSurface { name: "x".into(), ty: (*t).into() }).collect(),
             returns: returns.into(),
+            options: None,
             errors: None,
         }
     }
@@ -400,6 +431,32 @@ mod tests {
         let mut moved = op(&["Uuid"], "Chat");
         moved.http = "GET /v2/chats/{id}".into();
         assert_eq!(impacts(&old, &with_op(moved)), vec![Impact::Compatible]);
+    }
+
+    #[test]
+    fn optional_parameters_are_added_compatibly_and_removed_or_retyped_with_a_break() {
+        use crate::surface::{ArgSurface, OptionsSurface};
+        let with_options = |marker: &str, params: &[(&str, &str)]| {
+            let mut o = op(&["Uuid"], "Chat");
+            o.options = Some(OptionsSurface {
+                marker: marker.into(),
+                params: params
+                    .iter()
+                    .map(|(n, t)| ArgSurface { name: (*n).into(), ty: (*t).into() })
+                    .collect(),
+            });
+            with_op(o)
+        };
+        let plain = with_op(op(&["Uuid"], "Chat"));
+        let one = with_options("Get", &[("page", "i64")]);
+        let two = with_options("Get", &[("page", "i64"), ("per_page", "i64")]);
+        assert_eq!(impacts(&plain, &one), vec![Impact::Addition]);
+        assert_eq!(impacts(&one, &two), vec![Impact::Addition]);
+        assert_eq!(impacts(&two, &one), vec![Impact::Breaking]);
+        assert_eq!(impacts(&one, &plain), vec![Impact::Breaking]);
+        assert_eq!(impacts(&one, &with_options("Get", &[("page", "&str")])), vec![Impact::Breaking]);
+        assert_eq!(impacts(&one, &with_options("Get2", &[("page", "i64")])), vec![Impact::Breaking]);
+        assert_eq!(impacts(&one, &one), vec![]);
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct OperationSurface {
     pub http: String,
     /// The method's arguments, in order.
     pub args: Vec<ArgSurface>,
+    /// The optional parameters, set by methods of the returned call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionsSurface>,
     /// What awaiting the call gives.
     pub returns: String,
     /// The operation's error enum, when it documents error bodies.
@@ -47,6 +50,15 @@ pub struct ErrorEnumSurface {
     pub name: String,
     /// `Variant(Type)`, in `match` order.
     pub variants: Vec<String>,
+}
+
+/// The optional parameters of an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionsSurface {
+    /// The type that marks the operation's call, in the group's module.
+    pub marker: String,
+    /// A method of the call for each parameter, with the type it takes, in order.
+    pub params: Vec<ArgSurface>,
 }
 
 /// One argument.
@@ -108,10 +120,16 @@ pub fn surface(api: &Api) -> Surface {
     for group in &api.groups {
         for op in &group.operations {
             let mut args: Vec<ArgSurface> = op
-                .params
-                .iter()
+                .positional_params()
                 .map(|p| ArgSurface { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
                 .collect();
+            let options = op.options.as_ref().map(|marker| OptionsSurface {
+                marker: marker.clone(),
+                params: op
+                    .optional_params()
+                    .map(|p| ArgSurface { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, true) })
+                    .collect(),
+            });
             if let Some(body) = &op.body {
                 args.push(ArgSurface { name: body.name.clone(), ty: scope.body_type(api, body) });
             }
@@ -132,6 +150,7 @@ pub fn surface(api: &Api) -> Surface {
                     operation_id: op.operation_id.clone(),
                     http: format!("{} {}", op.http_method.as_str(), op.path.raw),
                     args,
+                    options,
                     returns,
                     errors,
                 },

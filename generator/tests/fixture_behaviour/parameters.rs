@@ -1,5 +1,6 @@
 //! Runs inside the generated `parameters` fixture crate against a local HTTP server: each query
-//! style is written as OpenAPI says, and cookies travel in one `Cookie` header.
+//! style is written as OpenAPI says, and cookies travel in one `Cookie` header. Optional
+//! parameters are methods of the call; setting one again replaces its value.
 
 use fixture_parameters::Client;
 use fixture_parameters::models::{Filter, SearchPage, SearchWhere};
@@ -22,17 +23,21 @@ async fn query_styles_and_cookies_on_the_wire() {
     owner.owner = Some("me".into());
     client
         .default()
-        .search(
-            Some(&["a".to_owned(), "b".to_owned()]),
-            Some(&[1, 2]),
-            Some(&["x".to_owned(), "y".to_owned()]),
-            Some(&["p".to_owned(), "q".to_owned()]),
-            Some(&filter),
-            Some(&page),
-            Some(&owner),
-            "s;1",
-            Some("dark"),
-        )
+        .search("s;1")
+        .tags(&["a".to_owned(), "b".to_owned()])
+        .ids(&[1, 2])
+        .words(&["x".to_owned(), "y".to_owned()])
+        .route(&["p".to_owned(), "q".to_owned()])
+        .filter(&filter)
+        .page(&page)
+        .r#where(&owner)
+        .theme("light")
+        // Set again: the last value is sent, once.
+        .theme("dark")
+        .timeout_param(1)
+        .timeout_param(30)
+        .x_trace("t1")
+        .x_trace("t2")
         .await
         .expect("sent");
 
@@ -51,11 +56,30 @@ async fn query_styles_and_cookies_on_the_wire() {
         ("cursor", "c 1"),
         ("size", "10"),
         ("where", r#"{"owner":"me"}"#),
+        ("timeout", "30"),
     ];
     let expected: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     assert_eq!(pairs, expected);
     let cookie = request.headers.get("cookie").expect("a cookie header").to_str().expect("ascii");
     assert_eq!(cookie, "session=s%3B1; theme=dark");
+    let traces: Vec<_> = request.headers.get_all("x-trace").iter().collect();
+    assert_eq!(traces, ["t2"]);
+}
+
+#[tokio::test]
+async fn an_object_parameter_set_again_replaces_all_its_pairs() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().expect("client");
+    let mut both = Filter::new();
+    both.status = Some("open".into());
+    both.min = Some(2);
+    let mut one = Filter::new();
+    one.min = Some(5);
+    client.default().search("s").filter(&both).filter(&one).await.expect("sent");
+    let requests = server.received_requests().await.expect("recorded");
+    let request = requests.first().expect("one request");
+    assert_eq!(request.url.query(), Some("filter%5Bmin%5D=5"));
 }
 
 #[tokio::test]
@@ -63,7 +87,7 @@ async fn absent_optional_parameters_send_nothing() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).build().expect("client");
-    client.default().search(None, None, None, None, None, None, None, "s", None).await.expect("sent");
+    client.default().search("s").await.expect("sent");
     let requests = server.received_requests().await.expect("recorded");
     let request = requests.first().expect("one request");
     assert_eq!(request.url.query(), None);

@@ -50,7 +50,7 @@ pub struct LibView {
     pub uses: RuntimeUses,
 }
 
-/// The usage example in the crate docs: the first operation that needs only path parameters.
+/// The usage example in the crate docs: the first operation that takes only path parameters.
 #[derive(Debug, Serialize)]
 pub struct ExampleView {
     pub accessor: String,
@@ -160,6 +160,8 @@ pub struct RuntimeUses {
     pub optional_multipart: bool,
     /// Some operation has an error enum.
     pub typed_errors: bool,
+    /// Some operation has optional parameters, set by methods of its call.
+    pub options: bool,
 }
 
 /// The view of the runtime files.
@@ -168,6 +170,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         uses.requests = true;
         uses.typed_errors |= op.error_enum.is_some();
+        uses.options |= op.options.is_some();
         for param in &op.params {
             match param.location {
                 ParamLocation::Path => uses.path_params = true,
@@ -327,11 +330,11 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         group
             .operations
             .iter()
-            .find(|op| op.body.is_none() && op.params.iter().all(|p| p.location == ParamLocation::Path))
+            .find(|op| op.body.is_none() && op.positional_params().all(|p| p.location == ParamLocation::Path))
             .map(|op| {
                 let mut setup = Vec::new();
                 let mut args = Vec::new();
-                for param in &op.params {
+                for param in op.positional_params() {
                     let value = match &param.ty {
                         ir::TypeRef::Primitive(ir::Primitive::Uuid) => "::uuid::Uuid::nil()".to_owned(),
                         ir::TypeRef::Primitive(ir::Primitive::String) => string_literal("example"),

@@ -46,12 +46,40 @@ pub struct OperationView {
     /// More arguments than clippy's `too_many_arguments` allows (7, with `&self`).
     pub many_args: bool,
     pub args: Vec<ArgView>,
+    /// What the returned `crate::Call` is generic over after its lifetime: the value's type,
+    /// then the marker of the optional parameters when there are some.
     pub return_ty: String,
     pub calls: Vec<String>,
     /// The call that finishes the request, with its arguments.
     pub send: String,
     /// The enum of the documented error responses' bodies.
     pub error_enum: Option<ErrorEnumView>,
+    /// The methods that set the optional parameters on the returned call.
+    pub options: Option<OptionsView>,
+}
+
+/// The optional parameters of an operation: a type that marks its call, and a method of that
+/// call for each parameter.
+#[derive(Debug, Serialize)]
+pub struct OptionsView {
+    /// The marker type, declared in the group's module.
+    pub marker: String,
+    /// The marked call type, `crate::Call<'_, T, Marker>`.
+    pub call_ty: String,
+    /// The method, as docs mention it (see [`ErrorEnumView::method_doc`]).
+    pub method_doc: String,
+    pub setters: Vec<SetterView>,
+}
+
+/// The method that sets one optional parameter.
+#[derive(Debug, Serialize)]
+pub struct SetterView {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub ty: String,
+    /// The request builder call that sets it, such as `query("page", &page)`.
+    pub call: String,
 }
 
 /// An operation's error enum: a variant per documented error response with a JSON body.
@@ -225,10 +253,77 @@ fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opti
         arms.push(ErrorArmView { pattern: "_".to_owned(), value: UNMATCHED_STATUS.to_owned() });
     }
     let operation_id = string_literal(&op.operation_id);
+    Some(ErrorEnumView { name, method_doc: method_doc(group_type, op), operation_id, variants, arms, only })
+}
+
+/// The operation's method as docs mention it: a link, except for a raw identifier (`r#type`),
+/// which rustdoc cannot link to.
+fn method_doc(group_type: &str, op: &Operation) -> String {
     let method = format!("{group_type}::{}", crate::names::unraw(&op.method_name));
-    let method_doc =
-        if op.method_name.starts_with("r#") { format!("`{method}`") } else { format!("[`{method}`]") };
-    Some(ErrorEnumView { name, method_doc, operation_id, variants, arms, only })
+    if op.method_name.starts_with("r#") { format!("`{method}`") } else { format!("[`{method}`]") }
+}
+
+/// The request builder call that sends a parameter; `None` for a path parameter, which the
+/// path's parts send.
+fn param_call(param: &ir::Param) -> Option<String> {
+    let wire = string_literal(&param.wire_name);
+    let name = &param.name;
+    Some(match (param.location, param.style) {
+        (ParamLocation::Path, _) => return None,
+        (ParamLocation::Query, ir::ParamStyle::Default) => format!("query({wire}, &{name})"),
+        (ParamLocation::Query, style) => {
+            let style = match style {
+                ir::ParamStyle::Default | ir::ParamStyle::FormCompact => "FormCompact",
+                ir::ParamStyle::SpaceDelimited => "SpaceDelimited",
+                ir::ParamStyle::PipeDelimited => "PipeDelimited",
+                ir::ParamStyle::DeepObject => "DeepObject",
+                ir::ParamStyle::Json => "Json",
+            };
+            format!("query_style({wire}, &{name}, crate::codec::QueryStyle::{style})")
+        }
+        (ParamLocation::Header, _) => format!("header({wire}, &{name})"),
+        (ParamLocation::Cookie, _) => format!("cookie({wire}, &{name})"),
+    })
+}
+
+/// The view of an operation's optional parameters, set by methods of its call.
+fn options(
+    api: &Api,
+    scope: Scope,
+    group_type: &str,
+    op: &Operation,
+    return_ty: &str,
+) -> Option<OptionsView> {
+    let marker = op.options.clone()?;
+    let setters = op
+        .optional_params()
+        .filter_map(|param| {
+            let location = match param.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                ParamLocation::Cookie => "cookie",
+            };
+            let mut docs = vec![format!(" Sets the `{}` {location} parameter.", code_span(&param.wire_name))];
+            if let Some(description) = &param.description {
+                docs.push(String::new());
+                docs.extend(doc_lines(description));
+            }
+            Some(SetterView {
+                name: param.name.clone(),
+                docs,
+                deprecated: param.deprecated,
+                ty: scope.arg_type(api, &param.ty, true),
+                call: param_call(param)?,
+            })
+        })
+        .collect();
+    Some(OptionsView {
+        call_ty: format!("crate::Call<'_, {return_ty}, {marker}>"),
+        marker,
+        method_doc: method_doc(group_type, op),
+        setters,
+    })
 }
 
 fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> OperationView {
@@ -249,9 +344,17 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
     ));
     docs.extend(error_docs(api, scope, &op.errors, op.error_enum.as_deref()));
 
+    let setters: Vec<String> = op.optional_params().map(|p| format!("`{}`", p.name)).collect();
+    if !setters.is_empty() {
+        docs.push(String::new());
+        docs.push(format!(
+            " Optional parameters, set by methods of the returned call: {}.",
+            setters.join(", ")
+        ));
+    }
+
     let mut args: Vec<ArgView> = op
-        .params
-        .iter()
+        .positional_params()
         .map(|p| ArgView { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
         .collect();
     let mut calls = Vec::new();
@@ -265,26 +368,7 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
             }
         }
     }
-    for param in &op.params {
-        let wire = string_literal(&param.wire_name);
-        let name = &param.name;
-        match (param.location, param.style) {
-            (ParamLocation::Path, _) => {}
-            (ParamLocation::Query, ir::ParamStyle::Default) => calls.push(format!("query({wire}, &{name})")),
-            (ParamLocation::Query, style) => {
-                let style = match style {
-                    ir::ParamStyle::Default | ir::ParamStyle::FormCompact => "FormCompact",
-                    ir::ParamStyle::SpaceDelimited => "SpaceDelimited",
-                    ir::ParamStyle::PipeDelimited => "PipeDelimited",
-                    ir::ParamStyle::DeepObject => "DeepObject",
-                    ir::ParamStyle::Json => "Json",
-                };
-                calls.push(format!("query_style({wire}, &{name}, crate::codec::QueryStyle::{style})"));
-            }
-            (ParamLocation::Header, _) => calls.push(format!("header({wire}, &{name})")),
-            (ParamLocation::Cookie, _) => calls.push(format!("cookie({wire}, &{name})")),
-        }
-    }
+    calls.extend(op.positional_params().filter_map(param_call));
     if let Some(body) = &op.body {
         args.push(ArgView { name: body.name.clone(), ty: scope.body_type(api, body) });
         let name = &body.name;
@@ -302,7 +386,12 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
             (ir::BodyEncoding::Bytes, false) => format!("bytes({name}, {media})"),
         });
     }
-    let return_ty = scope.response_type(api, &op.response);
+    let value_ty = scope.response_type(api, &op.response);
+    let options = options(api, scope, group_type, op, &value_ty);
+    let return_ty = match &options {
+        Some(options) => format!("{value_ty}, {}", options.marker),
+        None => value_ty,
+    };
     let send = match &op.response {
         SuccessResponse::Json(_) => "json_response()".to_owned(),
         SuccessResponse::Text { accept } => format!("text_response({})", string_literal(accept)),
@@ -323,5 +412,6 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
         calls,
         send,
         error_enum: error_enum(api, scope, group_type, op),
+        options,
     }
 }
