@@ -153,6 +153,9 @@ pub struct UnionVariant {
     /// The discriminator values that select this variant; the first is written when encoding.
     /// Empty for untagged unions.
     pub tag_values: Vec<String>,
+    /// Whether the variant takes every discriminator value no other variant lists (the base
+    /// schema of an `allOf` hierarchy); it is encoded as it is.
+    pub fallback: bool,
 }
 
 /// An object type.

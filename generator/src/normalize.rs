@@ -176,7 +176,13 @@ fn type_list(map: &mut Map<String, Value>) {
         several => {
             let members: Vec<Value> = several.iter().map(|t| type_member(map, t)).collect();
             map.retain(|keyword, _| keyword_kind(keyword).is_none());
-            map.insert("anyOf".to_owned(), Value::Array(members));
+            // An `anyOf` already there must hold too: it moves into `allOf` beside the types'.
+            if let Some(existing) = map.insert("anyOf".to_owned(), Value::Array(members)) {
+                let all = map.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(all) = all {
+                    all.push(json!({ "anyOf": existing }));
+                }
+            }
         }
     }
 }
@@ -289,6 +295,21 @@ mod tests {
         assert_eq!(schema(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
         assert_eq!(schema(json!({"type": ["integer"]})), json!({"type": "integer"}));
         assert_eq!(schema(json!({"type": "null"})), json!({"nullable": true}));
+    }
+
+    #[test]
+    fn several_types_keep_an_existing_any_of_in_all_of() {
+        let out = schema(json!({
+            "type": ["string", "integer"],
+            "anyOf": [{"minLength": 2}, {"minimum": 3}],
+        }));
+        assert_eq!(
+            out,
+            json!({
+                "anyOf": [{"type": "string"}, {"type": "integer"}],
+                "allOf": [{"anyOf": [{"minLength": 2}, {"minimum": 3}]}],
+            })
+        );
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //!
 //! A schema becomes a struct when it has properties, an enum when it lists values (`enum`, or
 //! `x-extensible-enum` for value sets known to be open), and a type expression otherwise.
-//! Inline structs and enums are hoisted into named types called `{Parent}{Field}`. Constructs
+//! Inline structs and enums are hoisted into named types called `{Parent}{Field}`. A schema with
+//! a discriminator that others extend through `allOf` becomes a tagged union of them. Constructs
 //! the generator cannot type yet become `serde_json::Value` with a warning at their pointer.
+
+use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -91,6 +94,7 @@ impl<'a> Context<'a> {
         let base = JsonPointer::root().push("components").push("schemas");
         let entries: Vec<(String, crate::ir::TypeId)> =
             self.components.iter().map(|(key, id)| (key.clone(), *id)).collect();
+        let bases = self.extended_bases();
         for (key, id) in entries {
             let Some(schema) = components.schemas.get(&key) else { continue };
             let pointer = base.push(&key);
@@ -101,11 +105,149 @@ impl<'a> Context<'a> {
                 }
                 Node::Item(schema) => {
                     let name = self.declared_name(id);
-                    let kind = self.kind_of(&name, schema, &pointer);
+                    let extended = bases.get(&key).and_then(|subtypes| {
+                        self.extended_union(&name, schema, subtypes, &pointer).map(TypeKind::Union)
+                    });
+                    let kind = match extended {
+                        Some(kind) => kind,
+                        None => self.kind_of(&name, schema, &pointer),
+                    };
                     self.define(id, pointer, &schema.schema_data, kind);
                 }
             }
         }
+    }
+
+    /// The component schemas that others extend, by key: object schemas with a
+    /// `discriminator` that some object schema names in its `allOf`, each with the keys of
+    /// those schemas and of the object schemas its `mapping` or its `oneOf`/`anyOf` beside
+    /// properties point at, in name order.
+    fn extended_bases(&self) -> BTreeMap<String, Vec<String>> {
+        let mut bases: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let Some(components) = &self.spec.openapi.components else { return bases };
+        let root = JsonPointer::root();
+        let item = |key: &str| match components.schemas.get(key) {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            _ => None,
+        };
+        let is_object =
+            |key: &str| item(key).is_some_and(|schema| self.object_parts(schema, &root).is_some());
+        let is_base = |key: &str| {
+            item(key).is_some_and(|schema| {
+                schema.schema_data.discriminator.is_some() && union_parts(schema).is_none() && is_object(key)
+            })
+        };
+        for key in self.components.keys() {
+            let Some(schema) = item(key) else { continue };
+            let all_of = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) => &any.all_of,
+                _ => continue,
+            };
+            for part in all_of {
+                let ReferenceOr::Reference { reference } = part else { continue };
+                let base = component_key(reference);
+                if base != *key && is_base(&base) && is_object(key) {
+                    bases.entry(base).or_default().push(key.clone());
+                }
+            }
+        }
+        for (base, subtypes) in &mut bases {
+            let Some(schema) = item(base) else { continue };
+            let mapped = schema.schema_data.discriminator.iter().flat_map(|d| d.mapping.values());
+            // Properties beside a `oneOf` make it no union: its alternatives extend the base.
+            let listed = match &schema.schema_kind {
+                SchemaKind::Any(any) => any.one_of.iter().chain(&any.any_of).collect(),
+                _ => Vec::new(),
+            };
+            let listed = listed.into_iter().filter_map(|alternative| match alternative {
+                ReferenceOr::Reference { reference } => Some(reference),
+                ReferenceOr::Item(_) => None,
+            });
+            for target in mapped.chain(listed) {
+                let target = component_key(target);
+                if target != *base && is_object(&target) {
+                    subtypes.push(target);
+                }
+            }
+            subtypes.sort();
+            subtypes.dedup();
+        }
+        bases
+    }
+
+    /// A schema that others extend through `allOf`, with a discriminator: a tagged union of the
+    /// extending schemas, and a variant of the base's own fields (the struct `<Name>Base`) for
+    /// any other value. `None` (with a warning) when a value would select two of them.
+    fn extended_union(
+        &mut self,
+        name: &str,
+        schema: &'a Schema,
+        subtypes: &[String],
+        at: &JsonPointer,
+    ) -> Option<UnionDef> {
+        let discriminator = schema.schema_data.discriminator.as_ref()?;
+        let spec = self.spec;
+        let components = &spec.openapi.components.as_ref()?.schemas;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut variants = Vec::new();
+        for subtype in subtypes {
+            let (Some(ReferenceOr::Item(extending)), Some(&id)) =
+                (components.get(subtype), self.components.get(subtype))
+            else {
+                continue;
+            };
+            let mut values: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| component_key(target) == *subtype)
+                .map(|(value, _)| value.clone())
+                .collect();
+            if values.is_empty() {
+                // Azure's specs name the value beside the extending schema.
+                let named = extending.schema_data.extensions.get("x-ms-discriminator-value");
+                values.push(named.and_then(serde_json::Value::as_str).unwrap_or(subtype).to_owned());
+            }
+            if let Some(twice) = values.iter().find(|value| !seen.insert((*value).clone())) {
+                self.warn(
+                    at.push("discriminator"),
+                    format!("the discriminator value `{twice}` selects two schemas that extend this one; it stays one struct"),
+                );
+                return None;
+            }
+            variants.push((self.declared_name(id), TypeRef::Named(id), values));
+        }
+        let parts = self.object_parts(schema, at)?;
+        let (base_id, base_name) = self.declare(&format!("{name}Base"), at.clone());
+        let base = self.struct_def(&base_name, parts, at);
+        self.define(base_id, at.clone(), &schema.schema_data, TypeKind::Struct(base));
+        let mut candidates: Vec<Candidate> = variants
+            .iter()
+            .enumerate()
+            .map(|(index, (wanted, _, _))| Candidate { wire: format!("{index:04}"), rust: wanted.clone() })
+            .collect();
+        candidates.push(Candidate { wire: "\u{10FFFF}".to_owned(), rust: "Other".to_owned() });
+        let (names, _) = names::dedupe(&candidates, &[], Case::Type);
+        let mut names = names.into_iter();
+        let mut union_variants: Vec<UnionVariant> = variants
+            .into_iter()
+            .zip(names.by_ref())
+            .map(|((_, ty, tag_values), name)| UnionVariant {
+                name,
+                ty,
+                boxed: false,
+                tag_values,
+                fallback: false,
+            })
+            .collect();
+        union_variants.push(UnionVariant {
+            name: names.next().unwrap_or_else(|| "Other".to_owned()),
+            ty: TypeRef::Named(base_id),
+            boxed: false,
+            tag_values: Vec::new(),
+            fallback: true,
+        });
+        Some(UnionDef { variants: union_variants, tag: Some(discriminator.property_name.clone()) })
     }
 
     /// What a named schema becomes.
@@ -589,6 +731,7 @@ impl<'a> Context<'a> {
                 ty,
                 boxed: false,
                 tag_values: tags.next().unwrap_or_default(),
+                fallback: false,
             })
             .collect();
         UnionDef { variants, tag }
@@ -708,6 +851,12 @@ impl<'a> Context<'a> {
         };
         StructDef { fields, extra, form: false }
     }
+}
+
+/// The component key a `$ref` or a discriminator `mapping` value names (a mapping value may be a
+/// bare schema name).
+fn component_key(target: &str) -> String {
+    crate::pointer::unescape(target.strip_prefix("#/components/schemas/").unwrap_or(target))
 }
 
 /// The keyword and alternatives of a `oneOf` or `anyOf` (also with sibling keywords such as

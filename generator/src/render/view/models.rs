@@ -140,6 +140,8 @@ pub struct UnionView {
     pub tag: Option<String>,
     /// The discriminator property as docs write it.
     pub tag_doc: Option<String>,
+    /// The variant that takes every discriminator value the others do not list.
+    pub fallback: Option<String>,
     /// The `Result` type's path, safe against a model named `Result`.
     pub result: &'static str,
 }
@@ -153,6 +155,8 @@ pub struct UnionVariantView {
     pub tag_values: Vec<String>,
     /// The same values as they read in docs.
     pub tag_docs: String,
+    /// Whether it takes every value the other variants do not list.
+    pub fallback: bool,
 }
 
 /// A type alias, declared in `mod.rs`.
@@ -305,9 +309,11 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
                             .map(|t| format!("`{}`", code_span(t)))
                             .collect::<Vec<_>>()
                             .join(" or "),
+                        fallback: v.fallback,
                     }
                 })
                 .collect(),
+            fallback: u.variants.iter().find(|v| v.fallback).map(|v| v.name.clone()),
             tag: u.tag.as_deref().map(string_literal),
             tag_doc: u.tag.as_deref().map(|t| format!("`{}`", code_span(t))),
             result: scope.result(),
