@@ -113,7 +113,10 @@ pub(super) fn name_group_types<'o>(operations: impl Iterator<Item = &'o mut Oper
         wire: format!("\u{10FFFF}{}", operations[i].method_name),
         rust: names::type_name(&method(operations[i]), "Call"),
     }));
-    let (chosen, _) = names::dedupe(&candidates, &[group_type], Case::Type);
+    // The module's code names the prelude's types unqualified (`Option<&T>` for an optional
+    // body), so none of them may be declared there.
+    let taken = [group_type, "Box", "Option", "Result", "String", "Vec"];
+    let (chosen, _) = names::dedupe(&candidates, &taken, Case::Type);
     let (enums, markers) = chosen.split_at(typed.len());
     for (&i, name) in typed.iter().zip(enums) {
         operations[i].error_enum = Some(name.clone());

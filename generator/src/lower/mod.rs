@@ -199,6 +199,20 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust name an id was declared with.
+    /// Whether `ty` is a struct (through aliases), as defined so far.
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        let mut ty = ty;
+        for _ in 0..64 {
+            let TypeRef::Named(id) = ty else { return false };
+            match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
+                Some(TypeKind::Struct(_)) => return true,
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     fn declared_name(&self, id: TypeId) -> String {
         self.declared.get(id.0).cloned().unwrap_or_default()
     }

@@ -358,7 +358,7 @@ impl<'a> Context<'a> {
             }
             (None, _) => TypeRef::Any,
         };
-        if encoding == BodyEncoding::Multipart && !matches!(ty, TypeRef::Named(_)) {
+        if encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
             self.warn(schema_at, "a multipart body must be an object with properties; the body is not sent");
             return None;
         }

@@ -137,17 +137,35 @@ impl<'a> Context<'a> {
                 schema.schema_data.discriminator.is_some() && union_parts(schema).is_none() && is_object(key)
             })
         };
-        for key in self.components.keys() {
-            let Some(schema) = item(key) else { continue };
-            let all_of = match &schema.schema_kind {
-                SchemaKind::AllOf { all_of } => all_of,
-                SchemaKind::Any(any) => &any.all_of,
-                _ => continue,
+        // The schemas each one names in its `allOf`.
+        let parents = |key: &str| -> Vec<String> {
+            let all_of = match item(key).map(|schema| &schema.schema_kind) {
+                Some(SchemaKind::AllOf { all_of }) => all_of.as_slice(),
+                Some(SchemaKind::Any(any)) => any.all_of.as_slice(),
+                _ => &[],
             };
-            for part in all_of {
-                let ReferenceOr::Reference { reference } = part else { continue };
-                let base = component_key(reference);
-                if base != *key && is_base(&base) && is_object(key) {
+            all_of
+                .iter()
+                .filter_map(|part| match part {
+                    ReferenceOr::Reference { reference } => Some(component_key(reference)),
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect()
+        };
+        for key in self.components.keys() {
+            if !is_object(key) {
+                continue;
+            }
+            // Every schema up the `allOf` chains: `Puppy: allOf [Dog]`, `Dog: allOf [Pet]`
+            // makes Puppy extend Pet too.
+            let mut seen = std::collections::BTreeSet::new();
+            let mut up = parents(key);
+            while let Some(base) = up.pop() {
+                if base == *key || !seen.insert(base.clone()) {
+                    continue;
+                }
+                up.extend(parents(&base));
+                if is_base(&base) {
                     bases.entry(base).or_default().push(key.clone());
                 }
             }
@@ -173,6 +191,14 @@ impl<'a> Context<'a> {
             subtypes.sort();
             subtypes.dedup();
         }
+        // A schema that is itself extended becomes a union tagged by its own discriminator, which
+        // encoding it as a variant would overwrite: its values decode as the base's fields, its
+        // own extending schemas are variants of their own already.
+        let extended: Vec<String> = bases.keys().cloned().collect();
+        for subtypes in bases.values_mut() {
+            subtypes.retain(|subtype| !extended.contains(subtype));
+        }
+        bases.retain(|_, subtypes| !subtypes.is_empty());
         bases
     }
 
@@ -217,7 +243,25 @@ impl<'a> Context<'a> {
             }
             variants.push((self.declared_name(id), TypeRef::Named(id), values));
         }
-        let parts = self.object_parts(schema, at)?;
+        // The base's own fields: its properties and `allOf` parts, without what its `oneOf`
+        // alternatives would add.
+        let parts = match &schema.schema_kind {
+            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+                let own = ObjectParts {
+                    properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
+                    required: any.required.iter().collect(),
+                    additional: any.additional_properties.as_ref(),
+                };
+                let mut merged = if any.all_of.is_empty() {
+                    ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None }
+                } else {
+                    self.merge_all_of(&any.all_of, at, &mut vec![std::ptr::from_ref(schema)])?
+                };
+                merged.absorb(own, true);
+                merged
+            }
+            _ => self.object_parts(schema, at)?,
+        };
         let (base_id, base_name) = self.declare(&format!("{name}Base"), at.clone());
         let base = self.struct_def(&base_name, parts, at);
         self.define(base_id, at.clone(), &schema.schema_data, TypeKind::Struct(base));

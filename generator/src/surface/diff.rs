@@ -209,7 +209,8 @@ fn operation(before: &OperationSurface, after: &OperationSurface, push: &mut dyn
 }
 
 /// Optional parameters are methods of the call: adding one adds a method, removing or retyping
-/// one breaks the callers that set it.
+/// one breaks the callers that set it. The first one (or the last one going) changes the call's
+/// type, `Call<'_, T>` to `Call<'_, T, Marker>`, which breaks code that names it.
 fn options(
     before: Option<&OptionsSurface>,
     after: Option<&OptionsSurface>,
@@ -217,10 +218,17 @@ fn options(
 ) {
     let params = |options: Option<&OptionsSurface>| options.map(|o| o.params.clone()).unwrap_or_default();
     let (old, new) = (params(before), params(after));
-    if let (Some(before), Some(after)) = (before, after) {
-        if before.marker != after.marker {
+    match (before, after) {
+        (Some(before), Some(after)) if before.marker != after.marker => {
             push(Impact::Breaking, format!("call marker `{}` renamed to `{}`", before.marker, after.marker));
         }
+        (None, Some(after)) => {
+            push(Impact::Breaking, format!("the call's type gains the marker `{}`", after.marker));
+        }
+        (Some(before), None) => {
+            push(Impact::Breaking, format!("the call's type loses the marker `{}`", before.marker));
+        }
+        _ => {}
     }
     for param in &old {
         match new.iter().find(|p| p.name == param.name) {
@@ -450,10 +458,11 @@ mod tests {
         let plain = with_op(op(&["Uuid"], "Chat"));
         let one = with_options("Get", &[("page", "i64")]);
         let two = with_options("Get", &[("page", "i64"), ("per_page", "i64")]);
-        assert_eq!(impacts(&plain, &one), vec![Impact::Addition]);
+        // The first one changes the call's type.
+        assert_eq!(impacts(&plain, &one), vec![Impact::Breaking, Impact::Addition]);
         assert_eq!(impacts(&one, &two), vec![Impact::Addition]);
         assert_eq!(impacts(&two, &one), vec![Impact::Breaking]);
-        assert_eq!(impacts(&one, &plain), vec![Impact::Breaking]);
+        assert_eq!(impacts(&one, &plain), vec![Impact::Breaking, Impact::Breaking]);
         assert_eq!(impacts(&one, &with_options("Get", &[("page", "&str")])), vec![Impact::Breaking]);
         assert_eq!(impacts(&one, &with_options("Get2", &[("page", "i64")])), vec![Impact::Breaking]);
         assert_eq!(impacts(&one, &one), vec![]);

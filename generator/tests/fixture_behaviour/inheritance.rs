@@ -3,7 +3,7 @@
 //! fields, and encoding writes each variant's value.
 
 use fixture_inheritance::Client;
-use fixture_inheritance::models::{AnyPet, Cat, CatHuntingSkill, Dog, Pet, PetBase};
+use fixture_inheritance::models::{AnyPet, Cat, CatHuntingSkill, Dog, Pet, PetBase, Puppy};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -23,7 +23,14 @@ fn the_discriminator_chooses_the_extending_schema() {
     let lizard: Pet = serde_json::from_value(json!({"petType": "lizard", "name": "Liz", "lovesRocks": true})).expect("a lizard");
     assert!(matches!(&lizard, Pet::Lizard(l) if l.loves_rocks == Some(true)), "{lizard:?}");
 
-    // A value no extending schema has keeps the fields every pet has, and encodes as it came.
+    // Puppy extends Dog, which extends Pet: it is a Pet too, with every field of the three.
+    let puppy: Pet = serde_json::from_value(json!({"petType": "Puppy", "name": "Bit", "packSize": 1, "chewsShoes": true}))
+        .expect("a puppy");
+    let mut bit = Puppy::new("Puppy".into(), "Bit".into(), 1);
+    bit.chews_shoes = Some(true);
+    assert_eq!(puppy, Pet::Puppy(bit));
+
+    // A value no extending schema has keeps the fields the base declares, and encodes them.
     let parrot = json!({"petType": "Parrot", "name": "Polly", "friends": [{"petType": "Cat", "name": "Tom"}]});
     let decoded: Pet = serde_json::from_value(parrot.clone()).expect("another pet");
     let Pet::Other(PetBase { pet_type, name, friends, .. }) = &decoded else { panic!("{decoded:?}") };

@@ -263,11 +263,10 @@ fn method_doc(group_type: &str, op: &Operation) -> String {
     if op.method_name.starts_with("r#") { format!("`{method}`") } else { format!("[`{method}`]") }
 }
 
-/// The request builder call that sends a parameter; `None` for a path parameter, which the
-/// path's parts send.
-fn param_call(param: &ir::Param) -> Option<String> {
+/// The request builder call that sends a parameter from the variable `name`; `None` for a path
+/// parameter, which the path's parts send.
+fn param_call(param: &ir::Param, name: &str) -> Option<String> {
     let wire = string_literal(&param.wire_name);
-    let name = &param.name;
     Some(match (param.location, param.style) {
         (ParamLocation::Path, _) => return None,
         (ParamLocation::Query, ir::ParamStyle::Default) => format!("query({wire}, &{name})"),
@@ -314,7 +313,9 @@ fn options(
                 docs,
                 deprecated: param.deprecated,
                 ty: scope.arg_type(api, &param.ty, true),
-                call: param_call(param)?,
+                // The argument is `value` whatever the parameter's name, so that it cannot be
+                // the name of the closure's request.
+                call: param_call(param, "value")?,
             })
         })
         .collect();
@@ -368,7 +369,7 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
             }
         }
     }
-    calls.extend(op.positional_params().filter_map(param_call));
+    calls.extend(op.positional_params().filter_map(|param| param_call(param, &param.name)));
     if let Some(body) = &op.body {
         args.push(ArgView { name: body.name.clone(), ty: scope.body_type(api, body) });
         let name = &body.name;
