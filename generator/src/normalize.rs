@@ -68,7 +68,9 @@ impl Visitor for Rewriter {
         boolean_subschemas(map);
         ref_with_siblings(map);
         null_union_member(map);
-        type_list(map);
+        if let Some(message) = type_list(map) {
+            self.warnings.push(Diagnostic::warning(at.push("anyOf"), message));
+        }
         constant(map);
         examples(map);
         exclusive_bounds(map);
@@ -138,6 +140,31 @@ fn is_null_schema(schema: &Value) -> bool {
 
 /// Keywords that only apply to one kind of instance, moved into that kind's member when a type
 /// list becomes an `anyOf`.
+/// Whether a keyword only constrains values, without changing what type they have.
+fn is_constraint(keyword: &str) -> bool {
+    matches!(
+        keyword,
+        "pattern"
+            | "minLength"
+            | "maxLength"
+            | "minimum"
+            | "maximum"
+            | "exclusiveMinimum"
+            | "exclusiveMaximum"
+            | "multipleOf"
+            | "format"
+            | "minItems"
+            | "maxItems"
+            | "uniqueItems"
+            | "minProperties"
+            | "maxProperties"
+            | "required"
+            | "title"
+            | "description"
+            | "$comment"
+    )
+}
+
 fn keyword_kind(keyword: &str) -> Option<&'static [&'static str]> {
     Some(match keyword {
         "properties"
@@ -156,12 +183,14 @@ fn keyword_kind(keyword: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// `type: [T, "null"]` → `type: T, nullable: true`; several non-null types → `anyOf`.
-fn type_list(map: &mut Map<String, Value>) {
+/// `type: [T, "null"]` → `type: T, nullable: true`; several non-null types → `anyOf`. An
+/// `anyOf` already there must hold too: when its members only constrain values, it is dropped
+/// (the message says so), otherwise it moves into `allOf`.
+fn type_list(map: &mut Map<String, Value>) -> Option<&'static str> {
     let types: Vec<String> = match map.get("type") {
         Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         Some(Value::String(t)) if t == "null" => vec![t.clone()],
-        _ => return,
+        _ => return None,
     };
     map.remove("type");
     let (nulls, types): (Vec<String>, Vec<String>) = types.into_iter().partition(|t| t == "null");
@@ -176,15 +205,24 @@ fn type_list(map: &mut Map<String, Value>) {
         several => {
             let members: Vec<Value> = several.iter().map(|t| type_member(map, t)).collect();
             map.retain(|keyword, _| keyword_kind(keyword).is_none());
-            // An `anyOf` already there must hold too: it moves into `allOf` beside the types'.
-            if let Some(existing) = map.insert("anyOf".to_owned(), Value::Array(members)) {
-                let all = map.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(all) = all {
-                    all.push(json!({ "anyOf": existing }));
-                }
+            let existing = map.insert("anyOf".to_owned(), Value::Array(members))?;
+            let constraints_only = existing.as_array().is_some_and(|members| {
+                members.iter().all(|member| {
+                    member.as_object().is_some_and(|member| member.keys().all(|k| is_constraint(k)))
+                })
+            });
+            if constraints_only {
+                return Some(
+                    "an `anyOf` of value constraints beside a list of types is not checked by the SDK; the types make the union",
+                );
+            }
+            let all = map.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(all) = all {
+                all.push(json!({ "anyOf": existing }));
             }
         }
     }
+    None
 }
 
 /// The `anyOf` member for type `t` of a type list: the type and the keywords that apply to it,
@@ -298,16 +336,33 @@ mod tests {
     }
 
     #[test]
-    fn several_types_keep_an_existing_any_of_in_all_of() {
+    fn several_types_beside_an_any_of() {
+        // Value constraints only: the types make the union, with a warning.
+        let mut document = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": {
+                "type": ["string", "integer"],
+                "anyOf": [{"minLength": 2}, {"minimum": 3}],
+            }}},
+        });
+        let warnings = super::normalize(&mut document).to_string();
+        assert!(
+            warnings.contains("#/components/schemas/S/anyOf: an `anyOf` of value constraints"),
+            "{warnings}"
+        );
+        let out = document["components"]["schemas"]["S"].take();
+        assert_eq!(out, json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        // Anything more must hold too: it moves into `allOf`.
         let out = schema(json!({
-            "type": ["string", "integer"],
-            "anyOf": [{"minLength": 2}, {"minimum": 3}],
+            "type": ["string", "object"],
+            "anyOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"b": {}}}],
         }));
         assert_eq!(
             out,
             json!({
-                "anyOf": [{"type": "string"}, {"type": "integer"}],
-                "allOf": [{"anyOf": [{"minLength": 2}, {"minimum": 3}]}],
+                "anyOf": [{"type": "string"}, {"type": "object"}],
+                "allOf": [{"anyOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"b": {}}}]}],
             })
         );
     }

@@ -245,7 +245,7 @@ impl<'a> Context<'a> {
         }
         // The base's own fields: its properties and `allOf` parts, without what its `oneOf`
         // alternatives would add.
-        let parts = match &schema.schema_kind {
+        let mut parts = match &schema.schema_kind {
             SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
                 let own = ObjectParts {
                     properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
@@ -262,6 +262,11 @@ impl<'a> Context<'a> {
             }
             _ => self.object_parts(schema, at)?,
         };
+        // It stands for schemas the SDK does not know: their other properties are kept, so that
+        // the value encodes as it came.
+        if parts.additional.is_none() {
+            parts.additional = Some(&KEEP_UNNAMED);
+        }
         let (base_id, base_name) = self.declare(&format!("{name}Base"), at.clone());
         let base = self.struct_def(&base_name, parts, at);
         self.define(base_id, at.clone(), &schema.schema_data, TypeKind::Struct(base));
@@ -896,6 +901,9 @@ impl<'a> Context<'a> {
         StructDef { fields, extra, form: false }
     }
 }
+
+/// `additionalProperties: true`.
+static KEEP_UNNAMED: AdditionalProperties = AdditionalProperties::Any(true);
 
 /// The component key a `$ref` or a discriminator `mapping` value names (a mapping value may be a
 /// bare schema name).

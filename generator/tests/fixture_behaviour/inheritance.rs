@@ -30,13 +30,20 @@ fn the_discriminator_chooses_the_extending_schema() {
     bit.chews_shoes = Some(true);
     assert_eq!(puppy, Pet::Puppy(bit));
 
-    // A value no extending schema has keeps the fields the base declares, and encodes them.
-    let parrot = json!({"petType": "Parrot", "name": "Polly", "friends": [{"petType": "Cat", "name": "Tom"}]});
+    // A value no extending schema has keeps the fields the base declares and the others, and
+    // encodes as it came.
+    let parrot = json!({"petType": "Parrot", "name": "Polly", "friends": [{"petType": "Cat", "name": "Tom"}], "talks": true});
     let decoded: Pet = serde_json::from_value(parrot.clone()).expect("another pet");
     let Pet::Other(PetBase { pet_type, name, friends, .. }) = &decoded else { panic!("{decoded:?}") };
     assert_eq!((pet_type.as_str(), name.as_str()), ("Parrot", "Polly"));
+    let Pet::Other(base) = &decoded else { unreachable!() };
+    assert_eq!(base.additional_properties.get("talks"), Some(&json!(true)));
     assert!(matches!(friends.as_deref(), Some([Pet::Cat(_)])), "{friends:?}");
     assert_eq!(serde_json::to_value(&decoded).expect("encodes"), parrot);
+
+    // Without the tag it is read as the base, which here requires it.
+    let error = serde_json::from_value::<Pet>(json!({"name": "Nobody"})).expect_err("the base requires petType");
+    assert!(error.to_string().contains("petType"), "{error}");
 
     // A schema that only refers to the base is the base.
     let any: AnyPet = dog.clone();

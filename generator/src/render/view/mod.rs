@@ -162,6 +162,8 @@ pub struct RuntimeUses {
     pub typed_errors: bool,
     /// Some operation has optional parameters, set by methods of its call.
     pub options: bool,
+    /// Some tagged union has no variant for other values: its tag must be there.
+    pub tag_required: bool,
 }
 
 /// The view of the runtime files.
@@ -217,6 +219,9 @@ pub fn runtime(api: &Api) -> RuntimeView {
     uses.query_styles = uses.query_delimited || uses.query_deep || uses.query_json;
     uses.tagged_unions =
         api.types.iter().any(|def| matches!(&def.kind, TypeKind::Union(u) if u.tag.is_some()));
+    uses.tag_required = api.types.iter().any(|def| {
+        matches!(&def.kind, TypeKind::Union(u) if u.tag.is_some() && !u.variants.iter().any(|v| v.fallback))
+    });
     for def in &api.types {
         if let TypeKind::Enum(e) = &def.kind {
             match (e.keeps_unknown, e.repr) {
