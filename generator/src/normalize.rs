@@ -138,8 +138,6 @@ fn is_null_schema(schema: &Value) -> bool {
     }
 }
 
-/// Keywords that only apply to one kind of instance, moved into that kind's member when a type
-/// list becomes an `anyOf`.
 /// Whether a keyword only constrains values, without changing what type they have.
 fn is_constraint(keyword: &str) -> bool {
     matches!(
@@ -165,6 +163,8 @@ fn is_constraint(keyword: &str) -> bool {
     )
 }
 
+/// Keywords that only apply to one kind of instance, moved into that kind's member when a type
+/// list becomes an `anyOf`.
 fn keyword_kind(keyword: &str) -> Option<&'static [&'static str]> {
     Some(match keyword {
         "properties"

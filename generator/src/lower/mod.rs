@@ -198,7 +198,6 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The Rust name an id was declared with.
     /// Whether `ty` is a struct (through aliases), as defined so far.
     fn is_struct(&self, ty: &TypeRef) -> bool {
         let mut ty = ty;
@@ -213,6 +212,7 @@ impl<'a> Context<'a> {
         false
     }
 
+    /// The Rust name an id was declared with.
     fn declared_name(&self, id: TypeId) -> String {
         self.declared.get(id.0).cloned().unwrap_or_default()
     }

@@ -68,6 +68,20 @@ struct ObjectParts<'s> {
 }
 
 impl<'s> ObjectParts<'s> {
+    fn empty() -> Self {
+        ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None }
+    }
+
+    /// The properties an untyped schema declares itself, without its `allOf` parts or `oneOf`
+    /// alternatives.
+    fn own(any: &'s openapiv3::AnySchema) -> Self {
+        ObjectParts {
+            properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
+            required: any.required.iter().collect(),
+            additional: any.additional_properties.as_ref(),
+        }
+    }
+
     /// Adds another part. An `allOf` part (`all_of`) replaces properties of the same name and
     /// adds its `required`; a `oneOf`/`anyOf` alternative only adds properties not there yet,
     /// all optional.
@@ -125,6 +139,13 @@ impl<'a> Context<'a> {
     fn extended_bases(&self) -> BTreeMap<String, Vec<String>> {
         let mut bases: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let Some(components) = &self.spec.openapi.components else { return bases };
+        // Most specs have no discriminator: nothing to walk then.
+        let has_discriminator = components.schemas.values().any(|schema| {
+            matches!(schema, ReferenceOr::Item(schema) if schema.schema_data.discriminator.is_some())
+        });
+        if !has_discriminator {
+            return bases;
+        }
         let root = JsonPointer::root();
         let item = |key: &str| match components.schemas.get(key) {
             Some(ReferenceOr::Item(schema)) => Some(schema),
@@ -213,27 +234,11 @@ impl<'a> Context<'a> {
         at: &JsonPointer,
     ) -> Option<UnionDef> {
         let discriminator = schema.schema_data.discriminator.as_ref()?;
-        let spec = self.spec;
-        let components = &spec.openapi.components.as_ref()?.schemas;
         let mut seen = std::collections::BTreeSet::new();
         let mut variants = Vec::new();
         for subtype in subtypes {
-            let (Some(ReferenceOr::Item(extending)), Some(&id)) =
-                (components.get(subtype), self.components.get(subtype))
-            else {
-                continue;
-            };
-            let mut values: Vec<String> = discriminator
-                .mapping
-                .iter()
-                .filter(|(_, target)| component_key(target) == *subtype)
-                .map(|(value, _)| value.clone())
-                .collect();
-            if values.is_empty() {
-                // Azure's specs name the value beside the extending schema.
-                let named = extending.schema_data.extensions.get("x-ms-discriminator-value");
-                values.push(named.and_then(serde_json::Value::as_str).unwrap_or(subtype).to_owned());
-            }
+            let Some(&id) = self.components.get(subtype) else { continue };
+            let values = self.discriminator_values(discriminator, subtype);
             if let Some(twice) = values.iter().find(|value| !seen.insert((*value).clone())) {
                 self.warn(
                     at.push("discriminator"),
@@ -247,13 +252,9 @@ impl<'a> Context<'a> {
         // alternatives would add.
         let mut parts = match &schema.schema_kind {
             SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
-                let own = ObjectParts {
-                    properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
-                    required: any.required.iter().collect(),
-                    additional: any.additional_properties.as_ref(),
-                };
+                let own = ObjectParts::own(any);
                 let mut merged = if any.all_of.is_empty() {
-                    ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None }
+                    ObjectParts::empty()
                 } else {
                     self.merge_all_of(&any.all_of, at, &mut vec![std::ptr::from_ref(schema)])?
                 };
@@ -641,11 +642,7 @@ impl<'a> Context<'a> {
                 None
             }
             SchemaKind::Any(any) => {
-                let own = ObjectParts {
-                    properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
-                    required: any.required.iter().collect(),
-                    additional: any.additional_properties.as_ref(),
-                };
+                let own = ObjectParts::own(any);
                 if revisit {
                     return Some(own);
                 }
@@ -655,9 +652,7 @@ impl<'a> Context<'a> {
                 merged
             }
             // Met again inside its own merge: it adds nothing more.
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 && revisit => {
-                Some(ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None })
-            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 && revisit => Some(ObjectParts::empty()),
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
                 stack.push(std::ptr::from_ref(schema));
                 let merged = self.merge_all_of(all_of, at, stack);
@@ -678,7 +673,7 @@ impl<'a> Context<'a> {
         stack: &mut Vec<*const Schema>,
     ) -> Option<ObjectParts<'a>> {
         let mut merged = if any.all_of.is_empty() {
-            ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None }
+            ObjectParts::empty()
         } else {
             self.merge_all_of(&any.all_of, at, stack)?
         };
@@ -702,7 +697,7 @@ impl<'a> Context<'a> {
         at: &JsonPointer,
         stack: &mut Vec<*const Schema>,
     ) -> Option<ObjectParts<'a>> {
-        let mut merged = ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None };
+        let mut merged = ObjectParts::empty();
         for (index, part) in parts.iter().enumerate() {
             let (schema, _) = self.resolve(Node::from(part))?;
             let inner = self.all_of_part(schema, &at.push("allOf").push(index.to_string()), stack)?;
@@ -786,8 +781,7 @@ impl<'a> Context<'a> {
         UnionDef { variants, tag }
     }
 
-    /// The discriminator values of each alternative: the `mapping` entries that point at it,
-    /// or else its component name. `None` (with a warning) when an alternative is not a
+    /// The discriminator values of each alternative (see [`Self::discriminator_values`]). `None` (with a warning) when an alternative is not a
     /// referenced object schema or a value would select two alternatives.
     fn tag_values(
         &mut self,
@@ -796,9 +790,6 @@ impl<'a> Context<'a> {
         lowered: &[TypeRef],
         at: &JsonPointer,
     ) -> Option<Vec<Vec<String>>> {
-        let target_name = |target: &str| {
-            crate::pointer::unescape(target.strip_prefix("#/components/schemas/").unwrap_or(target))
-        };
         let mut all = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for (alternative, ty) in alternatives.iter().zip(lowered) {
@@ -813,16 +804,7 @@ impl<'a> Context<'a> {
                 );
                 return None;
             };
-            let name = target_name(reference);
-            let mut values: Vec<String> = discriminator
-                .mapping
-                .iter()
-                .filter(|(_, target)| target_name(target) == name)
-                .map(|(value, _)| value.clone())
-                .collect();
-            if values.is_empty() {
-                values.push(name);
-            }
+            let values = self.discriminator_values(discriminator, &component_key(reference));
             if let Some(twice) = values.iter().find(|value| !seen.insert((*value).clone())) {
                 self.warn(
                     at.push("discriminator"),
@@ -833,6 +815,29 @@ impl<'a> Context<'a> {
             all.push(values);
         }
         Some(all)
+    }
+
+    /// The discriminator values that select the component schema `key`: the `mapping` entries
+    /// that point at it, or else the `x-ms-discriminator-value` beside it (Azure's specs), or
+    /// else its name.
+    fn discriminator_values(&self, discriminator: &openapiv3::Discriminator, key: &str) -> Vec<String> {
+        let mut values: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| component_key(target) == key)
+            .map(|(value, _)| value.clone())
+            .collect();
+        if values.is_empty() {
+            let schemas = self.spec.openapi.components.as_ref().map(|c| &c.schemas);
+            let named = match schemas.and_then(|schemas| schemas.get(key)) {
+                Some(ReferenceOr::Item(schema)) => {
+                    schema.schema_data.extensions.get("x-ms-discriminator-value")
+                }
+                _ => None,
+            };
+            values.push(named.and_then(serde_json::Value::as_str).unwrap_or(key).to_owned());
+        }
+        values
     }
 
     /// A variant name that says what the alternative is.

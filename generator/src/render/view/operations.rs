@@ -78,7 +78,8 @@ pub struct SetterView {
     pub docs: Vec<String>,
     pub deprecated: bool,
     pub ty: String,
-    /// The request builder call that sets it, such as `query("page", &page)`.
+    /// The request builder call that sets it from the setter's `value`, such as
+    /// `query("page", &value)`.
     pub call: String,
 }
 
