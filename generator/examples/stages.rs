@@ -31,6 +31,7 @@ fn main() {
         spec_label: "spec".into(),
         fingerprint: String::new(),
         generator_version: String::new(),
+        package: Default::default(),
     };
     let rendered = generator::render::render(&api, &krate).expect("renders");
     lap("render");

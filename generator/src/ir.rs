@@ -19,6 +19,9 @@ pub struct Api {
     pub title: String,
     /// `info.version`: the API's version, not the SDK's.
     pub api_version: String,
+    /// `info.license` as an SPDX expression: its `identifier` (3.1), or its `name` when that
+    /// reads as one; `None` otherwise.
+    pub license: Option<String>,
     /// `info.description`.
     pub description: Option<String>,
     /// The first server URL, without a trailing slash.

@@ -27,8 +27,10 @@ mod locate;
 pub mod lower;
 pub mod names;
 pub mod normalize;
+pub mod package;
 mod parallel;
 pub mod pointer;
+pub mod release;
 pub mod render;
 mod roundtrip;
 pub mod surface;
@@ -48,6 +50,7 @@ pub struct Config {
     spec_label: String,
     crate_name: String,
     crate_version: String,
+    package: package::Package,
 }
 
 impl Config {
@@ -56,7 +59,13 @@ impl Config {
     pub fn new(spec: impl Into<PathBuf>) -> Self {
         let spec = spec.into();
         let spec_label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        Self { spec, spec_label, crate_name: "sdk".to_owned(), crate_version: "0.1.0".to_owned() }
+        Self {
+            spec,
+            spec_label,
+            crate_name: "sdk".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            package: package::Package::default(),
+        }
     }
 
     /// Names the spec in generated headers, e.g. `spec/wegly.yaml`. Defaults to the file name,
@@ -76,6 +85,18 @@ impl Config {
     pub fn crate_version(mut self, version: impl Into<String>) -> Self {
         self.crate_version = version.into();
         self
+    }
+
+    /// The generated crate's package metadata (license, repository, keywords, `publish`),
+    /// usually read from a file beside the spec with [`package::Package::from_file`].
+    pub fn package(mut self, package: package::Package) -> Self {
+        self.package = package;
+        self
+    }
+
+    /// The generated crate's version.
+    pub fn version(&self) -> &str {
+        &self.crate_version
     }
 
     /// The spec file.
@@ -112,6 +133,7 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
         spec_label: config.spec_label.clone(),
         fingerprint: fingerprint(text),
         generator_version: env!("CARGO_PKG_VERSION").to_owned(),
+        package: config.package.clone(),
     };
     let label = &config.spec_label;
     let finish = |file: render::RenderedFile| Ok((format::format(&file, label)?, file.path));

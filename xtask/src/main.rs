@@ -12,6 +12,7 @@
 //! `generator` library; this crate parses flags, runs commands and prints.
 
 mod corpus;
+mod release;
 mod semver;
 mod tools;
 
@@ -24,8 +25,9 @@ use anyhow::{Context, Result, bail};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str =
-    "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
+const USAGE: &str = "usage: cargo xtask generate [--check] [--report FILE] [CRATE]
+       cargo xtask release [--since REV] [--date YYYY-MM-DD] [CRATE]
+         CRATE: [--spec FILE --out DIR [--crate-name NAME]] [--crate-config FILE]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
        cargo xtask semver
@@ -45,6 +47,7 @@ fn try_main() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("generate") => generate(args.collect()),
+        Some("release") => release(args.collect()),
         Some("test") => {
             let extra: Vec<String> = args.skip_while(|a| a == "--").collect();
             tools::test(&project_root(), &extra).map(|()| ExitCode::SUCCESS)
@@ -59,18 +62,20 @@ fn try_main() -> Result<ExitCode> {
     }
 }
 
-/// The crate version the report's next version is computed from.
-const SDK_VERSION: &str = "0.1.0";
-
 /// Compares the surface about to be written with the one in `out`, prints the change report,
-/// and writes it as Markdown to `report` when asked.
-fn report_changes(out: &Path, surface: &generator::surface::Surface, report: Option<&Path>) -> Result<()> {
+/// and writes it as Markdown to `report` when asked. `version` is the crate's current version.
+fn report_changes(
+    out: &Path,
+    surface: &generator::surface::Surface,
+    version: &str,
+    report: Option<&Path>,
+) -> Result<()> {
     let previous = std::fs::read_to_string(out.join("surface.yaml")).ok();
     let markdown = match previous.as_deref().map(generator::surface::from_yaml) {
         Some(Ok(old)) => {
             let changes = generator::surface::diff::diff(&old, surface);
             eprint!("{changes}");
-            changes.markdown(SDK_VERSION)
+            changes.markdown(version)
         }
         Some(Err(error)) => {
             eprintln!("warning: the previous surface.yaml cannot be read ({error}); no change report");
@@ -88,36 +93,136 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn generate(args: Vec<String>) -> Result<ExitCode> {
+/// The generated crate a command works on, from the flags every such command shares.
+struct Target {
+    config: generator::Config,
+    out: PathBuf,
+}
+
+/// Parses the crate flags (`--spec`, `--out`, `--crate-name`, `--crate-config`) out of `args`,
+/// handing every other flag to `other` (which takes the flag and the remaining arguments).
+fn parse_target(
+    args: Vec<String>,
+    mut other: impl FnMut(&str, &mut dyn Iterator<Item = String>) -> Result<()>,
+) -> Result<Target> {
     let root = project_root();
-    let mut check = false;
-    let mut spec = None;
-    let mut out = None;
-    let mut crate_name = None;
-    let mut report_path = None;
+    let (mut spec, mut out, mut crate_name, mut crate_config) = (None, None, None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--check" => check = true,
             "--spec" => spec = Some(PathBuf::from(args.next().context("--spec needs a file")?)),
             "--out" => out = Some(PathBuf::from(args.next().context("--out needs a folder")?)),
             "--crate-name" => crate_name = Some(args.next().context("--crate-name needs a name")?),
-            "--report" => report_path = Some(PathBuf::from(args.next().context("--report needs a file")?)),
-            other => bail!("unknown argument `{other}`\n{USAGE}"),
+            "--crate-config" => {
+                crate_config = Some(PathBuf::from(args.next().context("--crate-config needs a file")?))
+            }
+            flag => other(flag, &mut args)?,
         }
     }
-    let config = match (spec, out.as_ref()) {
-        (None, None) => generator::Config::new(root.join("spec/wegly.yaml"))
-            .spec_label("spec/wegly.yaml")
-            .crate_name(crate_name.unwrap_or_else(|| "wegly".to_owned())),
-        (Some(spec), Some(_)) => {
+    let (config, out) = match (spec, out) {
+        (None, None) => (
+            generator::Config::new(root.join("spec/wegly.yaml"))
+                .spec_label("spec/wegly.yaml")
+                .crate_name(crate_name.unwrap_or_else(|| "wegly".to_owned())),
+            root.join("generated"),
+        ),
+        (Some(spec), Some(out)) => {
             let name = crate_name.unwrap_or_else(|| "sdk".to_owned());
-            generator::Config::new(spec).crate_name(name)
+            (generator::Config::new(spec).crate_name(name), out)
         }
         _ => bail!("--spec and --out go together\n{USAGE}"),
     };
-    let out = out.unwrap_or_else(|| root.join("generated"));
+    // The package metadata: the file named, or `crate.toml` beside the spec when there is one.
+    let crate_config = crate_config.or_else(|| {
+        let beside = config.spec().parent().unwrap_or(Path::new(".")).join("crate.toml");
+        beside.exists().then_some(beside)
+    });
+    let config = match crate_config {
+        Some(path) => config.package(generator::package::Package::from_file(&path)?),
+        None => config,
+    };
+    // The version is the generated crate's own: generation keeps it, `release` moves it on.
+    let config = match current_version(&out)? {
+        Some(version) => config.crate_version(version),
+        None => config,
+    };
+    Ok(Target { config, out })
+}
 
+/// The generated crate's version, from `out/Cargo.toml`; `None` when there is no such file.
+fn current_version(out: &Path) -> Result<Option<String>> {
+    let path = out.join("Cargo.toml");
+    let metadata = match std::fs::symlink_metadata(&path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        other => other.with_context(|| format!("reading {}", path.display()))?,
+    };
+    if !metadata.is_file() || metadata.len() > 1024 * 1024 {
+        bail!("{} is not a regular file of at most 1 MiB; it is not a generated manifest", path.display());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    package_version(&text).map(Some).with_context(|| format!("{} has no package.version", path.display()))
+}
+
+/// `package.version` of a manifest's text.
+fn package_version(manifest: &str) -> Option<String> {
+    let value: toml::Table = manifest.parse().ok()?;
+    value.get("package")?.get("version")?.as_str().map(str::to_owned)
+}
+
+/// Generates in memory; spec errors are printed (with their pointers) and end the command.
+fn generate_or_report(config: &generator::Config) -> Result<generator::Generated> {
+    match generator::generate(config) {
+        Ok(generated) => {
+            eprint!("{}", generated.warnings);
+            Ok(generated)
+        }
+        Err(generator::Error::Spec(diagnostics)) => {
+            eprint!("{diagnostics}");
+            bail!("{} has errors; nothing was generated", config.spec().display())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Writes the files to `out`, printing what changed; returns how many files were written.
+fn write_files(files: &generator::FileSet, out: &Path) -> Result<usize> {
+    let report = files.write(out).with_context(|| format!("writing {}", out.display()))?;
+    for path in &report.written {
+        eprintln!("wrote   {path}");
+    }
+    for path in &report.removed {
+        eprintln!("removed {path}");
+    }
+    if report.written.is_empty() && report.removed.is_empty() {
+        eprintln!("{} is up to date", out.display());
+    }
+    Ok(report.written.len())
+}
+
+fn release(args: Vec<String>) -> Result<ExitCode> {
+    let (mut since, mut date) = (String::from("HEAD"), None);
+    let target = parse_target(args, |flag, rest| {
+        match flag {
+            "--since" => since = rest.next().context("--since needs a git revision")?,
+            "--date" => date = Some(rest.next().context("--date needs YYYY-MM-DD")?),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+        Ok(())
+    })?;
+    release::run(release::Options { config: target.config, out: &target.out, since: &since, date })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: Vec<String>) -> Result<ExitCode> {
+    let (mut check, mut report_path) = (false, None);
+    let Target { config, out } = parse_target(args, |flag, rest| {
+        match flag {
+            "--check" => check = true,
+            "--report" => report_path = Some(PathBuf::from(rest.next().context("--report needs a file")?)),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+        Ok(())
+    })?;
     let generated = match generator::generate(&config) {
         Ok(generated) => generated,
         Err(generator::Error::Spec(diagnostics)) => {
@@ -128,7 +233,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
         Err(error) => return Err(error.into()),
     };
     eprint!("{}", generated.warnings);
-    report_changes(&out, &generated.surface, report_path.as_deref())?;
+    report_changes(&out, &generated.surface, config.version(), report_path.as_deref())?;
 
     if check {
         let drift = generated.files.check(&out)?;
@@ -140,15 +245,6 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
         eprintln!("error: {} is stale; run `cargo xtask generate` and commit the result", out.display());
         return Ok(ExitCode::FAILURE);
     }
-    let report = generated.files.write(&out)?;
-    for path in &report.written {
-        eprintln!("wrote   {path}");
-    }
-    for path in &report.removed {
-        eprintln!("removed {path}");
-    }
-    if report.written.is_empty() && report.removed.is_empty() {
-        eprintln!("{} is up to date", out.display());
-    }
+    write_files(&generated.files, &out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -53,6 +53,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let api = ir::Api {
         title: info.title.clone(),
         api_version: info.version.clone(),
+        license: spdx_license(spec),
         description: info.description.clone(),
         base_url,
         auth,
@@ -62,6 +63,19 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
         webhooks,
     };
     Ok((api, diagnostics))
+}
+
+/// The spec's license as an SPDX expression: 3.1's `identifier` (kept in the raw tree), else
+/// the `name` when it reads as one (`MIT`, not `Apache 2.0` or a sentence).
+fn spdx_license(spec: &Spec) -> Option<String> {
+    let identifier = spec.raw.pointer("/info/license/identifier").and_then(serde_json::Value::as_str);
+    let name = spec.openapi.info.license.as_ref().map(|license| license.name.as_str());
+    [identifier, name]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|text| crate::package::is_spdx_expression(text))
+        .map(str::to_owned)
 }
 
 /// State shared by the lowering of schemas and operations.

@@ -32,6 +32,9 @@ pub struct Change {
     pub item: String,
     /// What changed, as a sentence fragment.
     pub what: String,
+    /// For a breaking change, what users change in their code, as a sentence fragment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 /// The version bump a set of changes implies.
@@ -118,6 +121,45 @@ impl Report {
         out
     }
 
+    /// The `CHANGELOG.md` entry of release `version` (dated `date`), from the version before it
+    /// (`previous`): the breaking changes first, each with what to change in code that uses it,
+    /// then the additions and the compatible changes.
+    pub fn changelog_entry(&self, previous: &str, version: &str, date: &str) -> String {
+        let mut out = format!("## {version} ({date})\n\n");
+        if self.changes.is_empty() {
+            out.push_str("No change to the SDK's public surface.\n\n");
+            return out;
+        }
+        let sections = [
+            (
+                Impact::Breaking,
+                "Breaking changes",
+                format!("Code written against {previous} needs these changes."),
+            ),
+            (Impact::Addition, "Added", "New in this version; existing code is unaffected.".to_owned()),
+            (
+                Impact::Compatible,
+                "Changed",
+                "Behaviour or documentation only; the API is the same.".to_owned(),
+            ),
+        ];
+        for (impact, title, intro) in sections {
+            let items: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            if items.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "### {title}\n\n{intro}\n");
+            for change in items {
+                let _ = match &change.fix {
+                    Some(fix) => writeln!(out, "- {}: {}. To update: {fix}.", change.item, change.what),
+                    None => writeln!(out, "- {}: {}.", change.item, change.what),
+                };
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     fn verdict(&self) -> &'static str {
         match self.bump() {
             Bump::Major => "breaking",
@@ -146,125 +188,179 @@ impl fmt::Display for Report {
     }
 }
 
+/// One change found by the comparison, before it is given its item.
+struct Found {
+    impact: Impact,
+    what: String,
+    fix: Option<String>,
+}
+
+/// A change that breaks callers, with what they change in their code.
+fn breaking(what: String, fix: String) -> Found {
+    Found { impact: Impact::Breaking, what, fix: Some(fix) }
+}
+
+/// Something new.
+fn added(what: String) -> Found {
+    Found { impact: Impact::Addition, what, fix: None }
+}
+
+/// A change of behaviour or documentation only.
+fn compatible(what: String) -> Found {
+    Found { impact: Impact::Compatible, what, fix: None }
+}
+
+/// How users write a call of the operation the surface names `group.method`.
+fn call(name: &str) -> String {
+    match name.split_once('.') {
+        Some((group, method)) => format!("client.{group}().{method}(..)"),
+        None => format!("client.{name}(..)"),
+    }
+}
+
 /// Compares `old` with `new`.
 pub fn diff(old: &Surface, new: &Surface) -> Report {
     let mut changes = Vec::new();
-    let mut push = |impact, item: String, what: String| changes.push(Change { impact, item, what });
+    let mut push = |item: &str, found: Found| {
+        changes.push(Change { impact: found.impact, item: item.to_owned(), what: found.what, fix: found.fix })
+    };
     for (name, before) in &old.operations {
         let item = format!("method `{name}`");
         match new.operations.get(name) {
-            None => push(Impact::Breaking, item, "removed".into()),
-            Some(after) => operation(before, after, &mut |impact, what| push(impact, item.clone(), what)),
+            None => push(&item, breaking("removed".into(), format!("remove the calls to `{}`", call(name)))),
+            Some(after) => operation(name, before, after, &mut |found| push(&item, found)),
         }
     }
     for name in new.operations.keys().filter(|n| !old.operations.contains_key(*n)) {
-        push(Impact::Addition, format!("method `{name}`"), "added".into());
+        push(&format!("method `{name}`"), added("added".into()));
     }
     for (name, before) in &old.types {
         let item = format!("type `{name}`");
         match new.types.get(name) {
-            None => push(Impact::Breaking, item, "removed".into()),
-            Some(after) => model(before, after, &mut |impact, what| push(impact, item.clone(), what)),
+            None => push(&item, breaking("removed".into(), format!("stop naming `{name}`"))),
+            Some(after) => model(name, before, after, &mut |found| push(&item, found)),
         }
     }
     for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
-        push(Impact::Addition, format!("type `{name}`"), "added".into());
+        push(&format!("type `{name}`"), added("added".into()));
     }
     changes.sort_by(|a, b| (a.impact, &a.item, &a.what).cmp(&(b.impact, &b.item, &b.what)));
     Report { changes }
 }
 
-fn operation(before: &OperationSurface, after: &OperationSurface, push: &mut dyn FnMut(Impact, String)) {
+fn operation(name: &str, before: &OperationSurface, after: &OperationSurface, push: &mut dyn FnMut(Found)) {
     let types = |op: &OperationSurface| op.args.iter().map(|a| a.ty.clone()).collect::<Vec<_>>();
     if types(before) != types(after) {
         let show = |op: &OperationSurface| types(op).join(", ");
-        push(Impact::Breaking, format!("arguments changed from ({}) to ({})", show(before), show(after)));
+        push(breaking(
+            format!("arguments changed from ({}) to ({})", show(before), show(after)),
+            format!("call `{}` with ({})", call(name), show(after)),
+        ));
     }
     if before.returns != after.returns {
-        push(Impact::Breaking, format!("returns `{}` instead of `{}`", after.returns, before.returns));
+        push(breaking(
+            format!("returns `{}` instead of `{}`", after.returns, before.returns),
+            format!("read its result as `{}`", after.returns),
+        ));
     }
     options(before.options.as_ref(), after.options.as_ref(), push);
     match (&before.errors, &after.errors) {
-        (None, Some(new)) => push(Impact::Addition, format!("error enum `{}` added", new.name)),
-        (Some(old), None) => push(Impact::Breaking, format!("error enum `{}` removed", old.name)),
-        (Some(old), Some(new)) if old.name != new.name => {
-            push(Impact::Breaking, format!("error enum `{}` renamed to `{}`", old.name, new.name))
-        }
+        (None, Some(new)) => push(added(format!("error enum `{}` added", new.name))),
+        (Some(old), None) => push(breaking(
+            format!("error enum `{}` removed", old.name),
+            format!(
+                "stop decoding its errors as `{}`; read `Error::status()` and the body instead",
+                old.name
+            ),
+        )),
+        (Some(old), Some(new)) if old.name != new.name => push(breaking(
+            format!("error enum `{}` renamed to `{}`", old.name, new.name),
+            format!("write `{}` where you wrote `{}`", new.name, old.name),
+        )),
         (Some(old), Some(new)) => {
-            variants(&old.variants, &new.variants, &mut |impact, what| {
-                push(impact, format!("error enum `{}`: {what}", new.name))
+            variants(&old.variants, &new.variants, &mut |found| {
+                push(Found { what: format!("error enum `{}`: {}", new.name, found.what), ..found })
             });
         }
         (None, None) => {}
     }
     if before.http != after.http || before.operation_id != after.operation_id {
-        push(
-            Impact::Compatible,
-            format!(
-                "now `{}` (`{}`), was `{}` (`{}`)",
-                after.http, after.operation_id, before.http, before.operation_id
-            ),
-        );
+        push(compatible(format!(
+            "now `{}` (`{}`), was `{}` (`{}`)",
+            after.http, after.operation_id, before.http, before.operation_id
+        )));
     }
 }
 
 /// Optional parameters are methods of the call: adding one adds a method, removing or retyping
 /// one breaks the callers that set it. The first one (or the last one going) changes the call's
 /// type, `Call<'_, T>` to `Call<'_, T, Marker>`, which breaks code that names it.
-fn options(
-    before: Option<&OptionsSurface>,
-    after: Option<&OptionsSurface>,
-    push: &mut dyn FnMut(Impact, String),
-) {
+fn options(before: Option<&OptionsSurface>, after: Option<&OptionsSurface>, push: &mut dyn FnMut(Found)) {
     let params = |options: Option<&OptionsSurface>| options.map(|o| o.params.clone()).unwrap_or_default();
     let (old, new) = (params(before), params(after));
+    let naming = "where your code names the call's type (most code only awaits it)";
     match (before, after) {
-        (Some(before), Some(after)) if before.marker != after.marker => {
-            push(Impact::Breaking, format!("call marker `{}` renamed to `{}`", before.marker, after.marker));
-        }
-        (None, Some(after)) => {
-            push(Impact::Breaking, format!("the call's type gains the marker `{}`", after.marker));
-        }
-        (Some(before), None) => {
-            push(Impact::Breaking, format!("the call's type loses the marker `{}`", before.marker));
-        }
+        (Some(before), Some(after)) if before.marker != after.marker => push(breaking(
+            format!("call marker `{}` renamed to `{}`", before.marker, after.marker),
+            format!("write `{}` for `{}` {naming}", after.marker, before.marker),
+        )),
+        (None, Some(after)) => push(breaking(
+            format!("the call's type gains the marker `{}`", after.marker),
+            format!("write `Call<'_, T, {}>` {naming}", after.marker),
+        )),
+        (Some(before), None) => push(breaking(
+            format!("the call's type loses the marker `{}`", before.marker),
+            format!("write `Call<'_, T>` {naming}"),
+        )),
         _ => {}
     }
     for param in &old {
         match new.iter().find(|p| p.name == param.name) {
-            None => push(Impact::Breaking, format!("optional parameter `{}` removed", param.name)),
-            Some(now) if now.ty != param.ty => push(
-                Impact::Breaking,
+            None => push(breaking(
+                format!("optional parameter `{}` removed", param.name),
+                format!("stop calling `.{}(..)` on the call", param.name),
+            )),
+            Some(now) if now.ty != param.ty => push(breaking(
                 format!("optional parameter `{}` now takes `{}`, was `{}`", param.name, now.ty, param.ty),
-            ),
+                format!("pass a `{}` to `.{}(..)`", now.ty, param.name),
+            )),
             Some(_) => {}
         }
     }
     for param in new.iter().filter(|p| !old.iter().any(|o| o.name == p.name)) {
-        push(Impact::Addition, format!("optional parameter `{}` added", param.name));
+        push(added(format!("optional parameter `{}` added", param.name)));
     }
 }
 
-fn model(before: &TypeSurface, after: &TypeSurface, push: &mut dyn FnMut(Impact, String)) {
+fn model(name: &str, before: &TypeSurface, after: &TypeSurface, push: &mut dyn FnMut(Found)) {
     match (before, after) {
         (TypeSurface::Struct { fields: old, open: was_open }, TypeSurface::Struct { fields: new, open }) => {
-            fields(old, new, push);
+            fields(name, old, new, push);
             match (was_open, open) {
-                (false, true) => push(Impact::Addition, "now keeps unnamed properties".into()),
-                (true, false) => push(Impact::Breaking, "no longer keeps unnamed properties".into()),
+                (false, true) => push(added("now keeps unnamed properties".into())),
+                (true, false) => push(breaking(
+                    "no longer keeps unnamed properties".into(),
+                    format!("stop reading or setting the properties of `{name}` that have no field"),
+                )),
                 _ => {}
             }
         }
         (TypeSurface::Enum { values: old, catch_all: had }, TypeSurface::Enum { values: new, catch_all }) => {
             for value in old.iter().filter(|v| !new.contains(v)) {
-                push(Impact::Breaking, format!("value `{value}` removed"));
+                push(breaking(
+                    format!("value `{value}` removed"),
+                    format!("remove the uses and match arms of `{name}::{value}`"),
+                ));
             }
             for value in new.iter().filter(|v| !old.contains(v)) {
-                push(Impact::Addition, format!("value `{value}` added"));
+                push(added(format!("value `{value}` added")));
             }
             match (had, catch_all) {
-                (true, false) => push(Impact::Breaking, "no longer keeps unknown values".into()),
-                (false, true) => push(Impact::Addition, "now keeps unknown values".into()),
+                (true, false) => push(breaking(
+                    "no longer keeps unknown values".into(),
+                    format!("remove the match arms of `{name}`'s catch-all variant"),
+                )),
+                (false, true) => push(added("now keeps unknown values".into())),
                 _ => {}
             }
         }
@@ -272,21 +368,27 @@ fn model(before: &TypeSurface, after: &TypeSurface, push: &mut dyn FnMut(Impact,
             variants(old, new, push);
         }
         (TypeSurface::Alias { target: old }, TypeSurface::Alias { target: new }) if old != new => {
-            push(Impact::Breaking, format!("now `{new}`, was `{old}`"));
+            push(breaking(format!("now `{new}`, was `{old}`"), format!("use `{name}` as a `{new}`")))
         }
         (TypeSurface::Alias { .. }, TypeSurface::Alias { .. }) => {}
-        _ => push(Impact::Breaking, format!("changed from {} to {}", kind(before), kind(after))),
+        _ => push(breaking(
+            format!("changed from {} to {}", kind(before), kind(after)),
+            format!("rewrite the code that builds or reads `{name}` for {}", kind(after)),
+        )),
     }
 }
 
 /// The variants of a `#[non_exhaustive]` enum: a removed (or retyped) one breaks matches on it,
 /// an added one does not.
-fn variants(old: &[String], new: &[String], push: &mut dyn FnMut(Impact, String)) {
+fn variants(old: &[String], new: &[String], push: &mut dyn FnMut(Found)) {
     for variant in old.iter().filter(|v| !new.contains(v)) {
-        push(Impact::Breaking, format!("variant `{variant}` removed"));
+        push(breaking(
+            format!("variant `{variant}` removed"),
+            format!("remove the match arms of `{variant}`"),
+        ));
     }
     for variant in new.iter().filter(|v| !old.contains(v)) {
-        push(Impact::Addition, format!("variant `{variant}` added"));
+        push(added(format!("variant `{variant}` added")));
     }
 }
 
@@ -299,30 +401,30 @@ fn kind(surface: &TypeSurface) -> &'static str {
     }
 }
 
-fn fields(old: &[FieldSurface], new: &[FieldSurface], push: &mut dyn FnMut(Impact, String)) {
+fn fields(name: &str, old: &[FieldSurface], new: &[FieldSurface], push: &mut dyn FnMut(Found)) {
     for field in old {
+        let id = &field.name;
         match new.iter().find(|f| f.name == field.name) {
-            None => push(Impact::Breaking, format!("field `{}` removed", field.name)),
+            None => push(breaking(
+                format!("field `{id}` removed"),
+                format!("stop reading or setting `{name}::{id}`"),
+            )),
             Some(now) => {
                 if now.ty != field.ty {
-                    push(
-                        Impact::Breaking,
-                        format!("field `{}` is `{}`, was `{}`", field.name, now.ty, field.ty),
-                    );
+                    push(breaking(
+                        format!("field `{id}` is `{}`, was `{}`", now.ty, field.ty),
+                        format!("read and set `{name}::{id}` as `{}`", now.ty),
+                    ));
                 }
                 match (field.required, now.required) {
-                    (false, true) => {
-                        push(
-                            Impact::Breaking,
-                            format!("field `{}` is now required: `new` takes it", field.name),
-                        );
-                    }
-                    (true, false) => {
-                        push(
-                            Impact::Breaking,
-                            format!("field `{}` is now optional: `new` no longer takes it", field.name),
-                        );
-                    }
+                    (false, true) => push(breaking(
+                        format!("field `{id}` is now required: `new` takes it"),
+                        format!("pass `{id}` to `{name}::new`"),
+                    )),
+                    (true, false) => push(breaking(
+                        format!("field `{id}` is now optional: `new` no longer takes it"),
+                        format!("drop `{id}` from the arguments of `{name}::new` and set the field after"),
+                    )),
                     _ => {}
                 }
             }
@@ -330,9 +432,12 @@ fn fields(old: &[FieldSurface], new: &[FieldSurface], push: &mut dyn FnMut(Impac
     }
     for field in new.iter().filter(|f| !old.iter().any(|o| o.name == f.name)) {
         if field.required {
-            push(Impact::Breaking, format!("required field `{}` added: `new` takes it", field.name));
+            push(breaking(
+                format!("required field `{}` added: `new` takes it", field.name),
+                format!("pass `{}` to `{name}::new`", field.name),
+            ));
         } else {
-            push(Impact::Addition, format!("optional field `{}` added", field.name));
+            push(added(format!("optional field `{}` added", field.name)));
         }
     }
 }
@@ -508,10 +613,12 @@ mod tests {
 
     #[test]
     fn versions_follow_cargo_rules() {
-        let breaking =
-            Report { changes: vec![Change { impact: Impact::Breaking, item: "x".into(), what: "y".into() }] };
-        let addition =
-            Report { changes: vec![Change { impact: Impact::Addition, item: "x".into(), what: "y".into() }] };
+        let breaking = Report {
+            changes: vec![Change { impact: Impact::Breaking, item: "x".into(), what: "y".into(), fix: None }],
+        };
+        let addition = Report {
+            changes: vec![Change { impact: Impact::Addition, item: "x".into(), what: "y".into(), fix: None }],
+        };
         assert_eq!(breaking.next_version("0.1.3"), "0.2.0");
         assert_eq!(breaking.next_version("1.4.2"), "2.0.0");
         assert_eq!(addition.next_version("0.1.3"), "0.1.4");

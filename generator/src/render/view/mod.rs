@@ -30,6 +30,8 @@ pub struct CrateInfo {
     pub fingerprint: String,
     /// The generator's version.
     pub generator_version: String,
+    /// Package metadata from the configuration beside the spec.
+    pub package: crate::package::Package,
 }
 
 /// `src/lib.rs`.
@@ -285,9 +287,17 @@ pub struct CrateView {
     pub uses: RuntimeUses,
     pub has_webhooks: bool,
     pub crate_ident: String,
-    pub description: String,
+    /// `[package]` keys after name, version, edition and rust-version, as TOML.
+    pub package_fields: Vec<TomlField>,
     pub title: String,
     pub groups: Vec<ReadmeGroup>,
+}
+
+/// One `key = value` line of `Cargo.toml`, the value already TOML.
+#[derive(Debug, Serialize)]
+pub struct TomlField {
+    pub key: &'static str,
+    pub value: String,
 }
 
 /// One group in the README's operation list.
@@ -419,13 +429,41 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         uses: runtime.uses.clone(),
         has_webhooks: runtime.webhooks.is_some(),
         crate_ident: krate.name.replace('-', "_"),
-        description: toml_string(&format!(
-            "Rust client for the {}, generated from its OpenAPI document.",
-            api.title
-        )),
+        package_fields: package_fields(api, &krate.package),
         title: one_line(&api.title),
         groups,
     }
+}
+
+/// The `[package]` metadata: the configuration's, with the description and license defaulting
+/// to the spec's title and license, and `publish = false` unless the configuration says so.
+fn package_fields(api: &Api, package: &crate::package::Package) -> Vec<TomlField> {
+    let default_description =
+        || format!("Rust client for the {}, generated from its OpenAPI document.", one_line(&api.title));
+    let mut fields = vec![TomlField {
+        key: "description",
+        value: toml_string(&package.description.clone().unwrap_or_else(default_description)),
+    }];
+    let mut text = |key, value: Option<&String>| {
+        if let Some(value) = value {
+            fields.push(TomlField { key, value: toml_string(value) });
+        }
+    };
+    text("license", package.license.as_ref().or(api.license.as_ref()));
+    text("repository", package.repository.as_ref());
+    text("homepage", package.homepage.as_ref());
+    text("documentation", package.documentation.as_ref());
+    for (key, list) in
+        [("authors", &package.authors), ("keywords", &package.keywords), ("categories", &package.categories)]
+    {
+        if !list.is_empty() {
+            let items: Vec<String> = list.iter().map(|item| toml_string(item)).collect();
+            fields.push(TomlField { key, value: format!("[{}]", items.join(", ")) });
+        }
+    }
+    fields.push(TomlField { key: "readme", value: toml_string("README.md") });
+    fields.push(TomlField { key: "publish", value: package.publish.unwrap_or(false).to_string() });
+    fields
 }
 
 /// A TOML basic string: JSON's escaping is valid TOML.
