@@ -9,7 +9,8 @@ fn wegly_config(root: &Path) -> generator::Config {
     let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).expect("generated/Cargo.toml");
     let manifest: toml::Table = manifest.parse().expect("a TOML manifest");
     let version = manifest["package"]["version"].as_str().expect("package.version").to_owned();
-    let package = generator::package::Package::from_file(&root.join("spec/crate.toml")).expect("spec/crate.toml");
+    let package =
+        generator::package::Package::from_file(&root.join("spec/crate.toml")).expect("spec/crate.toml");
     generator::Config::new(root.join("spec/wegly.yaml"))
         .spec_label("spec/wegly.yaml")
         .crate_name("wegly")

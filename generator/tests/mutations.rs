@@ -123,31 +123,60 @@ fn mutated_specs_never_panic_nor_hit_a_generator_bug() {
         .collect();
     specs.push(root.join("../spec/wegly.yaml"));
     specs.sort();
-    let config = generator::Config::new("mutant.json");
     // CI runs the fixed seed; `MUTATION_SEED=<n> MUTATION_ROUNDS=<n>` explores further by hand.
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
-    let mut rng = Rng(env("MUTATION_SEED").unwrap_or(0x5eed_cafe_f00d_d00d));
+    let seed = env("MUTATION_SEED").unwrap_or(0x5eed_cafe_f00d_d00d);
     let rounds = env("MUTATION_ROUNDS").unwrap_or(80);
-    let mut outcomes = [0usize; 2];
-    for path in specs {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let spec = generator::load::parse_tree(&text, "spec.yaml").expect("every fixture is YAML");
-        for round in 0..rounds {
-            let mut mutant = spec.clone();
-            for _ in 0..=rng.below(3) {
-                mutant = mutate(&mutant, &mut rng);
-            }
-            let text = mutant.to_string();
-            let outcome = std::panic::catch_unwind(|| generator::generate_from_str(&config, &text));
-            match outcome {
-                Ok(Err(error @ generator::Error::Internal { .. })) => {
-                    panic!("generator bug on mutant {round} of {}: {error}\n{text}", path.display())
-                }
-                Ok(result) => outcomes[usize::from(result.is_ok())] += 1,
-                Err(_) => panic!("the generator panicked on mutant {round} of {}:\n{text}", path.display()),
-            }
-        }
-    }
+    // The specs are shared out among one worker per core; each spec has its own generator,
+    // seeded from the seed and the spec's place in the sorted list, so a failure reproduces
+    // whatever the number of workers.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, usize::from).min(specs.len());
+    let outcomes = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut outcomes = [0usize; 2];
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = specs.get(index) else { return outcomes };
+                        let spec_seed = seed ^ (index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                        let counts = mutate_spec(path, Rng(spec_seed.max(1)), rounds);
+                        outcomes[0] += counts[0];
+                        outcomes[1] += counts[1];
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().fold([0usize; 2], |total, handle| {
+            let counts = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            [total[0] + counts[0], total[1] + counts[1]]
+        })
+    });
     // Both outcomes occur, so the mutations reach past the loader.
     assert!(outcomes[0] > 0 && outcomes[1] > 0, "failed/ok: {outcomes:?}");
+}
+
+/// Generates `rounds` mutants of the spec at `path`; returns how many failed and succeeded.
+fn mutate_spec(path: &std::path::Path, mut rng: Rng, rounds: u64) -> [usize; 2] {
+    let config = generator::Config::new("mutant.json");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let spec = generator::load::parse_tree(&text, "spec.yaml").expect("every fixture is YAML");
+    let mut outcomes = [0usize; 2];
+    for round in 0..rounds {
+        let mut mutant = spec.clone();
+        for _ in 0..=rng.below(3) {
+            mutant = mutate(&mutant, &mut rng);
+        }
+        let text = mutant.to_string();
+        let outcome = std::panic::catch_unwind(|| generator::generate_from_str(&config, &text));
+        match outcome {
+            Ok(Err(error @ generator::Error::Internal { .. })) => {
+                panic!("generator bug on mutant {round} of {}: {error}\n{text}", path.display())
+            }
+            Ok(result) => outcomes[usize::from(result.is_ok())] += 1,
+            Err(_) => panic!("the generator panicked on mutant {round} of {}:\n{text}", path.display()),
+        }
+    }
+    outcomes
 }

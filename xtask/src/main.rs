@@ -30,7 +30,7 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [--report FILE] [CRAT
          CRATE: [--spec FILE --out DIR [--crate-name NAME]] [--crate-config FILE]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
-       cargo xtask semver
+       cargo xtask semver [--install-only]
        cargo xtask corpus [--filter SUBSTR] [--no-check] [--list FILE]";
 
 fn main() -> ExitCode {
@@ -53,7 +53,11 @@ fn try_main() -> Result<ExitCode> {
             tools::test(&project_root(), &extra).map(|()| ExitCode::SUCCESS)
         }
         Some("tools") => tools::install(&project_root()).map(|()| ExitCode::SUCCESS),
-        Some("semver") => semver::run(&project_root()).map(|()| ExitCode::SUCCESS),
+        Some("semver") => match args.next().as_deref() {
+            None => semver::run(&project_root()).map(|()| ExitCode::SUCCESS),
+            Some("--install-only") => semver::install_only().map(|()| ExitCode::SUCCESS),
+            Some(other) => bail!("unknown argument `{other}`\n{USAGE}"),
+        },
         Some("corpus") => corpus::run(&project_root(), args.collect()).map(|()| ExitCode::SUCCESS),
         _ => {
             eprintln!("{USAGE}");
