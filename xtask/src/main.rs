@@ -2,8 +2,9 @@
 //!
 //! `cargo xtask generate` regenerates `generated/` from `spec/wegly.yaml`;
 //! `cargo xtask generate --check` writes nothing and fails when `generated/` is stale.
-//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]` generates a crate from any
-//! spec. `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
+//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--force]` generates a crate
+//! from any spec; `--force` lets it write into a folder that holds no crate it generated and
+//! overwrite files it does not own (never through a symbolic link, never into `/` or a home folder). `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
 //! `cargo xtask tools` only installs the tools; `cargo xtask semver` cross-checks the change
 //! report with cargo-semver-checks. `cargo xtask corpus [--filter SUBSTR] [--no-check]
 //! [--list FILE]` measures the generator on the public specs of `xtask/corpus/specs.txt`
@@ -25,7 +26,7 @@ use anyhow::{Context, Result, bail};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
+    "usage: cargo xtask generate [--check] [--force] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
        cargo xtask semver
@@ -62,10 +63,20 @@ fn try_main() -> Result<ExitCode> {
 /// The crate version the report's next version is computed from.
 const SDK_VERSION: &str = "0.1.0";
 
+/// The largest previous `surface.yaml` read for the change report.
+const SURFACE_LIMIT: u64 = 256 * 1024 * 1024;
+
 /// Compares the surface about to be written with the one in `out`, prints the change report,
 /// and writes it as Markdown to `report` when asked.
 fn report_changes(out: &Path, surface: &generator::surface::Surface, report: Option<&Path>) -> Result<()> {
-    let previous = std::fs::read_to_string(out.join("surface.yaml")).ok();
+    // Read as the generator reads its own files: not through a link, never a FIFO, bounded.
+    let previous = match generator::emit::read_file(out, "surface.yaml", SURFACE_LIMIT) {
+        Ok(previous) => previous,
+        Err(error) => {
+            eprintln!("warning: the previous surface.yaml is not read ({error}); no change report");
+            None
+        }
+    };
     let markdown = match previous.as_deref().map(generator::surface::from_yaml) {
         Some(Ok(old)) => {
             let changes = generator::surface::diff::diff(&old, surface);
@@ -91,6 +102,7 @@ fn project_root() -> PathBuf {
 fn generate(args: Vec<String>) -> Result<ExitCode> {
     let root = project_root();
     let mut check = false;
+    let mut force = false;
     let mut spec = None;
     let mut out = None;
     let mut crate_name = None;
@@ -99,6 +111,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
+            "--force" => force = true,
             "--spec" => spec = Some(PathBuf::from(args.next().context("--spec needs a file")?)),
             "--out" => out = Some(PathBuf::from(args.next().context("--out needs a folder")?)),
             "--crate-name" => crate_name = Some(args.next().context("--crate-name needs a name")?),
@@ -140,7 +153,8 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
         eprintln!("error: {} is stale; run `cargo xtask generate` and commit the result", out.display());
         return Ok(ExitCode::FAILURE);
     }
-    let report = generated.files.write(&out)?;
+    let options = generator::WriteOptions::new().force(force);
+    let report = generated.files.write_with(&out, &options)?;
     for path in &report.written {
         eprintln!("wrote   {path}");
     }
