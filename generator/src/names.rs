@@ -132,7 +132,8 @@ pub fn is_device_name(stem: &str) -> bool {
         _ => {
             let (Some(prefix), Some(digit)) = (stem.get(..3), stem.get(3..)) else { return false };
             matches!(prefix, "com" | "lpt")
-                && (matches!(digit.as_bytes(), [b'0'..=b'9']) || matches!(digit, "\u{b9}" | "\u{b2}" | "\u{b3}"))
+                && (matches!(digit.as_bytes(), [b'0'..=b'9'])
+                    || matches!(digit, "\u{b9}" | "\u{b2}" | "\u{b3}"))
         }
     }
 }

@@ -39,7 +39,11 @@ pub fn find(root: &Path, relative: &str) -> Result<Found, EmitError> {
             return Err(EmitError::Symlink { path });
         }
         if last {
-            return if kind.is_file() { Ok(Found::File(metadata)) } else { Err(EmitError::NotRegular { path }) };
+            return if kind.is_file() {
+                Ok(Found::File(metadata))
+            } else {
+                Err(EmitError::NotRegular { path })
+            };
         }
         if !kind.is_dir() {
             return Err(EmitError::NotFolder { path });
@@ -56,8 +60,10 @@ fn is_missing(error: &io::Error) -> bool {
 /// Opens a file that [`find`] reported as regular, checking that it is still the same file
 /// (so a link or FIFO swapped in between is not read).
 fn open_found(path: &Path, found: &Metadata) -> Result<File, EmitError> {
-    let file = File::open(path).map_err(|source| EmitError::Io { action: "read", path: path.to_owned(), source })?;
-    let opened = file.metadata().map_err(|source| EmitError::Io { action: "read", path: path.to_owned(), source })?;
+    let file =
+        File::open(path).map_err(|source| EmitError::Io { action: "read", path: path.to_owned(), source })?;
+    let opened =
+        file.metadata().map_err(|source| EmitError::Io { action: "read", path: path.to_owned(), source })?;
     if !opened.is_file() || !same_file(found, &opened) {
         return Err(EmitError::NotRegular { path: path.to_owned() });
     }
@@ -144,8 +150,11 @@ pub fn check_out(root: &Path, protected: &[PathBuf]) -> Result<PathBuf, EmitErro
 
 /// `path` made absolute, with the links of its existing part resolved.
 fn resolve(path: &Path) -> Result<PathBuf, EmitError> {
-    let absolute = std::path::absolute(path)
-        .map_err(|source| EmitError::Io { action: "resolve", path: path.to_owned(), source })?;
+    let absolute = std::path::absolute(path).map_err(|source| EmitError::Io {
+        action: "resolve",
+        path: path.to_owned(),
+        source,
+    })?;
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();
     loop {

@@ -234,7 +234,12 @@ impl Ownership {
         let listed: Option<BTreeSet<String>> = text.as_deref().and_then(|text| {
             let mut lines = text.lines();
             lines.next().filter(|first| first.contains(MARKER))?;
-            Some(lines.filter(|line| paths::problem(line).is_none() && *line != MANIFEST).map(str::to_owned).collect())
+            Some(
+                lines
+                    .filter(|line| paths::problem(line).is_none() && *line != MANIFEST)
+                    .map(str::to_owned)
+                    .collect(),
+            )
         });
         if let Some(listed) = listed {
             return Ok(Self { listed, legacy: false, generated: true });
@@ -350,7 +355,11 @@ impl FileSet {
         }
         for path in stale {
             let target = root.join(&path);
-            std::fs::remove_file(&target).map_err(|source| EmitError::Io { action: "remove", path: target, source })?;
+            std::fs::remove_file(&target).map_err(|source| EmitError::Io {
+                action: "remove",
+                path: target,
+                source,
+            })?;
             report.removed.push(path);
         }
         Ok(report)
@@ -385,9 +394,10 @@ impl FileSet {
                         drift.changed.push(((*path).to_owned(), short_diff(&on_disk, contents)));
                     }
                 }
-                None => drift
-                    .changed
-                    .push(((*path).to_owned(), format!("({} bytes on disk: too large to compare)", metadata.len()))),
+                None => drift.changed.push((
+                    (*path).to_owned(),
+                    format!("({} bytes on disk: too large to compare)", metadata.len()),
+                )),
             }
         }
         drift.extra = self.stale(&root, &Ownership::read(&root)?)?;
@@ -469,13 +479,16 @@ fn stage(root: &Path, writes: &[(&str, &[u8])]) -> Result<Staged, EmitError> {
             create_folders(&folder, &mut created)?;
             let temp = folder.join(format!(".wegly-tmp-{}-{index}", std::process::id()));
             // `create_new`: never an existing file, and never through a link at the temp path.
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(|source| EmitError::Io { action: "create a temp file for", path: target.clone(), source })?;
+            let mut file =
+                std::fs::OpenOptions::new().write(true).create_new(true).open(&temp).map_err(|source| {
+                    EmitError::Io { action: "create a temp file for", path: target.clone(), source }
+                })?;
             temps.push(temp);
-            file.write_all(contents).map_err(|source| EmitError::Io { action: "write", path: target, source })?;
+            file.write_all(contents).map_err(|source| EmitError::Io {
+                action: "write",
+                path: target,
+                source,
+            })?;
         }
         Ok(())
     })();
@@ -505,7 +518,11 @@ fn create_folders(folder: &Path, created: &mut Vec<PathBuf>) -> Result<(), EmitE
         }
     }
     for folder in missing.into_iter().rev() {
-        std::fs::create_dir(&folder).map_err(|source| EmitError::Io { action: "create", path: folder.clone(), source })?;
+        std::fs::create_dir(&folder).map_err(|source| EmitError::Io {
+            action: "create",
+            path: folder.clone(),
+            source,
+        })?;
         created.push(folder);
     }
     Ok(())

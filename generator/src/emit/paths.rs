@@ -36,7 +36,10 @@ fn component_problem(component: &str) -> Option<&'static str> {
     if component.len() > MAX_COMPONENT {
         return Some("is longer than 255 bytes");
     }
-    if component.chars().any(|c| c.is_control() || matches!(c, '\\' | ':' | '<' | '>' | '"' | '|' | '?' | '*')) {
+    if component
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\\' | ':' | '<' | '>' | '"' | '|' | '?' | '*'))
+    {
         return Some("holds a character that Windows refuses in file names");
     }
     if component.ends_with(['.', ' ']) {
@@ -84,7 +87,8 @@ mod tests {
 
     #[test]
     fn portable_paths_pass() {
-        for path in ["Cargo.toml", "src/models/chat_detail.rs", "src/models/console.rs", "src/models/con_.rs"] {
+        for path in ["Cargo.toml", "src/models/chat_detail.rs", "src/models/console.rs", "src/models/con_.rs"]
+        {
             assert_eq!(problem(path), None, "{path}");
         }
     }
@@ -92,7 +96,20 @@ mod tests {
     #[test]
     fn unportable_paths_are_named() {
         let long = format!("src/{}.rs", "a".repeat(300));
-        for path in ["", "/etc/passwd", "src/../x", "src//x", "src/con.rs", "src/NUL", "src/Com1.rs", "src/lpt9.txt", "a\\b", "a:b", "a.", &long] {
+        for path in [
+            "",
+            "/etc/passwd",
+            "src/../x",
+            "src//x",
+            "src/con.rs",
+            "src/NUL",
+            "src/Com1.rs",
+            "src/lpt9.txt",
+            "a\\b",
+            "a:b",
+            "a.",
+            &long,
+        ] {
             assert!(problem(path).is_some(), "{path:?} passes");
         }
     }

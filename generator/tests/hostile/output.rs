@@ -30,7 +30,9 @@ fn spec(schemas: &[&str], tags: &[&str]) -> String {
     }
     text.push_str("components:\n  schemas:\n");
     for name in schemas {
-        text.push_str(&format!("    '{name}':\n      type: object\n      properties:\n        id: {{type: string}}\n"));
+        text.push_str(&format!(
+            "    '{name}':\n      type: object\n      properties:\n        id: {{type: string}}\n"
+        ));
     }
     text
 }
@@ -67,7 +69,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
             let Ok(metadata) = std::fs::symlink_metadata(&path) else { continue };
             let kind = metadata.file_type();
             let what = if kind.is_symlink() {
-                format!("link to {}", std::fs::read_link(&path).map(|p| p.display().to_string()).unwrap_or_default())
+                format!(
+                    "link to {}",
+                    std::fs::read_link(&path).map(|p| p.display().to_string()).unwrap_or_default()
+                )
             } else if kind.is_dir() {
                 stack.push(path.clone());
                 "folder".to_owned()
@@ -106,7 +111,8 @@ fn replace(path: &Path) {
 /// Every generated file is on disk with its generated contents.
 fn assert_all_present(files: &FileSet, out: &Path) {
     for (path, text) in files.iter() {
-        let on_disk = std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path} is lost: {e}"));
+        let on_disk =
+            std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path} is lost: {e}"));
         assert_eq!(on_disk, text, "{path} differs");
     }
 }
@@ -146,10 +152,15 @@ fn a_link_loop_in_out_loses_no_written_file() {
 fn a_folder_holding_another_project_is_refused() {
     let case = "output-foreign-folder";
     let home = temp_dir(case);
-    let other = write(&home, "projects/other/src/lib.rs", &format!("// {MARKER} from spec/other.yaml; do not edit\n"));
+    let other = write(
+        &home,
+        "projects/other/src/lib.rs",
+        &format!("// {MARKER} from spec/other.yaml; do not edit\n"),
+    );
     write(&home, "notes.txt", "my notes\n");
     let before = snapshot(&home);
-    let error = run_write(case, &small_crate(), &home).expect_err("a folder with no generated crate is refused");
+    let error =
+        run_write(case, &small_crate(), &home).expect_err("a folder with no generated crate is refused");
     assert!(error.contains(&home.display().to_string()) && error.contains("--force"), "{error}");
     assert_eq!(snapshot(&home), before, "the folder changed");
     assert!(other.exists());
@@ -254,7 +265,10 @@ fn windows_device_names_never_become_file_names() {
     for (path, _) in files.iter() {
         assert!(!path.split('/').any(is_device), "{path} is a Windows device name");
     }
-    assert!(files.get("src/models/console.rs").is_some(), "a name that merely starts like a device keeps its name");
+    assert!(
+        files.get("src/models/console.rs").is_some(),
+        "a name that merely starts like a device keeps its name"
+    );
     run_write(case, &files, &out).expect("writes");
 
     let mut files = FileSet::default();
@@ -295,7 +309,10 @@ fn fifos_are_never_opened() {
 
     replace(&lib);
     run_write(case, &files, &out).expect("a foreign FIFO beside the files is left alone");
-    assert!(std::fs::symlink_metadata(&foreign).is_ok_and(|m| !m.is_file() && !m.is_dir()), "the FIFO is gone");
+    assert!(
+        std::fs::symlink_metadata(&foreign).is_ok_and(|m| !m.is_file() && !m.is_dir()),
+        "the FIFO is gone"
+    );
     let drift = run_check(case, &files, &out).expect("check");
     assert!(drift.is_empty(), "{drift}");
 }
@@ -318,7 +335,8 @@ fn roots_and_home_folders_are_refused() {
     // cannot harm the real root or home folder even if the check were broken.
     timed("output-roots-and-homes", || {
         let options = generator::WriteOptions::new();
-        let error = generator::emit::check_out_folder(Path::new("/"), &options).expect_err("the root is refused");
+        let error =
+            generator::emit::check_out_folder(Path::new("/"), &options).expect_err("the root is refused");
         assert!(error.to_string().contains("file-system root"), "{error}");
         if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
             let error = generator::emit::check_out_folder(&home, &options).expect_err("home is refused");
@@ -350,7 +368,10 @@ fn stale_removal_deletes_only_what_the_generator_wrote() {
     // A manifest edited to reach outside --out and through the link.
     let manifest = out.join(".generated-files");
     if let Ok(mut text) = std::fs::read_to_string(&manifest) {
-        text.push_str(&format!("../{case}-outside/victim.rs\nsrc/linked/victim.rs\n{}\n", away.join("victim.rs").display()));
+        text.push_str(&format!(
+            "../{case}-outside/victim.rs\nsrc/linked/victim.rs\n{}\n",
+            away.join("victim.rs").display()
+        ));
         std::fs::write(&manifest, text).expect("manifest edited");
     }
     let before = snapshot(&away);
@@ -442,7 +463,8 @@ fn mutate(mutation: Mutation, target: &Path, away: &Path) -> Vec<PathBuf> {
             vec![beside]
         }
         Mutation::GeneratedLookingBeside => {
-            std::fs::write(&beside, format!("// {MARKER} from spec/other.yaml; do not edit\n")).expect("write");
+            std::fs::write(&beside, format!("// {MARKER} from spec/other.yaml; do not edit\n"))
+                .expect("write");
             vec![beside]
         }
         Mutation::Removed => {
@@ -457,8 +479,15 @@ fn output_folder_mutations_touch_nothing_foreign() {
     let case = "output-mutations";
     let files = small_crate();
     let next = generate(&["Chat"], &["chats"]);
-    let targets =
-        ["Cargo.toml", "README.md", "src/lib.rs", "src/models/message.rs", "src/models", "src", ".generated-files"];
+    let targets = [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        "src/models/message.rs",
+        "src/models",
+        "src",
+        ".generated-files",
+    ];
     let root = temp_dir(case);
     let away = outside(case);
     let mut runs = 0;
@@ -483,7 +512,10 @@ fn output_folder_mutations_touch_nothing_foreign() {
                         assert!(drift.is_empty(), "{context}: written, yet not clean:\n{drift}");
                     }
                     Err(error) => {
-                        assert!(error.contains(&out.display().to_string()), "{context}: names no path: {error}");
+                        assert!(
+                            error.contains(&out.display().to_string()),
+                            "{context}: names no path: {error}"
+                        );
                         run_check(case, set, &out).map(|_| ()).unwrap_or_else(|e| {
                             assert!(e.contains(&out.display().to_string()), "{context}: {e}");
                         });
