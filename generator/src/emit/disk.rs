@@ -138,7 +138,9 @@ pub fn check_out(root: &Path, protected: &[PathBuf]) -> Result<PathBuf, EmitErro
     }
     for home in protected {
         let home = resolve(home).unwrap_or_else(|_| home.clone());
-        if home.starts_with(&resolved) {
+        // A home of `/` (common for service accounts and containers) would refuse every folder;
+        // the root itself is refused above.
+        if home.parent().is_some() && home.starts_with(&resolved) {
             return Err(EmitError::UnsafeOut {
                 path: root.to_owned(),
                 reason: "it is a home folder or a folder above one",

@@ -619,6 +619,8 @@ mod tests {
         let forced = WriteOptions::new().force(true);
         files.write_with(&root, &forced).expect("forced");
         assert_eq!(std::fs::read_to_string(root.join("Cargo.toml")).expect("read"), format!("# {MARKER}\n"));
+        // A home folder of `/` protects nothing but the root, which is always refused.
+        files.write_with(&root, &WriteOptions::new().protect("/")).expect("a home of / refuses nothing more");
         let protected = forced.protect(root.join("inner"));
         assert!(matches!(files.write_with(&root, &protected), Err(EmitError::UnsafeOut { .. })));
     }
