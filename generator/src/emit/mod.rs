@@ -366,7 +366,7 @@ impl FileSet {
     }
 
     /// Compares the files under `root` with these (and the manifest), writing nothing. It reads
-    /// only regular files reached without following links, at most [`READ_LIMIT`] bytes each.
+    /// only regular files reached without following links, at most 64 MiB each.
     pub fn check(&self, root: &Path) -> Result<Drift, EmitError> {
         let planned = self.planned()?;
         let root = disk::check_out(root, &[])?;
@@ -594,6 +594,18 @@ mod tests {
         assert_eq!(drift.missing, vec!["b.rs"]);
         assert_eq!(drift.extra, vec!["c.rs"]);
         assert_eq!(std::fs::read_to_string(root.join("a.rs")).expect("read"), format!("// {MARKER}\nold\n"));
+    }
+
+    #[test]
+    fn a_failed_stage_removes_its_temp_files_and_folders() {
+        let root = temp_dir("stage");
+        std::fs::write(root.join("blocker"), "a file where a folder would go\n").expect("write");
+        let writes: [(&str, &[u8]); 3] = [("new/deeper/a.rs", b"a"), ("b.rs", b"b"), ("blocker/c.rs", b"c")];
+        let error = super::stage(&root, &writes).err().expect("the third file cannot be staged");
+        assert!(error.to_string().contains("blocker/c.rs"), "{error}");
+        let left: Vec<_> =
+            std::fs::read_dir(&root).expect("read").map(|e| e.expect("entry").file_name()).collect();
+        assert_eq!(left, vec!["blocker"], "the stage left files or folders behind");
     }
 
     #[test]
