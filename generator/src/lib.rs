@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use diagnostics::{Diagnostic, Diagnostics, Error, Severity};
-pub use emit::{Drift, FileSet, WriteReport};
+pub use emit::{Drift, EmitError, FileSet, WriteOptions, WriteReport};
 
 /// What to generate and how to name it (prost-style builder).
 #[derive(Debug, Clone)]

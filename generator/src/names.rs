@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use sha2::{Digest, Sha256};
 
 /// Strict and reserved keywords of Rust 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
@@ -96,13 +97,44 @@ pub fn snake_name(raw: &str, fallback: &str) -> String {
     ident(raw, Case::Snake, fallback)
 }
 
+/// The longest module name, in bytes: file names stay far below every file system's limit.
+pub const MAX_MODULE: usize = 64;
+
 /// A file stem for a module: like [`snake_name`], but never a raw identifier, so it can be both
-/// a file name and a `mod` name.
+/// a file name and a `mod` name. It is also a portable file name: never a Windows device name
+/// (`con` becomes `con_`), and at most [`MAX_MODULE`] bytes (a longer name keeps its start and
+/// gains the first 8 hex digits of the SHA-256 of the whole name, so it is stable and distinct).
+/// Snake-case names are lower-case ASCII, so two module names never differ only in case.
 pub fn module_name(raw: &str) -> String {
     let name = ident(raw, Case::Snake, "module");
-    match name.strip_prefix("r#") {
+    let name = match name.strip_prefix("r#") {
         Some(bare) => format!("{bare}_"),
         None => name,
+    };
+    let name = if is_device_name(&name) { format!("{name}_") } else { name };
+    if name.len() <= MAX_MODULE {
+        return name;
+    }
+    let digest = Sha256::digest(name.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    // Snake-case names are ASCII, so any byte index is a char boundary.
+    let keep = name.get(..MAX_MODULE - hash.len() - 1).unwrap_or_default().trim_end_matches('_');
+    format!("{keep}_{hash}")
+}
+
+/// Whether `stem` (a file name up to its first dot) is a name Windows reserves for a device, in
+/// any case: `con`, `prn`, `aux`, `nul`, `com0`-`com9`, `lpt0`-`lpt9` (with the superscript
+/// digits Windows also reserves), `conin$` and `conout$`. Trailing spaces count as absent.
+pub fn is_device_name(stem: &str) -> bool {
+    let stem = stem.trim_end_matches(' ').to_ascii_lowercase();
+    match stem.as_str() {
+        "con" | "prn" | "aux" | "nul" | "conin$" | "conout$" => true,
+        _ => {
+            let (Some(prefix), Some(digit)) = (stem.get(..3), stem.get(3..)) else { return false };
+            matches!(prefix, "com" | "lpt")
+                && (matches!(digit.as_bytes(), [b'0'..=b'9'])
+                    || matches!(digit, "\u{b9}" | "\u{b2}" | "\u{b3}"))
+        }
     }
 }
 
@@ -215,6 +247,23 @@ mod tests {
         assert_eq!(type_name("", "ChatStatus"), "ChatStatus");
         assert_eq!(snake_name("---", "param"), "param");
         assert_eq!(type_name("", ""), "Unnamed");
+    }
+
+    #[test]
+    fn module_names_are_portable_file_names() {
+        for device in ["Con", "AUX", "nul", "Com1", "lpt9", "prn"] {
+            let name = module_name(device);
+            assert!(!is_device_name(&name), "{device} gives {name}");
+            assert_eq!(name, format!("{}_", device.to_ascii_lowercase()));
+        }
+        assert_eq!(module_name("console"), "console");
+        assert!(is_device_name("COM\u{b9}") && is_device_name("nul ") && !is_device_name("com10"));
+        let long = "very long name ".repeat(20);
+        let name = module_name(&long);
+        assert!(name.len() <= MAX_MODULE, "{name}");
+        assert_eq!(name, module_name(&long), "stable");
+        assert_ne!(name, module_name(&format!("{long} other")), "distinct");
+        assert!(name.starts_with("very_long_name_very"), "{name}");
     }
 
     #[test]

@@ -25,8 +25,8 @@ use anyhow::{Context, Result, bail};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [--report FILE] [CRATE]
-       cargo xtask release [--since REV] [--date YYYY-MM-DD] [CRATE]
+const USAGE: &str = "usage: cargo xtask generate [--check] [--force] [--report FILE] [CRATE]
+       cargo xtask release [--since REV] [--date YYYY-MM-DD] [--force] [CRATE]
          CRATE: [--spec FILE --out DIR [--crate-name NAME]] [--crate-config FILE]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
@@ -66,6 +66,9 @@ fn try_main() -> Result<ExitCode> {
     }
 }
 
+/// The largest previous `surface.yaml` read for the change report.
+const SURFACE_LIMIT: u64 = 256 * 1024 * 1024;
+
 /// Compares the surface about to be written with the one in `out`, prints the change report,
 /// and writes it as Markdown to `report` when asked. `version` is the crate's current version.
 fn report_changes(
@@ -74,7 +77,14 @@ fn report_changes(
     version: &str,
     report: Option<&Path>,
 ) -> Result<()> {
-    let previous = std::fs::read_to_string(out.join("surface.yaml")).ok();
+    // Read as the generator reads its own files: not through a link, never a FIFO, bounded.
+    let previous = match generator::emit::read_file(out, "surface.yaml", SURFACE_LIMIT) {
+        Ok(previous) => previous,
+        Err(error) => {
+            eprintln!("warning: the previous surface.yaml is not read ({error}); no change report");
+            None
+        }
+    };
     let markdown = match previous.as_deref().map(generator::surface::from_yaml) {
         Some(Ok(old)) => {
             let changes = generator::surface::diff::diff(&old, surface);
@@ -155,15 +165,11 @@ fn parse_target(
 
 /// The generated crate's version, from `out/Cargo.toml`; `None` when there is no such file.
 fn current_version(out: &Path) -> Result<Option<String>> {
-    let path = out.join("Cargo.toml");
-    let metadata = match std::fs::symlink_metadata(&path) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        other => other.with_context(|| format!("reading {}", path.display()))?,
+    // Read as the generator reads its own files: not through a link, never a FIFO, bounded.
+    let Some(text) = generator::emit::read_file(out, "Cargo.toml", 1024 * 1024)? else {
+        return Ok(None);
     };
-    if !metadata.is_file() || metadata.len() > 1024 * 1024 {
-        bail!("{} is not a regular file of at most 1 MiB; it is not a generated manifest", path.display());
-    }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let path = out.join("Cargo.toml");
     package_version(&text).map(Some).with_context(|| format!("{} has no package.version", path.display()))
 }
 
@@ -188,9 +194,10 @@ fn generate_or_report(config: &generator::Config) -> Result<generator::Generated
     }
 }
 
-/// Writes the files to `out`, printing what changed; returns how many files were written.
-fn write_files(files: &generator::FileSet, out: &Path) -> Result<usize> {
-    let report = files.write(out).with_context(|| format!("writing {}", out.display()))?;
+/// Writes the files to `out` (`force`: over files the generator does not own), printing what
+/// changed; returns how many files were written.
+fn write_files(files: &generator::FileSet, out: &Path, force: bool) -> Result<usize> {
+    let report = files.write_with(out, &generator::WriteOptions::new().force(force))?;
     for path in &report.written {
         eprintln!("wrote   {path}");
     }
@@ -204,24 +211,26 @@ fn write_files(files: &generator::FileSet, out: &Path) -> Result<usize> {
 }
 
 fn release(args: Vec<String>) -> Result<ExitCode> {
-    let (mut since, mut date) = (String::from("HEAD"), None);
+    let (mut since, mut date, mut force) = (String::from("HEAD"), None, false);
     let target = parse_target(args, |flag, rest| {
         match flag {
+            "--force" => force = true,
             "--since" => since = rest.next().context("--since needs a git revision")?,
             "--date" => date = Some(rest.next().context("--date needs YYYY-MM-DD")?),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
         Ok(())
     })?;
-    release::run(release::Options { config: target.config, out: &target.out, since: &since, date })?;
+    release::run(release::Options { config: target.config, out: &target.out, since: &since, date, force })?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn generate(args: Vec<String>) -> Result<ExitCode> {
-    let (mut check, mut report_path) = (false, None);
+    let (mut check, mut report_path, mut force) = (false, None, false);
     let Target { config, out } = parse_target(args, |flag, rest| {
         match flag {
             "--check" => check = true,
+            "--force" => force = true,
             "--report" => report_path = Some(PathBuf::from(rest.next().context("--report needs a file")?)),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
@@ -249,6 +258,6 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
         eprintln!("error: {} is stale; run `cargo xtask generate` and commit the result", out.display());
         return Ok(ExitCode::FAILURE);
     }
-    write_files(&generated.files, &out)?;
+    write_files(&generated.files, &out, force)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -20,10 +20,12 @@ pub struct Options<'a> {
     pub out: &'a Path,
     pub since: &'a str,
     pub date: Option<String>,
+    /// Whether to write over files the generator does not own.
+    pub force: bool,
 }
 
 pub fn run(options: Options<'_>) -> Result<()> {
-    let Options { config, out, since, date } = options;
+    let Options { config, out, since, date, force } = options;
     let current = crate::current_version(out)?.with_context(|| {
         format!("{} holds no generated crate; run `cargo xtask generate` first", out.display())
     })?;
@@ -42,7 +44,7 @@ pub fn run(options: Options<'_>) -> Result<()> {
     };
     let generated = crate::generate_or_report(&config.crate_version(&plan.version))?;
     eprint!("{}", plan.report);
-    let written = crate::write_files(&generated.files, out)?;
+    let written = crate::write_files(&generated.files, out, force)?;
     let entry = plan.entry(&date.unwrap_or_else(release::today));
     let changelog_path = out.join("CHANGELOG.md");
     let existing = read_changelog(&changelog_path)?;

@@ -6,4 +6,5 @@
 //!
 //! One module per class of hostile input.
 
+mod output;
 mod support;
