@@ -283,7 +283,8 @@ impl Bundler {
             match self.read(path, raw) {
                 Ok((value, warnings)) => {
                     for warning in warnings.iter() {
-                        let message = format!("in {}: {}: {}", path.display(), warning.pointer, warning.message);
+                        let message =
+                            format!("in {}: {}: {}", path.display(), warning.pointer, warning.message);
                         self.diagnostics.push(Diagnostic::warning(at.clone(), message));
                     }
                     self.files.insert(path.to_path_buf(), value);
@@ -299,8 +300,14 @@ impl Bundler {
 
     /// Reads and parses the file of `$ref` `raw`: only a regular file inside the allowed root.
     fn read(&self, path: &Path, raw: &str) -> Result<(Value, Diagnostics), String> {
+        // The path as the spec's folder sees it, when the reference does not already say it.
+        let folder = self.spec.parent().unwrap_or(Path::new(""));
+        let shown = path.strip_prefix(folder).unwrap_or(path);
+        let written = raw.split_once('#').map_or(raw, |(file, _)| file);
+        let place =
+            if Path::new(written) == shown { String::new() } else { format!(" ({})", shown.display()) };
         let cannot = |reason: &dyn std::fmt::Display| {
-            format!("cannot read the file of `$ref` `{raw}` ({}): {reason}", path.display())
+            format!("cannot read the file of `$ref` `{raw}`{place}: {reason}")
         };
         let real = path.canonicalize().map_err(|error| cannot(&error))?;
         let root = self.allowed.as_ref().map_err(|reason| cannot(reason))?;
@@ -389,7 +396,9 @@ fn allowed_root(spec: &Path, ref_root: Option<&Path>) -> Result<PathBuf, String>
         None => {
             let folder = spec.parent().unwrap_or(Path::new(""));
             let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
-            folder.canonicalize().map_err(|error| format!("the spec's folder {} cannot be used: {error}", folder.display()))
+            folder
+                .canonicalize()
+                .map_err(|error| format!("the spec's folder {} cannot be used: {error}", folder.display()))
         }
     }
 }

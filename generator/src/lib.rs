@@ -28,8 +28,8 @@ pub mod lower;
 pub mod names;
 pub mod normalize;
 mod parallel;
-pub mod read;
 pub mod pointer;
+pub mod read;
 pub mod render;
 mod roundtrip;
 pub mod surface;
@@ -120,7 +120,10 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
         read::ReadError::Io(source) => Error::Io { path, source },
         other => {
             let mut diagnostics = Diagnostics::default();
-            diagnostics.push(Diagnostic::error(pointer::JsonPointer::root(), format!("cannot read {path}: {other}")));
+            diagnostics.push(Diagnostic::error(
+                pointer::JsonPointer::root(),
+                format!("cannot read {path}: {other}"),
+            ));
             Error::Spec(diagnostics)
         }
     })?;

@@ -78,8 +78,8 @@ fn typed(raw: &mut Value, diagnostics: &mut Diagnostics) -> Result<openapiv3::Op
         Ok(openapi) => return Ok(openapi),
         Err(error) => error,
     };
-    let (pointer, message) =
-        crate::locate::locate(raw).unwrap_or_else(|| (path_to_pointer(error.path()), error.inner().to_string()));
+    let (pointer, message) = crate::locate::locate(raw)
+        .unwrap_or_else(|| (path_to_pointer(error.path()), error.inner().to_string()));
     let schemas = schema_positions(raw);
     if enclosing_schema(&pointer, &schemas).is_none() {
         return Err(fatal(diagnostics, pointer, &message));

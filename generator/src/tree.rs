@@ -28,9 +28,12 @@ pub const MAX_DEPTH: usize = 128;
 /// [`MAX_DEPTH`], so that the scan never refuses what the parser would read.
 const MAX_FLOW_DEPTH: usize = 2 * MAX_DEPTH;
 
-/// Nodes (values and keys) a document may expand to beyond one per source byte. A document
-/// without aliases has at most one node per two bytes.
-const NODE_ALLOWANCE: usize = 1_000_000;
+/// Nodes (values and keys) a document may expand to per source byte. A document without
+/// aliases has at most one node per two source bytes (real specs: one per ten or more).
+const NODES_PER_BYTE: usize = 4;
+
+/// Nodes any document may have, however small its source.
+const NODE_FLOOR: usize = 100_000;
 
 /// String bytes a document may expand to beyond twice its source size. A document without
 /// aliases has at most as many string bytes as source bytes.
@@ -115,7 +118,7 @@ impl Builder {
         Self {
             nodes: 0,
             bytes: 0,
-            max_nodes: NODE_ALLOWANCE.saturating_add(source_len),
+            max_nodes: NODE_FLOOR.max(source_len.saturating_mul(NODES_PER_BYTE)),
             max_bytes: BYTE_ALLOWANCE.saturating_add(source_len.saturating_mul(2)),
             exceeded: false,
             path: Vec::new(),
@@ -177,12 +180,14 @@ impl<'de> Visitor<'de> for Node<'_> {
 
     fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Value, E> {
         self.0.count(0)?;
-        serde::Deserialize::deserialize(serde::de::value::I128Deserializer::<E>::new(value)).map(Value::Number)
+        serde::Deserialize::deserialize(serde::de::value::I128Deserializer::<E>::new(value))
+            .map(Value::Number)
     }
 
     fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Value, E> {
         self.0.count(0)?;
-        serde::Deserialize::deserialize(serde::de::value::U128Deserializer::<E>::new(value)).map(Value::Number)
+        serde::Deserialize::deserialize(serde::de::value::U128Deserializer::<E>::new(value))
+            .map(Value::Number)
     }
 
     fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
@@ -316,7 +321,7 @@ fn deep_flow(text: &str, limit: usize) -> Option<(usize, usize)> {
                 continue;
             }
             let after_space = previous.is_none_or(|p| p == b' ' || p == b'\t');
-            let value_start = matches!(significant, None | Some(b':' | b'-' | b'?' | b'[' | b'{' | b','));
+            let value_start = matches!(significant, None | Some(b':' | b'-' | b'?'));
             match b {
                 b'#' if after_space => break,
                 b'"' | b'\'' if after_space || matches!(previous, Some(b'[' | b'{' | b',' | b':')) => {

@@ -3,7 +3,8 @@
 //! `cargo xtask generate` regenerates `generated/` from `spec/wegly.yaml`;
 //! `cargo xtask generate --check` writes nothing and fails when `generated/` is stale.
 //! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]` generates a crate from any
-//! spec. `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
+//! spec; `--ref-root DIR` lets the spec's external `$ref`s read files anywhere under `DIR`
+//! (by default only inside the spec's own folder). `cargo xtask test` installs the pinned npm tools, lints the spec and runs every test;
 //! `cargo xtask tools` only installs the tools; `cargo xtask semver` cross-checks the change
 //! report with cargo-semver-checks. `cargo xtask corpus [--filter SUBSTR] [--no-check]
 //! [--list FILE]` measures the generator on the public specs of `xtask/corpus/specs.txt`
@@ -25,7 +26,7 @@ use anyhow::{Context, Result, bail};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]]
+    "usage: cargo xtask generate [--check] [--report FILE] [--spec FILE --out DIR [--crate-name NAME]] [--ref-root DIR]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
        cargo xtask semver
@@ -95,6 +96,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
     let mut out = None;
     let mut crate_name = None;
     let mut report_path = None;
+    let mut ref_root = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -102,6 +104,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
             "--spec" => spec = Some(PathBuf::from(args.next().context("--spec needs a file")?)),
             "--out" => out = Some(PathBuf::from(args.next().context("--out needs a folder")?)),
             "--crate-name" => crate_name = Some(args.next().context("--crate-name needs a name")?),
+            "--ref-root" => ref_root = Some(PathBuf::from(args.next().context("--ref-root needs a folder")?)),
             "--report" => report_path = Some(PathBuf::from(args.next().context("--report needs a file")?)),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
@@ -115,6 +118,10 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
             generator::Config::new(spec).crate_name(name)
         }
         _ => bail!("--spec and --out go together\n{USAGE}"),
+    };
+    let config = match ref_root {
+        Some(root) => config.ref_root(root),
+        None => config,
     };
     let out = out.unwrap_or_else(|| root.join("generated"));
 

@@ -6,5 +6,5 @@
 //!
 //! One module per class of hostile input.
 
-mod support;
 mod input;
+mod support;
