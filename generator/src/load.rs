@@ -2,11 +2,15 @@
 //!
 //! Input: the spec's bytes and a file name (for the YAML/JSON choice). Output: [`Spec`]. YAML
 //! and JSON both become a `serde_json::Value` first, so that every later message can point into
-//! the document and extensions stay readable. Typed parsing goes through `serde_path_to_error`,
+//! the document and extensions stay readable. The text is parsed once, defensively (`tree`:
+//! byte-order mark, nesting depth, an expansion budget against YAML alias bombs, duplicate keys
+//! as warnings). Typed parsing goes through `serde_path_to_error`,
 //! so even a shape error names its JSON pointer. References are made local first
 //! ([`crate::bundle`]). A 3.1.x document is first rewritten into 3.0
 //! form ([`crate::normalize`]). What the typed model did not keep is reported by
 //! [`crate::roundtrip`], run beside lowering. Swagger 2.0 and other versions are refused here.
+//! A schema that does not parse becomes free-form JSON with a warning; all of them are found in
+//! one pass, so the document is parsed at most twice whatever the number of bad schemas.
 
 use std::collections::BTreeSet;
 use std::path::Path;
