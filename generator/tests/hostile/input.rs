@@ -312,4 +312,12 @@ fn duplicate_keys_are_reported_with_their_pointer() {
             "{kind}: {warnings}"
         );
     }
+    // In a file a `$ref` names, the warning sits at the reference and names the file.
+    write(&dir, "other.yaml", "X: {type: string, type: integer}\n");
+    let referring = write(&dir, "ref.yaml", &spec_with("{$ref: 'other.yaml#/X'}"));
+    let generated =
+        generate(&format!("{case}_ref"), &referring, |c| c).unwrap_or_else(|e| panic!("ref: {}", chain(&e)));
+    let warnings = generated.warnings.to_string();
+    assert!(warnings.contains("warning: #/components/schemas/A: in "), "ref: {warnings}");
+    assert!(warnings.contains("other.yaml: #/X: duplicate key `type`"), "ref: {warnings}");
 }
