@@ -14,7 +14,10 @@
 //! - A copy taken from another file has its own references rewritten to stay correct.
 //!
 //! Remote (`http:`) references are refused with an error: generation must not depend on the
-//! network.
+//! network. A file reference is read only when, symlinks resolved, it names a regular file
+//! inside the spec's folder (or the wider root the caller chose: [`crate::Config::ref_root`]),
+//! of at most [`crate::read::MAX_FILE_BYTES`]; anything else is an error at the reference's
+//! pointer that names the path.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -29,10 +32,11 @@ use crate::visit::{self, Section, Visitor};
 const MAX_CHAIN: usize = 32;
 
 /// Makes every reference local and conventional. `spec_path` is the path of the spec file;
-/// relative file references are resolved from its folder.
+/// relative file references are resolved from its folder. Files are read only inside
+/// `ref_root`, or the spec's folder when it is `None`.
 /// Errors come back among the diagnostics: a reference that cannot be followed is left as it
 /// is, so that the later stages still report everything else.
-pub fn bundle(document: &mut Value, spec_path: &Path) -> Diagnostics {
+pub fn bundle(document: &mut Value, spec_path: &Path, ref_root: Option<&Path>) -> Diagnostics {
     if !needs_bundling(document) {
         return Diagnostics::default();
     }
@@ -44,6 +48,7 @@ pub fn bundle(document: &mut Value, spec_path: &Path) -> Diagnostics {
     // Cleaned like every resolved path, so that `dir/../api.yaml` is recognized as the spec.
     let spec = clean(&std::path::absolute(spec_path).unwrap_or_else(|_| spec_path.to_path_buf()));
     let mut bundler = Bundler {
+        allowed: allowed_root(&spec, ref_root),
         spec,
         root: document.clone(),
         files: HashMap::new(),
@@ -128,6 +133,9 @@ struct Target {
 
 struct Bundler {
     spec: PathBuf,
+    /// The folder (symlinks resolved) that file references must stay inside, or why there is
+    /// none usable.
+    allowed: Result<PathBuf, String>,
     /// The spec as it was before bundling: where local targets are looked up.
     root: Value,
     /// Other files, parsed, by path.
@@ -269,27 +277,51 @@ impl Bundler {
         found
     }
 
-    /// The parsed file at `path`, which `raw` refers to. Messages name the reference, not
-    /// the absolute path.
+    /// The parsed file at `path`, which `raw` refers to, once it is known to be allowed.
     fn file(&mut self, path: &Path, raw: &str, at: &JsonPointer) -> Option<&Value> {
         if !self.files.contains_key(path) {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let parsed = std::fs::read_to_string(path)
-                .map_err(|error| {
-                    Diagnostic::error(at.clone(), format!("cannot read the file of `$ref` `{raw}`: {error}"))
-                })
-                .and_then(|text| crate::load::parse_tree(&text.replace("\r\n", "\n"), &name));
-            match parsed {
-                Ok(value) => {
+            match self.read(path, raw) {
+                Ok((value, warnings)) => {
+                    for warning in warnings.iter() {
+                        let message =
+                            format!("in {}: {}: {}", path.display(), warning.pointer, warning.message);
+                        self.diagnostics.push(Diagnostic::warning(at.clone(), message));
+                    }
                     self.files.insert(path.to_path_buf(), value);
                 }
-                Err(diagnostic) => {
-                    self.diagnostics.push(Diagnostic::error(at.clone(), diagnostic.message));
+                Err(message) => {
+                    self.diagnostics.push(Diagnostic::error(at.clone(), message));
                     return None;
                 }
             }
         }
         self.files.get(path)
+    }
+
+    /// Reads and parses the file of `$ref` `raw`: only a regular file inside the allowed root.
+    fn read(&self, path: &Path, raw: &str) -> Result<(Value, Diagnostics), String> {
+        // The path as the spec's folder sees it, when the reference does not already say it.
+        let folder = self.spec.parent().unwrap_or(Path::new(""));
+        let shown = path.strip_prefix(folder).unwrap_or(path);
+        let written = raw.split_once('#').map_or(raw, |(file, _)| file);
+        let place =
+            if Path::new(written) == shown { String::new() } else { format!(" ({})", shown.display()) };
+        let cannot = |reason: &dyn std::fmt::Display| {
+            format!("cannot read the file of `$ref` `{raw}`{place}: {reason}")
+        };
+        let real = path.canonicalize().map_err(|error| cannot(&error))?;
+        let root = self.allowed.as_ref().map_err(|reason| cannot(reason))?;
+        if !real.starts_with(root) {
+            return Err(format!(
+                "`$ref` `{raw}` names {}, outside {}; only files inside the spec's folder are read \
+                 (widen it with `--ref-root DIR` or `Config::ref_root`)",
+                real.display(),
+                root.display()
+            ));
+        }
+        let text = crate::read::read_text(&real).map_err(|error| cannot(&error))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::tree::parse(&text.replace("\r\n", "\n"), &name).map_err(|diagnostic| diagnostic.message)
     }
 
     /// A free name in `components.schemas` for a hoisted target: the last meaningful token
@@ -352,6 +384,23 @@ fn is_structural(token: &str) -> bool {
                 | "patch"
                 | "trace"
         )
+}
+
+/// The folder file references must resolve into, symlinks resolved: `ref_root` when given,
+/// else the folder of the spec.
+fn allowed_root(spec: &Path, ref_root: Option<&Path>) -> Result<PathBuf, String> {
+    match ref_root {
+        Some(root) => root
+            .canonicalize()
+            .map_err(|error| format!("the `$ref` root {} cannot be used: {error}", root.display())),
+        None => {
+            let folder = spec.parent().unwrap_or(Path::new(""));
+            let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+            folder
+                .canonicalize()
+                .map_err(|error| format!("the spec's folder {} cannot be used: {error}", folder.display()))
+        }
+    }
 }
 
 /// Resolves `file` relative to the folder of `from`.

@@ -30,10 +30,12 @@ pub mod normalize;
 pub mod package;
 mod parallel;
 pub mod pointer;
+pub mod read;
 pub mod release;
 pub mod render;
 mod roundtrip;
 pub mod surface;
+mod tree;
 pub mod visit;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +53,7 @@ pub struct Config {
     crate_name: String,
     crate_version: String,
     package: package::Package,
+    ref_root: Option<PathBuf>,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Config {
             crate_name: "sdk".to_owned(),
             crate_version: "0.1.0".to_owned(),
             package: package::Package::default(),
+            ref_root: None,
         }
     }
 
@@ -99,6 +103,14 @@ impl Config {
         &self.crate_version
     }
 
+    /// Lets external `$ref`s read files anywhere under `root` (symlinks resolved). By default
+    /// they may only name files inside the spec's own folder; a reference that leaves it is an
+    /// error. Only regular files are ever read, whatever the root.
+    pub fn ref_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.ref_root = Some(root.into());
+        self
+    }
+
     /// The spec file.
     pub fn spec(&self) -> &Path {
         &self.spec
@@ -116,17 +128,28 @@ pub struct Generated {
     pub surface: surface::Surface,
 }
 
-/// Reads the spec and generates the crate in memory.
+/// Reads the spec and generates the crate in memory. The spec must be a regular UTF-8 file of
+/// at most [`read::MAX_FILE_BYTES`]; anything else is refused without reading it whole.
 pub fn generate(config: &Config) -> Result<Generated, Error> {
-    let text = std::fs::read_to_string(&config.spec)
-        .map_err(|source| Error::Io { path: config.spec.display().to_string(), source })?;
+    let path = config.spec.display().to_string();
+    let text = read::read_text(&config.spec).map_err(|error| match error {
+        read::ReadError::Io(source) => Error::Io { path, source },
+        other => {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(Diagnostic::error(
+                pointer::JsonPointer::root(),
+                format!("cannot read {path}: {other}"),
+            ));
+            Error::Spec(diagnostics)
+        }
+    })?;
     generate_from_str(config, &text)
 }
 
 /// Generates the crate from spec text already in memory.
 pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error> {
     let file_name = config.spec.to_string_lossy();
-    let (api, warnings) = build_ir(text, &file_name)?;
+    let (api, warnings) = build_ir_with_root(text, &file_name, config.ref_root.as_deref())?;
     let krate = render::view::CrateInfo {
         name: config.crate_name.clone(),
         version: config.crate_version.clone(),
@@ -162,7 +185,16 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
 
 /// Runs the stages up to the analyzed IR: load, lower, analyze.
 pub fn build_ir(text: &str, file_name: &str) -> Result<(ir::Api, Diagnostics), Error> {
-    let spec = load::load(text, file_name).map_err(Error::Spec)?;
+    build_ir_with_root(text, file_name, None)
+}
+
+/// [`build_ir`], with external `$ref`s allowed to read under `ref_root` ([`Config::ref_root`]).
+fn build_ir_with_root(
+    text: &str,
+    file_name: &str,
+    ref_root: Option<&Path>,
+) -> Result<(ir::Api, Diagnostics), Error> {
+    let spec = load::load_with_root(text, file_name, ref_root).map_err(Error::Spec)?;
     // The round-trip guard only reads the spec: it runs on a second thread while lowering runs.
     let (lost, lowered) = std::thread::scope(|scope| {
         let guard = scope.spawn(|| roundtrip::lost(&spec.raw, &spec.openapi));

@@ -2,13 +2,18 @@
 //!
 //! Input: the spec's bytes and a file name (for the YAML/JSON choice). Output: [`Spec`]. YAML
 //! and JSON both become a `serde_json::Value` first, so that every later message can point into
-//! the document and extensions stay readable. Typed parsing goes through `serde_path_to_error`,
+//! the document and extensions stay readable. The text is parsed once, defensively (`tree`:
+//! byte-order mark, nesting depth, an expansion budget against YAML alias bombs, duplicate keys
+//! as warnings). Typed parsing goes through `serde_path_to_error`,
 //! so even a shape error names its JSON pointer. References are made local first
 //! ([`crate::bundle`]). A 3.1.x document is first rewritten into 3.0
 //! form ([`crate::normalize`]). What the typed model did not keep is reported by
 //! [`crate::roundtrip`], run beside lowering. Swagger 2.0 and other versions are refused here.
+//! A schema that does not parse becomes free-form JSON with a warning; all of them are found in
+//! one pass, so the document is parsed at most twice whatever the number of bad schemas.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -34,18 +39,24 @@ pub struct Spec {
 /// references are all conventional already); otherwise, or when it fails, the typed document is
 /// parsed from the rewritten tree, which also locates any error.
 pub fn load(text: &str, file_name: &str) -> Result<Spec, Diagnostics> {
+    load_with_root(text, file_name, None)
+}
+
+/// [`load`], with the folder external `$ref`s may resolve into widened to `ref_root` (by
+/// default only the spec's own folder: [`crate::bundle`]).
+pub fn load_with_root(text: &str, file_name: &str, ref_root: Option<&Path>) -> Result<Spec, Diagnostics> {
     let text = text.replace("\r\n", "\n");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (tree, direct) = std::thread::scope(|scope| {
-        let direct = scope.spawn(|| typed_from_text(&text, file_name));
-        let tree = parse_tree(&text, file_name);
+        let direct = scope.spawn(|| typed_from_text(text, file_name));
+        let tree = crate::tree::parse(text, file_name);
         (tree, direct.join().ok().flatten())
     });
-    let mut raw = tree.map_err(single)?;
+    let (mut raw, mut diagnostics) = tree.map_err(single)?;
     let version = check_version(&raw).map_err(single)?;
-    let mut diagnostics = Diagnostics::default();
     let rewrite = version == Version::V3_1 || crate::bundle::needs_bundling(&raw);
     if rewrite {
-        diagnostics.extend(crate::bundle::bundle(&mut raw, std::path::Path::new(file_name)));
+        diagnostics.extend(crate::bundle::bundle(&mut raw, Path::new(file_name), ref_root));
         if version == Version::V3_1 {
             diagnostics.extend(crate::normalize::normalize(&mut raw));
         }
@@ -63,36 +74,57 @@ fn typed_from_text(text: &str, file_name: &str) -> Option<openapiv3::OpenAPI> {
     if file_name.ends_with(".json") { serde_json::from_str(text).ok() } else { None }
 }
 
-/// How many unreadable schemas one document may have replaced before loading gives up.
-const MAX_SCHEMA_FALLBACKS: usize = 64;
-
-/// Parses the tree into `openapiv3` types. A schema that does not parse is replaced by a
-/// free-form one, with a warning, and parsing starts over; any other shape error is fatal.
+/// Parses the tree into `openapiv3` types. When that fails inside a schema, every schema that
+/// does not parse is replaced by a free-form one, with a warning, in one pass, and the document
+/// is parsed once more; any other shape error is fatal.
 fn typed(raw: &mut Value, diagnostics: &mut Diagnostics) -> Result<openapiv3::OpenAPI, Diagnostics> {
-    let mut schemas: Option<BTreeSet<String>> = None;
-    for _ in 0..=MAX_SCHEMA_FALLBACKS {
-        let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw) {
-            Ok(openapi) => return Ok(openapi),
-            Err(error) => error,
-        };
+    let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw) {
+        Ok(openapi) => return Ok(openapi),
+        Err(error) => error,
+    };
+    let (pointer, message) = crate::locate::locate(raw)
+        .unwrap_or_else(|| (path_to_pointer(error.path()), error.inner().to_string()));
+    let schemas = schema_positions(raw);
+    if enclosing_schema(&pointer, &schemas).is_none() {
+        return Err(fatal(diagnostics, pointer, &message));
+    }
+    replace_invalid_schemas(raw, schemas, diagnostics);
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw).map_err(|error| {
         let (pointer, message) = crate::locate::locate(raw)
             .unwrap_or_else(|| (path_to_pointer(error.path()), error.inner().to_string()));
-        let schemas = schemas.get_or_insert_with(|| schema_positions(raw));
-        let Some(schema) = enclosing_schema(&pointer, schemas) else {
-            let mut errors = diagnostics.clone();
-            errors.push(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}")));
-            return Err(errors.sorted());
+        fatal(diagnostics, pointer, &message)
+    })
+}
+
+/// The diagnostics so far, plus the error that stops loading.
+fn fatal(diagnostics: &Diagnostics, pointer: JsonPointer, message: &str) -> Diagnostics {
+    let mut errors = diagnostics.clone();
+    errors.push(Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}")));
+    errors.sorted()
+}
+
+/// Replaces every schema that does not parse by a free-form one, with a warning. Deepest
+/// first: a schema is judged by its own keywords once its invalid members are replaced, so
+/// the warning lands on the innermost invalid schema, and each schema is parsed once.
+fn replace_invalid_schemas(raw: &mut Value, schemas: BTreeSet<String>, diagnostics: &mut Diagnostics) {
+    let mut deepest_first: Vec<String> = schemas.into_iter().collect();
+    deepest_first.sort_by_key(|at| std::cmp::Reverse(at.matches('/').count()));
+    for at in deepest_first {
+        let Some(node) = raw.pointer_mut(at.trim_start_matches('#')) else { continue };
+        let Err(error) =
+            serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(&*node)
+        else {
+            continue;
         };
-        let Some(node) = raw.pointer_mut(schema.as_str().trim_start_matches('#')) else { break };
         *node = Value::Object(serde_json::Map::new());
+        let Some(schema) = JsonPointer::from_ref(&at) else { continue };
+        let pointer = path_under(schema.clone(), error.path());
+        let message = error.inner();
         diagnostics.push(Diagnostic::warning(
             schema,
             format!("this schema is not valid ({pointer}: {message}); using free-form JSON"),
         ));
     }
-    let mut errors = diagnostics.clone();
-    errors.push(Diagnostic::error(JsonPointer::root(), "too many invalid schemas; giving up"));
-    Err(errors.sorted())
 }
 
 /// The pointers of every schema in the document, escaped as in [`JsonPointer`].
@@ -126,20 +158,9 @@ fn single(diagnostic: Diagnostic) -> Diagnostics {
 }
 
 /// Parses YAML (or JSON, when `file_name` ends in `.json`) into a JSON tree that is an object.
+/// Warnings (duplicate keys) are dropped; [`load`] reports them.
 pub fn parse_tree(text: &str, file_name: &str) -> Result<Value, Diagnostic> {
-    let parsed = if file_name.ends_with(".json") {
-        serde_json::from_str::<Value>(text).map_err(|e| e.to_string())
-    } else {
-        yaml_serde::from_str::<Value>(text).map_err(|e| e.to_string())
-    };
-    let value = parsed.map_err(|e| {
-        Diagnostic::error(JsonPointer::root(), format!("{file_name} is not valid YAML or JSON: {e}"))
-    })?;
-    if value.is_object() {
-        Ok(value)
-    } else {
-        Err(Diagnostic::error(JsonPointer::root(), "the document is not an object"))
-    }
+    crate::tree::parse(text, file_name).map(|(value, _)| value)
 }
 
 /// The OpenAPI versions read.
@@ -172,8 +193,13 @@ fn check_version(raw: &Value) -> Result<Version, Diagnostic> {
 
 /// Turns serde's path (`paths./chats.get.responses`) into a JSON pointer.
 fn path_to_pointer(path: &serde_path_to_error::Path) -> JsonPointer {
+    path_under(JsonPointer::root(), path)
+}
+
+/// Serde's path appended to `base`.
+fn path_under(base: JsonPointer, path: &serde_path_to_error::Path) -> JsonPointer {
     use serde_path_to_error::Segment;
-    path.iter().fold(JsonPointer::root(), |pointer, segment| match segment {
+    path.iter().fold(base, |pointer, segment| match segment {
         Segment::Seq { index } => pointer.push(index.to_string()),
         Segment::Map { key } => pointer.push(key),
         Segment::Enum { variant } => pointer.push(variant),

@@ -27,7 +27,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--force] [--report FILE] [CRATE]
        cargo xtask release [--since REV] [--date YYYY-MM-DD] [--force] [CRATE]
-         CRATE: [--spec FILE --out DIR [--crate-name NAME]] [--crate-config FILE]
+         CRATE: [--spec FILE --out DIR [--crate-name NAME]] [--crate-config FILE] [--ref-root DIR]
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
        cargo xtask semver [--install-only]
@@ -120,7 +120,7 @@ fn parse_target(
     mut other: impl FnMut(&str, &mut dyn Iterator<Item = String>) -> Result<()>,
 ) -> Result<Target> {
     let root = project_root();
-    let (mut spec, mut out, mut crate_name, mut crate_config) = (None, None, None, None);
+    let (mut spec, mut out, mut crate_name, mut crate_config, mut ref_root) = (None, None, None, None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -130,6 +130,7 @@ fn parse_target(
             "--crate-config" => {
                 crate_config = Some(PathBuf::from(args.next().context("--crate-config needs a file")?))
             }
+            "--ref-root" => ref_root = Some(PathBuf::from(args.next().context("--ref-root needs a folder")?)),
             flag => other(flag, &mut args)?,
         }
     }
@@ -145,6 +146,11 @@ fn parse_target(
             (generator::Config::new(spec).crate_name(name), out)
         }
         _ => bail!("--spec and --out go together\n{USAGE}"),
+    };
+    // External `$ref`s may reach files under this folder (by default only the spec's own).
+    let config = match ref_root {
+        Some(root) => config.ref_root(root),
+        None => config,
     };
     // The package metadata: the file named, or `crate.toml` beside the spec when there is one.
     let crate_config = crate_config.or_else(|| {

@@ -6,5 +6,6 @@
 //!
 //! One module per class of hostile input.
 
+mod input;
 mod output;
 mod support;
