@@ -29,6 +29,7 @@ pub fn run(root: &Path) -> Result<()> {
         std::fs::read_dir(&pairs)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     dirs.sort();
     let work = std::env::temp_dir().join(format!("wegly-semver-{}", std::process::id()));
+    let target = root.join("target/semver-checks-shared");
     for dir in dirs.iter().filter(|d| d.is_dir()) {
         let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -40,11 +41,17 @@ pub fn run(root: &Path) -> Result<()> {
         };
         for (old, new) in [(first, second), (second, first)] {
             let label = format!("{} → {}", stem(old), stem(new));
-            let old_crate = generate(old, &work.join(&label).join("old"))?;
-            let new_crate = generate(new, &work.join(&label).join("new"))?;
+            // One crate name per pair: the runs share a target folder, and each pair's two
+            // crates must share their name (cargo-semver-checks compares a crate with itself).
+            let name = format!("semver_{}", stem(dir).replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+            let old_crate = generate(old, &work.join(&label).join("old"), &name)?;
+            let new_crate = generate(new, &work.join(&label).join("new"), &name)?;
             let ours = diff::diff(&old_crate.1, &new_crate.1);
-            let theirs =
-                semver_checks(&new_crate.0, &["--baseline-root", &old_crate.0.display().to_string()])?;
+            let theirs = semver_checks(
+                &new_crate.0,
+                &["--baseline-root", &old_crate.0.display().to_string()],
+                &target,
+            )?;
             failures.extend(compare(&label, &ours, theirs));
         }
     }
@@ -54,7 +61,7 @@ pub fn run(root: &Path) -> Result<()> {
                 .map_err(anyhow::Error::msg)?;
             let ours = diff::diff(&previous, &current);
             let manifest = root.join("generated");
-            let theirs = semver_checks(&manifest, &["--baseline-rev", "HEAD~1"])?;
+            let theirs = semver_checks(&manifest, &["--baseline-rev", "HEAD~1"], &target)?;
             failures.extend(compare("generated/ since HEAD~1", &ours, theirs));
         }
         None => eprintln!("HEAD~1 has no generated/surface.yaml: nothing to compare the generated SDK with"),
@@ -73,8 +80,8 @@ fn stem(path: &Path) -> String {
 }
 
 /// Generates a standalone crate for `spec` into `out`; returns its folder and surface.
-fn generate(spec: &Path, out: &Path) -> Result<(PathBuf, surface::Surface)> {
-    let config = generator::Config::new(spec).crate_name("semver_fixture");
+fn generate(spec: &Path, out: &Path, name: &str) -> Result<(PathBuf, surface::Surface)> {
+    let config = generator::Config::new(spec).crate_name(name);
     let generated = generator::generate(&config).map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
     generated.files.write(out)?;
     // A workspace of its own, so that cargo does not look for one above the temp folder.
@@ -87,8 +94,12 @@ fn generate(spec: &Path, out: &Path) -> Result<(PathBuf, surface::Surface)> {
 }
 
 /// Whether cargo-semver-checks finds a break that needs a new major version.
-fn semver_checks(crate_dir: &Path, baseline: &[&str]) -> Result<bool> {
+///
+/// Every run builds in one target folder, `target`, so that the dependencies' rustdoc inputs
+/// are built once for all the crates compared, instead of once per crate.
+fn semver_checks(crate_dir: &Path, baseline: &[&str], target: &Path) -> Result<bool> {
     let output = Command::new("cargo")
+        .env("CARGO_TARGET_DIR", target)
         .args(["semver-checks", "check-release", "--release-type", "minor", "--manifest-path"])
         .arg(crate_dir.join("Cargo.toml"))
         .args(baseline)
