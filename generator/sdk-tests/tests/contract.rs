@@ -19,7 +19,7 @@ const CHAT: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 const OTHER: &str = "0b7f1d3e-6a52-4c1e-9d0f-2a3b4c5d6e7f";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// A running `prism mock`, stopped when dropped.
