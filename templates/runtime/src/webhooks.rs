@@ -1,23 +1,26 @@
 //! The webhook deliveries the API sends: checking their signature and reading their body.
 //!
-//! Each delivery is a POST whose body is JSON and whose `{{ webhooks.signature_header }}` header is an
+//! Each delivery is a POST whose body is JSON and whose [`SIGNATURE_HEADER`] header is an
 //! HMAC-SHA256 of the raw body, keyed with the subscription's secret. The API documentation
 //! does not name the signature's encoding: this module accepts hexadecimal (either case, with
 //! or without a `sha256=` prefix) and nothing else. Verify the raw bytes as received, before any
 //! parsing or re-serializing.
+
+#![cfg(feature = "webhooks")]
 
 use std::fmt;
 
 use hmac::{KeyInit, Mac};
 
 /// The header that carries the signature (lower case, as HTTP/2 sends it).
-pub const SIGNATURE_HEADER: &str = {{ webhooks.signature_header }};
-{% if webhooks.event_header %}
+pub const SIGNATURE_HEADER: &str = crate::spec::SIGNATURE_HEADER;
+
 /// The header that names the event.
-pub const EVENT_HEADER: &str = {{ webhooks.event_header }};
-{% endif %}
+#[cfg(feature = "webhook_event_header")]
+pub const EVENT_HEADER: &str = crate::spec::EVENT_HEADER;
+
 /// The body of a delivery.
-pub type Event = {{ webhooks.envelope }};
+pub type Event = crate::spec::WebhookEvent;
 
 /// Why a delivery was refused.
 #[derive(Debug)]

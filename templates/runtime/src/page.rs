@@ -1,5 +1,7 @@
 //! The API's list envelope, shared by every list response.
 
+#![cfg(feature = "page")]
+
 /// One list response: how many records there are in all, and the records it carries.
 ///
 /// Like every response field, both may be absent or `null`; [`Page::records`] and
@@ -7,10 +9,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Page<T> {
     /// How many records there are in all.
-    #[serde({% if page.total_rename %}rename = {{ page.total_rename }}, {% endif %}default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The records of this response.
-    #[serde({% if page.records_rename %}rename = {{ page.records_rename }}, {% endif %}default = "Option::default", skip_serializing_if = "Option::is_none")]
+    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<T>>,
 }
 
