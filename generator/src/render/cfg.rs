@@ -80,10 +80,9 @@ impl Predicate {
 
     fn eval(&self, features: &Features) -> Result<bool, String> {
         match self {
-            Self::Feature(name) => features
-                .get(name)
-                .copied()
-                .ok_or_else(|| format!("the runtime names the feature `{name}`, which the generator does not know")),
+            Self::Feature(name) => features.get(name).copied().ok_or_else(|| {
+                format!("the runtime names the feature `{name}`, which the generator does not know")
+            }),
             Self::All(all) => all.iter().try_fold(true, |acc, p| Ok(p.eval(features)? && acc)),
             Self::Any(any) => any.iter().try_fold(false, |acc, p| Ok(p.eval(features)? || acc)),
             Self::Not(inner) => Ok(!inner.eval(features)?),
@@ -163,7 +162,11 @@ impl Pass<'_> {
     }
 
     /// Keeps the elements of a punctuated `list` whose markers are true.
-    fn retain_punctuated<T, P: Default>(&mut self, list: &mut Punctuated<T, P>, attrs: fn(&mut T) -> &mut Vec<Attribute>) {
+    fn retain_punctuated<T, P: Default>(
+        &mut self,
+        list: &mut Punctuated<T, P>,
+        attrs: fn(&mut T) -> &mut Vec<Attribute>,
+    ) {
         let old = mem::take(list);
         for mut node in old {
             if self.keep(attrs(&mut node)) {
@@ -315,8 +318,7 @@ mod tests {
     use super::{Features, evaluate};
 
     fn run(source: &str, on: &[&str], known: &[&str]) -> Result<Option<String>, String> {
-        let features: Features =
-            known.iter().map(|name| ((*name).to_owned(), on.contains(name))).collect();
+        let features: Features = known.iter().map(|name| ((*name).to_owned(), on.contains(name))).collect();
         let mut file = syn::parse_file(source).map_err(|e| e.to_string())?;
         Ok(evaluate(&mut file, &features)?.then(|| prettyplease::unparse(&file)))
     }
@@ -397,7 +399,8 @@ mod tests {
         assert!(error.contains("unix"), "{error}");
         let error = run("fn f(#[cfg(feature = \"a\")] x: u8) {}", &[], &["a"]).expect_err("param");
         assert!(error.contains("not evaluated"), "{error}");
-        let error = run("#[cfg(not(feature = \"a\", feature = \"a\"))] fn f() {}", &[], &["a"]).expect_err("not");
+        let error =
+            run("#[cfg(not(feature = \"a\", feature = \"a\"))] fn f() {}", &[], &["a"]).expect_err("not");
         assert!(error.contains("exactly one"), "{error}");
     }
 }

@@ -268,3 +268,104 @@ where
     }
     deserializer.deserialize_i64(IntVisitor(std::marker::PhantomData))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(value: serde_json::Value, style: QueryStyle) -> Vec<(String, String)> {
+        query_pairs("p", &value, style).expect("serializes")
+    }
+
+    fn pair(name: &str, value: &str) -> (String, String) {
+        (name.to_owned(), value.to_owned())
+    }
+
+    #[test]
+    fn param_values_are_text_per_item() {
+        assert_eq!(param_values(&Option::<u8>::None), Ok(Vec::new()));
+        assert_eq!(param_values("a b"), Ok(vec!["a b".to_owned()]));
+        assert_eq!(param_values(&[1.5, 2.0]), Ok(vec!["1.5".to_owned(), "2.0".to_owned()]));
+        assert_eq!(param_values(&true), Ok(vec!["true".to_owned()]));
+    }
+
+    #[test]
+    fn form_style_repeats_lists_and_spreads_objects() {
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), QueryStyle::Form), [pair("p", "a"), pair("p", "b")]);
+        assert_eq!(pairs(serde_json::json!({"k": 1, "l": null}), QueryStyle::Form), [pair("k", "1")]);
+        assert_eq!(pairs(serde_json::Value::Null, QueryStyle::Form), []);
+    }
+
+    #[test]
+    fn delimited_styles_join_with_their_separator() {
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), QueryStyle::FormCompact), [pair("p", "a,b")]);
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), QueryStyle::SpaceDelimited), [pair("p", "a b")]);
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), QueryStyle::PipeDelimited), [pair("p", "a|b")]);
+        assert_eq!(
+            pairs(serde_json::json!({"k1": "v1", "k2": null, "k3": 3}), QueryStyle::FormCompact),
+            [pair("p", "k1,v1,k3,3")]
+        );
+        assert_eq!(pairs(serde_json::json!("one"), QueryStyle::PipeDelimited), [pair("p", "one")]);
+    }
+
+    #[test]
+    fn deep_object_and_json() {
+        assert_eq!(
+            pairs(serde_json::json!({"a": 1, "b": ["x", "y"]}), QueryStyle::DeepObject),
+            [pair("p[a]", "1"), pair("p[b]", "x"), pair("p[b]", "y")]
+        );
+        assert_eq!(pairs(serde_json::json!({"a": [1]}), QueryStyle::Json), [pair("p", r#"{"a":[1]}"#)]);
+        assert_eq!(pairs(serde_json::Value::Null, QueryStyle::Json), []);
+    }
+
+    #[test]
+    fn form_bodies_encode_objects_only() {
+        let body = serde_json::json!({"a": "x y", "b": [1, 2], "c": null, "d": {"e": true}});
+        assert_eq!(form_body(&body), Ok("a=x+y&b=1&b=2&d=%7B%22e%22%3Atrue%7D".to_owned()));
+        assert!(form_body(&[1]).is_err());
+    }
+
+    #[test]
+    fn tagged_unions_write_and_read_their_tag() {
+        #[derive(serde::Serialize)]
+        struct Cat {
+            lives: u8,
+        }
+        let mut out = Vec::new();
+        serialize_tagged(&mut serde_json::Serializer::new(&mut out), "kind", "cat", &Cat { lives: 9 })
+            .expect("serializes");
+        assert_eq!(String::from_utf8(out).expect("UTF-8"), r#"{"kind":"cat","lives":9}"#);
+        let (tag, _) = read_tagged(serde_json::json!({"kind": "cat"}), "kind").expect("reads");
+        assert_eq!(tag.as_deref(), Some("cat"));
+        assert!(read_tagged(serde_json::json!({"kind": 1}), "kind").is_err());
+        let (tag, _) = read_tagged(serde_json::json!({}), "kind").expect("reads");
+        assert_eq!(tag, None);
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Kept(String);
+
+    impl From<&str> for Kept {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Number(i64);
+
+    impl From<i64> for Number {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+
+    #[test]
+    fn enums_that_keep_unknown_values() {
+        let kept: Kept = deserialize_str_enum(serde_json::json!("new")).expect("a string");
+        assert_eq!(kept, Kept("new".to_owned()));
+        let number: Number = deserialize_int_enum(serde_json::json!(7)).expect("an integer");
+        assert_eq!(number, Number(7));
+        assert!(deserialize_int_enum::<_, Number>(serde_json::json!(u64::MAX)).is_err());
+    }
+}

@@ -351,3 +351,33 @@ impl fmt::Display for TransportError {
         write!(f, ": {}", self.source)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_a_character_boundary() {
+        assert_eq!(excerpt(b"short", 10), "short");
+        assert_eq!(excerpt("ééé".as_bytes(), 3), "é…");
+        assert_eq!(excerpt(b"abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn decode_errors_show_the_body_near_the_failure() {
+        static OPERATION: Operation = Operation { id: "op", method: reqwest::Method::GET, path: "/" };
+        let body = format!("{{\"pad\": \"{}\", \"n\": x}}", "p".repeat(300)).into_bytes();
+        let source = serde_json::from_slice::<serde_json::Value>(&body).expect_err("not JSON");
+        let error = DecodeError {
+            operation: &OPERATION,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            path: "n".to_owned(),
+            source,
+            body,
+        };
+        let excerpt = error.excerpt();
+        assert!(excerpt.starts_with('…') && excerpt.ends_with("\"n\": x}"), "{excerpt}");
+        assert!(error.to_string().starts_with("op (GET /): the 200 OK response does not match the spec at `n`"));
+    }
+}

@@ -42,3 +42,19 @@ impl<T> IntoIterator for Page<T> {
         self.into_records().into_iter()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn an_absent_list_reads_as_empty() {
+        let page: Page<u8> = serde_json::from_str("{}").expect("decodes");
+        assert_eq!(page, Page::default());
+        assert!(page.records().is_empty());
+        let page: Page<u8> = serde_json::from_str(r#"{"total": 2, "records": [1, 2]}"#).expect("decodes");
+        assert_eq!(page.total, Some(2));
+        assert_eq!(page.into_iter().collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(serde_json::to_string(&Page::<u8>::default()).expect("encodes"), "{}");
+    }
+}

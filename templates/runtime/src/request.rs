@@ -517,3 +517,68 @@ impl<'a, T: Send + 'a, O: 'a> IntoFuture for WithResponse<'a, T, O> {
         Box::pin(self.0.send())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OPERATION: Operation = Operation { id: "getThing", method: reqwest::Method::GET, path: "/things/{id}" };
+
+    fn client() -> crate::Client {
+        crate::Client::builder("user", "password").base_url("https://api.example.com/v1/").build().expect("a client")
+    }
+
+    #[test]
+    fn path_parameters_are_one_encoded_segment() {
+        let client = client();
+        let request = client.request(&OPERATION).path("/things/").path_param("a/b?c#d%e f.pdf");
+        assert_eq!(request.path, "/things/a%2Fb%3Fc%23d%25e%20f.pdf");
+        assert_eq!(request.error, None);
+        let request = client.request(&OPERATION).path("/things/").path_param(&["x", "y"]);
+        // The items are joined by a comma, which the segment encoding then escapes too.
+        assert_eq!(request.path, "/things/x%2Cy");
+        for refused in ["", ".", ".."] {
+            let request = client.request(&OPERATION).path_param(refused);
+            assert!(request.error.is_some(), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn parameters_replace_what_they_were_set_to() {
+        let client = client();
+        let request = client.request(&OPERATION).query("q", "a").query("q", &["b", "c"]).header("x-h", "1").header("x-h", &2);
+        let query: Vec<(&str, &str)> = request.query.iter().map(|(_, k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(query, [("q", "b"), ("q", "c")]);
+        assert_eq!(request.headers, [("x-h", "2".to_owned())]);
+        let request = client.request(&OPERATION).cookie("c", "a;b").cookie("d", &Option::<u8>::None);
+        assert_eq!(request.cookies, ["c=a%3Bb"]);
+    }
+
+    #[test]
+    fn the_first_problem_is_kept_for_sending() {
+        let client = client();
+        let request = client.request(&OPERATION).path_param("").json(&f64::NAN).form(Some(&[1]));
+        assert!(request.error.as_deref().is_some_and(|e| e.starts_with("path parameter")), "{:?}", request.error);
+    }
+
+    #[test]
+    fn bodies_set_their_content_type() {
+        let client = client();
+        let request = client.request(&OPERATION).json(&serde_json::json!({"a": 1}));
+        assert_eq!(request.content_type, Some("application/json"));
+        assert_eq!(request.body.as_deref(), Some(&br#"{"a":1}"#[..]));
+        let request = client.request(&OPERATION).text(None, "text/plain");
+        assert_eq!((request.body, request.content_type), (None, None));
+        let request = client.request(&OPERATION).json_opt::<u8>(None).text(Some("hi".to_owned()), "text/plain");
+        assert_eq!(request.content_type, Some("text/plain"));
+    }
+
+    #[test]
+    fn request_ids_come_from_the_first_header_present() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(request_id(&headers), None);
+        headers.insert("x-correlation-id", HeaderValue::from_static("c"));
+        headers.insert("request-id", HeaderValue::from_static("b"));
+        assert_eq!(request_id(&headers), Some("b"));
+    }
+}

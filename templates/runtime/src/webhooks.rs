@@ -82,3 +82,34 @@ pub fn verify_and_parse(secret: &[u8], body: &[u8], signature: Option<&str>) -> 
     verify_signature(secret, body, signature)?;
     parse_event(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign(secret: &[u8], body: &[u8]) -> String {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
+        mac.update(body);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    #[test]
+    fn signatures_are_hex_with_or_without_a_prefix() {
+        let signature = sign(b"secret", b"{}");
+        assert!(verify_signature(b"secret", b"{}", Some(&signature)).is_ok());
+        assert!(verify_signature(b"secret", b"{}", Some(&format!("sha256={}", signature.to_uppercase()))).is_ok());
+        assert!(matches!(verify_signature(b"other", b"{}", Some(&signature)), Err(WebhookError::SignatureMismatch)));
+        assert!(matches!(verify_signature(b"secret", b"{ }", Some(&signature)), Err(WebhookError::SignatureMismatch)));
+        assert!(matches!(verify_signature(b"secret", b"{}", None), Err(WebhookError::MissingSignature)));
+        assert!(matches!(verify_signature(b"secret", b"{}", Some("zz")), Err(WebhookError::MalformedSignature)));
+        assert!(matches!(verify_signature(b"secret", b"{}", Some("abcd")), Err(WebhookError::MalformedSignature)));
+    }
+
+    #[test]
+    fn a_verified_body_is_parsed() {
+        let body = br#"{"event":"x"}"#;
+        let event = verify_and_parse(b"k", body, Some(&sign(b"k", body))).expect("valid");
+        assert_eq!(event, serde_json::json!({"event": "x"}));
+        assert!(matches!(parse_event(b"{"), Err(WebhookError::Body(_))));
+    }
+}
