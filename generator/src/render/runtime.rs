@@ -315,11 +315,13 @@ mod tests {
         assert_eq!(on_disk, table);
     }
 
-    /// No runtime file carries template syntax.
+    /// No runtime file carries template syntax (Rust's own `{{` in format strings is fine).
     #[test]
     fn no_jinja_is_left_in_the_runtime() {
         for (name, source) in RUNTIME_FILES {
-            assert!(!source.contains("{%") && !source.contains("{{"), "{name}");
+            for jinja in ["{%", "%}", "{{ ", " }}", "{#"] {
+                assert!(!source.contains(jinja), "{name} has `{jinja}`");
+            }
         }
     }
 
