@@ -9,13 +9,13 @@
 //! - The runtime (`client.rs`, `request.rs`, `codec.rs`, `error.rs`, `retry.rs`, and `page.rs`,
 //!   `multipart.rs`, `webhooks.rs` when used) is the ordinary Rust crate `templates/runtime`
 //!   (`sdk-runtime`, a workspace member that is compiled, linted and unit-tested with all
-//!   features). [`runtime`] embeds its files ([`runtime::RUNTIME_FILES`]), decides their
-//!   `#[cfg(feature = "...")]` markers for the spec with [`cfg`] and puts the spec's values in
+//!   features). `render::runtime` embeds its files (`RUNTIME_FILES`), decides their
+//!   `#[cfg(feature = "...")]` markers for the spec with `render::cfg` and puts the spec's values in
 //!   place of its `crate::spec::NAME` placeholders. The SDK does not depend on that crate.
 
 mod cfg;
 mod docs;
-pub mod runtime;
+pub(crate) mod runtime;
 pub(crate) mod rust;
 pub(crate) mod view;
 
@@ -28,7 +28,7 @@ pub use view::CrateInfo;
 use view::ModelView;
 
 /// Every minijinja template, by its path under `templates/` (the runtime crate's files are in
-/// [`runtime::RUNTIME_FILES`]).
+/// `runtime::RUNTIME_FILES`).
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("apis/group.rs.j2", include_str!("../../../templates/apis/group.rs.j2")),
     ("apis/mod.rs.j2", include_str!("../../../templates/apis/mod.rs.j2")),

@@ -1,12 +1,12 @@
 //! The SDK runtime: the files of the `templates/runtime` crate, cut to what one spec needs.
 //!
-//! Input: the [`RuntimeView`] of an analyzed API. Output: one [`RenderedFile`] per runtime file
+//! Input: the `RuntimeView` of an analyzed API. Output: one [`RenderedFile`] per runtime file
 //! the spec needs. The runtime is an ordinary crate (`sdk-runtime`, compiled, linted and
 //! unit-tested with every feature on); its files are embedded here as they are. For each SDK:
 //!
 //! 1. [`features`] turns the view into the value of every cargo feature of the runtime crate
-//!    (the [`RuntimeUses`] fields plus the kind of authentication, the list envelope and the
-//!    webhooks); [`super::cfg`] keeps what is on and drops what is off, and a file whose
+//!    (the `RuntimeUses` fields plus the kind of authentication, the list envelope and the
+//!    webhooks); `render::cfg` keeps what is on and drops what is off, and a file whose
 //!    `#![cfg]` is off is not written.
 //! 2. [`SpecValues`] replaces each `crate::spec::NAME` (a placeholder of the runtime crate's
 //!    `spec.rs`, which no SDK receives) by the spec's value: a string literal or a type path.
@@ -43,7 +43,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
 ];
 
 /// The files of the runtime crate that exist only so that it builds on its own; no SDK gets them.
-pub const CRATE_ONLY_FILES: &[&str] = &["Cargo.toml", "src/lib.rs", "src/spec.rs"];
+#[cfg(test)]
+const CRATE_ONLY_FILES: &[&str] = &["Cargo.toml", "src/lib.rs", "src/spec.rs"];
 
 /// The value of every feature of the runtime crate for this API.
 pub fn features(runtime: &RuntimeView) -> Result<Features, Error> {
@@ -135,8 +136,10 @@ impl SpecValues {
     }
 }
 
-/// The runtime files this API needs, in [`RUNTIME_FILES`] order.
-pub fn files(runtime: &RuntimeView) -> Result<Vec<RenderedFile>, Error> {
+/// The runtime files this API needs, in [`RUNTIME_FILES`] order (`render_each` cuts them one
+/// by one in its parallel pass instead).
+#[cfg(test)]
+fn files(runtime: &RuntimeView) -> Result<Vec<RenderedFile>, Error> {
     let features = features(runtime)?;
     let values = SpecValues::new(runtime)?;
     let mut files = Vec::new();
@@ -313,6 +316,9 @@ mod tests {
         let table: Vec<&str> =
             RUNTIME_FILES.iter().map(|(name, _)| name.trim_start_matches("runtime/src/")).collect();
         assert_eq!(on_disk, table);
+        for name in CRATE_ONLY_FILES {
+            assert!(root.join("..").join(name).is_file(), "{name}");
+        }
     }
 
     /// No runtime file carries template syntax (Rust's own `{{` in format strings is fine).
