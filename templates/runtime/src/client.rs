@@ -48,6 +48,9 @@ impl Client {
         let token = base64::engine::general_purpose::STANDARD.encode(pair);
         ClientBuilder { token: Some(token), ..ClientBuilder::default() }
     }
+
+    // An SDK has one kind of credential; with every feature on (this crate's own build), the
+    // basic constructors are the ones compiled.
     #[cfg_attr(
         feature = "auth_bearer",
         doc = " A client with the default settings that authenticates with `token`, the bearer token."
