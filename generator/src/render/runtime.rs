@@ -248,13 +248,24 @@ impl VisitMut for Substitute<'_> {
     }
 
     fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
+        let names_spec = |tree: &syn::UseTree| match tree {
+            syn::UseTree::Path(path) => path.ident == "spec",
+            syn::UseTree::Name(name) => name.ident == "spec",
+            syn::UseTree::Rename(rename) => rename.ident == "spec",
+            syn::UseTree::Group(group) => group.items.iter().any(|item| match item {
+                syn::UseTree::Path(path) => path.ident == "spec",
+                syn::UseTree::Name(name) => name.ident == "spec",
+                syn::UseTree::Rename(rename) => rename.ident == "spec",
+                _ => false,
+            }),
+            _ => false,
+        };
         if let syn::UseTree::Path(krate) = &item.tree
             && krate.ident == "crate"
-            && let syn::UseTree::Path(spec) = &*krate.tree
-            && spec.ident == "spec"
+            && names_spec(&krate.tree)
         {
             self.error.get_or_insert(
-                "`use crate::spec::..` cannot be substituted (write `crate::spec::NAME` where it is used)"
+                "`use crate::spec` cannot be substituted (write `crate::spec::NAME` where it is used)"
                     .to_owned(),
             );
         }
@@ -374,8 +385,10 @@ mod tests {
         let source = "fn f() -> &'static str { crate::spec::CREDENTIAL_QUERY }";
         let error = cut("x.rs", source, &features, &SpecValues::default()).expect_err("no value");
         assert!(error.to_string().contains("CREDENTIAL_QUERY"), "{error}");
-        let error = cut("x.rs", "use crate::spec::X;", &features, &SpecValues::default()).expect_err("a use");
-        assert!(error.to_string().contains("cannot be substituted"), "{error}");
+        for source in ["use crate::spec::X;", "use crate::spec;", "use crate::{spec, codec};"] {
+            let error = cut("x.rs", source, &features, &SpecValues::default()).expect_err(source);
+            assert!(error.to_string().contains("cannot be substituted"), "{error}");
+        }
     }
 
     #[test]
