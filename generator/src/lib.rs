@@ -2,9 +2,18 @@
 //!
 //! The pipeline has one module per stage, each with a typed hand-off:
 //! [`load`] (text → `openapiv3` + JSON tree) → [`lower`] (→ [`ir::Api`], names and references
-//! resolved) → [`analyze`] (recursion boxing) → [`render`] (IR → view models → minijinja) →
-//! [`format`] (syn + prettyplease + header) → [`emit`] ([`FileSet`] → write or check). Render
-//! and format run as one parallel pass, file by file ([`render::render_each`]).
+//! resolved) → [`analyze`] (recursion boxing) → [`render`] (IR → view models → minijinja, and
+//! the runtime crate cut to what the spec uses) → [`format`] (syn + prettyplease + header) →
+//! [`emit`] ([`FileSet`] → write or check). Render and format run as one parallel pass, file by
+//! file ([`render::render_each`]).
+//!
+//! Two kinds of source feed `render`, both under `templates/` and embedded at build time: the
+//! minijinja templates of the spec's own files (`templates/crate`, `templates/models`,
+//! `templates/apis`), and the SDK runtime, which is an ordinary Rust crate
+//! (`templates/runtime`, package `sdk-runtime`) with every optional part behind a cargo feature.
+//! `render::runtime` keeps the parts a spec needs, decided by a `syn` pass over their
+//! `#[cfg(feature = "...")]` markers, and writes the spec's values where the runtime says
+//! `crate::spec::NAME`; generated SDKs do not depend on the runtime crate.
 //! Generation never touches the disk: [`generate`] returns files, and the caller decides to
 //! [`FileSet::write`] or [`FileSet::check`] them.
 //!

@@ -1,10 +1,21 @@
-//! Stage 4: the analyzed IR to file contents, through minijinja templates.
+//! Stage 4: the analyzed IR to file contents, through minijinja templates and the runtime crate.
 //!
-//! Input: an [`ir::Api`] and the crate facts. Output: unformatted [`RenderedFile`]s. The
-//! environment is strict (an undefined variable is an error), does no escaping, keeps trailing
-//! newlines, and knows only the templates of [`TEMPLATES`], embedded at build time.
+//! Input: an [`ir::Api`] and the crate facts. Output: unformatted [`RenderedFile`]s, from two
+//! sources, both embedded at build time:
+//!
+//! - The spec's own files (`lib.rs`, `Cargo.toml`, README, models, operation groups) come from the
+//!   minijinja templates of [`TEMPLATES`] (`templates/{crate,models,apis}`). The environment is
+//!   strict (an undefined variable is an error), does no escaping and keeps trailing newlines.
+//! - The runtime (`client.rs`, `request.rs`, `codec.rs`, `error.rs`, `retry.rs`, and `page.rs`,
+//!   `multipart.rs`, `webhooks.rs` when used) is the ordinary Rust crate `templates/runtime`
+//!   (`sdk-runtime`, a workspace member that is compiled, linted and unit-tested with all
+//!   features). `render::runtime` embeds its files (`RUNTIME_FILES`), decides their
+//!   `#[cfg(feature = "...")]` markers for the spec with `render::cfg` and puts the spec's values in
+//!   place of its `crate::spec::NAME` placeholders. The SDK does not depend on that crate.
 
+mod cfg;
 mod docs;
+pub(crate) mod runtime;
 pub(crate) mod rust;
 pub(crate) mod view;
 
@@ -16,7 +27,8 @@ use crate::ir::Api;
 pub use view::CrateInfo;
 use view::ModelView;
 
-/// Every template, by its path under `templates/`.
+/// Every minijinja template, by its path under `templates/` (the runtime crate's files are in
+/// `runtime::RUNTIME_FILES`).
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("apis/group.rs.j2", include_str!("../../../templates/apis/group.rs.j2")),
     ("apis/mod.rs.j2", include_str!("../../../templates/apis/mod.rs.j2")),
@@ -28,14 +40,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("models/mod.rs.j2", include_str!("../../../templates/models/mod.rs.j2")),
     ("models/struct.rs.j2", include_str!("../../../templates/models/struct.rs.j2")),
     ("models/union.rs.j2", include_str!("../../../templates/models/union.rs.j2")),
-    ("runtime/client.rs.j2", include_str!("../../../templates/runtime/client.rs.j2")),
-    ("runtime/codec.rs.j2", include_str!("../../../templates/runtime/codec.rs.j2")),
-    ("runtime/error.rs.j2", include_str!("../../../templates/runtime/error.rs.j2")),
-    ("runtime/multipart.rs.j2", include_str!("../../../templates/runtime/multipart.rs.j2")),
-    ("runtime/page.rs.j2", include_str!("../../../templates/runtime/page.rs.j2")),
-    ("runtime/request.rs.j2", include_str!("../../../templates/runtime/request.rs.j2")),
-    ("runtime/retry.rs.j2", include_str!("../../../templates/runtime/retry.rs.j2")),
-    ("runtime/webhooks.rs.j2", include_str!("../../../templates/runtime/webhooks.rs.j2")),
 ];
 
 /// One rendered file, before formatting.
@@ -72,32 +76,23 @@ where
         Job::Ready("src/models/mod.rs".into(), "models/mod.rs.j2", view::models_mod(api).value()),
         Job::Ready("src/apis/mod.rs".into(), "apis/mod.rs.j2", view::apis_mod(api).value()),
     ];
-    // A minijinja value is shared, not copied, by `clone`: each view is serialized once.
-    let runtime_view = runtime.value();
-    for (file, template) in [
-        ("client", "runtime/client.rs.j2"),
-        ("codec", "runtime/codec.rs.j2"),
-        ("error", "runtime/error.rs.j2"),
-        ("request", "runtime/request.rs.j2"),
-        ("retry", "runtime/retry.rs.j2"),
-    ] {
-        jobs.push(Job::Ready(format!("src/{file}.rs"), template, runtime_view.clone()));
-    }
-    if runtime.uses.multipart {
-        jobs.push(Job::Ready("src/multipart.rs".into(), "runtime/multipart.rs.j2", runtime_view.clone()));
-    }
-    if runtime.webhooks.is_some() {
-        jobs.push(Job::Ready("src/webhooks.rs".into(), "runtime/webhooks.rs.j2", runtime_view.clone()));
-    }
-    if runtime.page.is_some() {
-        jobs.push(Job::Ready("src/page.rs".into(), "runtime/page.rs.j2", runtime_view.clone()));
-    }
+    // The runtime files: each is cut for this spec by the worker that takes it, and those the
+    // spec does not need (a false `#![cfg]`) give nothing.
+    let features = runtime::features(&runtime)?;
+    let values = runtime::SpecValues::new(&runtime)?;
+    jobs.extend(runtime::RUNTIME_FILES.iter().map(|(name, source)| Job::Runtime(name, source)));
     // The large files go first, so that no thread is left with one of them at the end.
     jobs.extend(api.groups.iter().map(Job::Group));
     jobs.extend(api.types.iter().map(Job::Model));
     let done = crate::parallel::map(&jobs, "render", |job| {
         let (path, template, value) = match job {
             Job::Ready(path, template, value) => (path.clone(), *template, value.clone()),
+            Job::Runtime(name, source) => {
+                return match runtime::cut(name, source, &features, &values)? {
+                    Some(file) => finish(file).map(Some),
+                    None => Ok(None),
+                };
+            }
             Job::Group(group) => {
                 (format!("src/apis/{}.rs", group.module), "apis/group.rs.j2", view::group(api, group).value())
             }
@@ -121,6 +116,8 @@ where
 /// One file to render: its view already built, or built by the worker that renders it.
 enum Job<'a> {
     Ready(String, &'static str, Value),
+    /// A runtime file: its path under `templates/` and its source.
+    Runtime(&'static str, &'static str),
     Group(&'a crate::ir::Group),
     Model(&'a crate::ir::TypeDef),
 }
@@ -174,7 +171,7 @@ mod tests {
 
     use super::TEMPLATES;
 
-    /// The registry and the `templates/` folder hold exactly the same files.
+    /// The registry and the `templates/` folder, outside the runtime crate, hold the same files.
     #[test]
     fn registry_matches_the_templates_folder() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
@@ -192,6 +189,8 @@ mod tests {
                 }
             }
         }
+        // The runtime crate has a test of its own (`runtime::tests`).
+        on_disk.retain(|name| !name.starts_with("runtime/"));
         on_disk.sort();
         let registered: Vec<String> = TEMPLATES.iter().map(|(name, _)| (*name).to_owned()).collect();
         assert_eq!(registered, on_disk);

@@ -62,8 +62,9 @@ pub struct ExampleView {
     pub returns_value: bool,
 }
 
-/// The runtime files (`client.rs`, `error.rs`, `request.rs`, `codec.rs`).
-#[derive(Debug, Serialize)]
+/// What the runtime files (`templates/runtime`) need to know of the API: which features are
+/// on, and the spec's values for the runtime's `crate::spec` placeholders (raw text, not Rust).
+#[derive(Debug, Default)]
 pub struct RuntimeView {
     /// How the token travels.
     pub credential: Option<CredentialView>,
@@ -73,25 +74,30 @@ pub struct RuntimeView {
 }
 
 /// Where the client's token goes on every request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CredentialView {
-    /// The header name as a lower-case string literal, when the token travels in a header.
+    /// The header name in lower case, when the token travels in a header.
     pub header: Option<String>,
-    /// What precedes the token in that header (`Bearer `, `name=` for a cookie), as a literal.
+    /// What precedes the token in that header (`Bearer `, `name=` for a cookie).
     pub prefix: String,
-    /// The query parameter name as a string literal, when the token travels in the query.
+    /// The query parameter name, when the token travels in the query.
     pub query: Option<String>,
-    /// What the token is called in docs.
+    /// What the token is called in messages.
     pub what: &'static str,
     /// HTTP basic: the client is built from a user name and a password.
     pub basic: bool,
+    /// A bearer token.
+    pub bearer: bool,
 }
 
-/// The view of `src/webhooks.rs`.
-#[derive(Debug, Clone, Serialize)]
+/// The spec's webhook facts, for `src/webhooks.rs`.
+#[derive(Debug, Clone)]
 pub struct WebhooksView {
+    /// The envelope model's type path.
     pub envelope: String,
+    /// The signature header, in lower case.
     pub signature_header: String,
+    /// The event header, in lower case.
     pub event_header: Option<String>,
 }
 
@@ -101,16 +107,18 @@ pub fn webhooks(api: &Api) -> Option<WebhooksView> {
     let envelope = api.types.get(hooks.envelope.0)?;
     Some(WebhooksView {
         envelope: format!("crate::models::{}", envelope.name),
-        signature_header: string_literal(&hooks.signature_header.to_ascii_lowercase()),
-        event_header: hooks.event_header.as_deref().map(|h| string_literal(&h.to_ascii_lowercase())),
+        signature_header: hooks.signature_header.to_ascii_lowercase(),
+        event_header: hooks.event_header.as_deref().map(str::to_ascii_lowercase),
     })
 }
 
 /// The list envelope's wire names, for `src/page.rs`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct PageView {
-    pub total_rename: Option<String>,
-    pub records_rename: Option<String>,
+    /// The wire name of `Page::total`.
+    pub total: String,
+    /// The wire name of `Page::records`.
+    pub records: String,
 }
 
 /// The view of `src/page.rs`, when the API has a list envelope that some type uses.
@@ -119,11 +127,7 @@ pub fn page(api: &Api) -> Option<PageView> {
     if !api.types.iter().any(|def| matches!(def.kind, TypeKind::Page(_))) {
         return None;
     }
-    let rename = |wire: &str, rust: &str| (wire != rust).then(|| string_literal(wire));
-    Some(PageView {
-        total_rename: rename(&fields.total, "total"),
-        records_rename: rename(&fields.records, "records"),
-    })
+    Some(PageView { total: fields.total.clone(), records: fields.records.clone() })
 }
 
 /// Which runtime helpers the operations and models call, so that only those are emitted.
@@ -247,15 +251,18 @@ fn client_args(auth: &ir::Auth) -> &'static str {
 
 fn credential(auth: &ir::Auth) -> Option<CredentialView> {
     let header = |name: &str, prefix: &str, what| CredentialView {
-        header: Some(string_literal(&name.to_ascii_lowercase())),
-        prefix: string_literal(prefix),
+        header: Some(name.to_ascii_lowercase()),
+        prefix: prefix.to_owned(),
         query: None,
         what,
         basic: false,
+        bearer: false,
     };
     match auth {
         ir::Auth::None => None,
-        ir::Auth::Bearer { .. } => Some(header("authorization", "Bearer ", "bearer token")),
+        ir::Auth::Bearer { .. } => {
+            Some(CredentialView { bearer: true, ..header("authorization", "Bearer ", "bearer token") })
+        }
         ir::Auth::Basic { .. } => Some(CredentialView {
             basic: true,
             ..header("authorization", "Basic ", "user name and password")
@@ -268,10 +275,11 @@ fn credential(auth: &ir::Auth) -> Option<CredentialView> {
         }
         ir::Auth::ApiKey { location: ir::ApiKeyLocation::Query, name, .. } => Some(CredentialView {
             header: None,
-            prefix: string_literal(""),
-            query: Some(string_literal(name)),
+            prefix: String::new(),
+            query: Some(name.clone()),
             what: "API key",
             basic: false,
+            bearer: false,
         }),
     }
 }

@@ -65,19 +65,18 @@ impl Error {
             Self::Config(_) | Self::Request { .. } => 0,
         }
     }
-{%- if uses.typed_errors %}
 
     /// The error response as `E`, the error enum of the operation that failed (its method's
     /// docs name it under "Errors"): the body decoded as the type the spec documents for the
     /// status. `None` when the server did not answer with an error status, or when `E` belongs
     /// to another operation.
+    #[cfg(feature = "typed_errors")]
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         match self {
             Self::Api(error) => error.typed(),
             Self::Decode(_) | Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
         }
     }
-{%- endif %}
 }
 
 impl fmt::Display for Error {
@@ -118,10 +117,10 @@ fn excerpt(body: &[u8], limit: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}…", &text[..end]))
 }
 
-{% if uses.typed_errors -%}
 /// An operation's documented error responses as one enum, a variant per status with the body
 /// decoded as the spec's type for it. Each operation that documents error bodies has one, next
 /// to its method; read it with [`Error::typed`].
+#[cfg(feature = "typed_errors")]
 pub trait TypedError: Sized {
     /// The `operationId` of the operation whose errors these are.
     fn operation_id() -> &'static str;
@@ -132,6 +131,7 @@ pub trait TypedError: Sized {
 
 /// Why an error response fits none of the types its operation documents. The [`ApiError`]
 /// still has the status, headers and raw body.
+#[cfg(feature = "typed_errors")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Unmatched {
@@ -141,7 +141,6 @@ pub enum Unmatched {
     Body(serde_json::Error),
 }
 
-{% endif -%}
 /// A response with a status outside 2xx.
 #[derive(Debug)]
 pub struct ApiError {
@@ -194,15 +193,16 @@ impl ApiError {
     pub fn request_id(&self) -> Option<&str> {
         crate::request::request_id(&self.headers)
     }
-{%- if uses.typed_errors %}
 
     /// The body decoded into `E`, the error enum of the operation that failed, by status;
     /// `None` when `E` belongs to another operation.
+    #[cfg(feature = "typed_errors")]
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         (self.operation.id == E::operation_id()).then(|| E::from_api(self))
     }
 
     /// One variant of an error enum: the body decoded as `T`, or why it is not one.
+    #[cfg(feature = "typed_errors")]
     pub(crate) fn variant<T: serde::de::DeserializeOwned, E>(
         &self,
         variant: fn(T) -> E,
@@ -210,7 +210,6 @@ impl ApiError {
     ) -> E {
         self.decode().map_or_else(|error| other(Unmatched::Body(error)), variant)
     }
-{%- endif %}
 
     /// How many times the request was sent; more than 1 when retries ran out.
     pub fn attempts(&self) -> u32 {
@@ -350,5 +349,35 @@ impl fmt::Display for TransportError {
             write!(f, " after {} attempts", self.attempts)?;
         }
         write!(f, ": {}", self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_a_character_boundary() {
+        assert_eq!(excerpt(b"short", 10), "short");
+        assert_eq!(excerpt("ééé".as_bytes(), 3), "é…");
+        assert_eq!(excerpt(b"abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn decode_errors_show_the_body_near_the_failure() {
+        static OPERATION: Operation = Operation { id: "op", method: reqwest::Method::GET, path: "/" };
+        let body = format!("{{\"pad\": \"{}\", \"n\": x}}", "p".repeat(300)).into_bytes();
+        let source = serde_json::from_slice::<serde_json::Value>(&body).expect_err("not JSON");
+        let error = DecodeError {
+            operation: &OPERATION,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            path: "n".to_owned(),
+            source,
+            body,
+        };
+        let excerpt = error.excerpt();
+        assert!(excerpt.starts_with('…') && excerpt.ends_with("\"n\": x}"), "{excerpt}");
+        assert!(error.to_string().starts_with("op (GET /): the 200 OK response does not match the spec at `n`"));
     }
 }

@@ -28,21 +28,19 @@ impl fmt::Display for Operation {
         write!(f, "{} ({} {})", self.id, self.method, self.path)
     }
 }
-{% if uses.path_params %}
 /// Characters escaped in a path segment: everything but RFC 3986's unreserved characters, so
 /// that `/`, `?`, `#` and `%` in a value can never change the path. Dots are unreserved and
 /// stay (`report.pdf`); a whole `.` or `..` segment is refused in `path_param`.
+#[cfg(feature = "path_params")]
 const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ').add(b'!').add(b'"').add(b'#').add(b'$').add(b'%').add(b'&').add(b'\'')
     .add(b'(').add(b')').add(b'*').add(b'+').add(b',').add(b'/').add(b':').add(b';')
     .add(b'<').add(b'=').add(b'>').add(b'?').add(b'@').add(b'[').add(b'\\').add(b']')
     .add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
-{% endif %}
-{% if uses.cookies %}
 /// Characters escaped in a cookie value: those RFC 6265 does not allow, and `%`.
+#[cfg(feature = "cookies")]
 const COOKIE_VALUE: &percent_encoding::AsciiSet =
     &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
-{% endif %}
 
 /// The header that carries an idempotency key.
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -102,19 +100,17 @@ pub(crate) struct Request<'a> {
     /// `(parameter, name, value)`: a parameter can give several pairs.
     query: Vec<(&'static str, String, String)>,
     headers: Vec<(&'static str, String)>,
-{%- if uses.cookies %}
+    #[cfg(feature = "cookies")]
     cookies: Vec<String>,
-{%- endif %}
     body: Option<bytes::Bytes>,
     content_type: Option<&'static str>,
-{%- if uses.multipart %}
+    #[cfg(feature = "multipart")]
     form: Option<crate::multipart::Form>,
-{%- endif %}
     error: Option<String>,
 }
 
 impl<'a> Request<'a> {
-{%- if uses.requests %}
+    #[cfg(feature = "requests")]
     pub(crate) fn new(client: &'a crate::Client, operation: &'static Operation) -> Self {
         Self {
             client,
@@ -122,31 +118,28 @@ impl<'a> Request<'a> {
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
-{%- if uses.cookies %}
+            #[cfg(feature = "cookies")]
             cookies: Vec::new(),
-{%- endif %}
             body: None,
             content_type: None,
-{%- if uses.multipart %}
+            #[cfg(feature = "multipart")]
             form: None,
-{%- endif %}
             error: None,
         }
     }
 
     /// Appends literal path text.
+    #[cfg(feature = "requests")]
     pub(crate) fn path(mut self, literal: &str) -> Self {
         self.path.push_str(literal);
         self
     }
-{%- endif %}
-{% if uses.params or uses.body or uses.multipart or uses.form %}
+    #[cfg(any(feature = "params", feature = "body", feature = "multipart", feature = "form"))]
     fn fail(&mut self, message: String) {
         self.error.get_or_insert(message);
     }
-{% endif %}
-{% if uses.path_params %}
     /// Appends a parameter as one percent-encoded path segment (lists are comma-separated).
+    #[cfg(feature = "path_params")]
     pub(crate) fn path_param<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
         match crate::codec::param_values(value) {
             // URL parsers treat `.` and `..` as dot segments even when percent-encoded, and an
@@ -163,16 +156,14 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.query_form %}
     /// Sets a query parameter in the default style (`form`, exploded): a list repeats the name,
     /// an object's properties become parameters of their own, `None` adds nothing.
+    #[cfg(feature = "query_form")]
     pub(crate) fn query<T: serde::Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
         self.query_style(name, value, crate::codec::QueryStyle::Form)
     }
-{% endif %}
-{% if uses.query %}
     /// Sets a query parameter in the given style, replacing what it was set to before.
+    #[cfg(feature = "query")]
     pub(crate) fn query_style<T: serde::Serialize + ?Sized>(
         mut self,
         name: &'static str,
@@ -186,10 +177,9 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.cookies %}
     /// Sets a cookie, replacing what it was set to before; lists are comma-separated, `None` adds
     /// nothing. The value is percent-encoded where a cookie value cannot hold a character.
+    #[cfg(feature = "cookies")]
     pub(crate) fn cookie<T: serde::Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         self.cookies.retain(|cookie| cookie.split_once('=').map(|(set, _)| set) != Some(name));
         match crate::codec::param_values(value) {
@@ -203,10 +193,9 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.headers %}
     /// Sets a header parameter, replacing what it was set to before; lists are comma-separated,
     /// `None` adds nothing.
+    #[cfg(feature = "headers")]
     pub(crate) fn header<T: serde::Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         self.headers.retain(|(set, _)| *set != name);
         match crate::codec::param_values(value) {
@@ -216,9 +205,8 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.body %}
     /// Sets a JSON body.
+    #[cfg(feature = "body")]
     pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
@@ -229,9 +217,8 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.form %}
     /// Sets an `application/x-www-form-urlencoded` body when there is one.
+    #[cfg(feature = "form")]
     pub(crate) fn form<T: serde::Serialize + ?Sized>(mut self, body: Option<&T>) -> Self {
         match body.map(crate::codec::form_body).transpose() {
             Ok(Some(text)) => {
@@ -243,15 +230,13 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.text_body %}
     /// Sets a text body, sent as it is, when there is one.
+    #[cfg(feature = "text_body")]
     pub(crate) fn text(self, body: Option<String>, content_type: &'static str) -> Self {
         self.bytes(body.map(bytes::Bytes::from), content_type)
     }
-{% endif %}
-{% if uses.bytes_body or uses.text_body %}
     /// Sets a body of bytes, sent as they are, when there is one.
+    #[cfg(any(feature = "bytes_body", feature = "text_body"))]
     pub(crate) fn bytes(mut self, body: Option<bytes::Bytes>, content_type: &'static str) -> Self {
         if let Some(body) = body {
             self.body = Some(body);
@@ -259,18 +244,16 @@ impl<'a> Request<'a> {
         }
         self
     }
-{% endif %}
-{% if uses.optional_body %}
     /// Sets a JSON body when there is one.
+    #[cfg(feature = "optional_body")]
     pub(crate) fn json_opt<T: serde::Serialize + ?Sized>(self, body: Option<&T>) -> Self {
         match body {
             Some(body) => self.json(body),
             None => self,
         }
     }
-{% endif %}
-{% if uses.multipart %}
     /// Sets a multipart form body.
+    #[cfg(feature = "multipart")]
     pub(crate) fn multipart<T: crate::multipart::ToForm>(mut self, body: &T) -> Self {
         let form = body.to_form();
         if let Some(message) = form.error() {
@@ -280,42 +263,36 @@ impl<'a> Request<'a> {
         self
     }
 
-{%- if uses.optional_multipart %}
     /// Sets a multipart form body when there is one.
+    #[cfg(feature = "optional_multipart")]
     pub(crate) fn multipart_opt<T: crate::multipart::ToForm>(self, body: Option<&T>) -> Self {
         match body {
             Some(body) => self.multipart(body),
             None => self,
         }
     }
-{%- endif %}
-{% endif %}
-{% if uses.json_response %}
     /// Finishes the request: the answer is JSON decoded into `T`.
+    #[cfg(feature = "json_response")]
     pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a, O>(self) -> Call<'a, T, O> {
         Call::new(self, crate::codec::decode_json::<T>)
     }
-{% endif %}
-{% if uses.text_response %}
     /// Finishes the request: the answer is text (UTF-8) of one of the `accept` media types.
+    #[cfg(feature = "text_response")]
     pub(crate) fn text_response<O>(mut self, accept: &'static str) -> Call<'a, String, O> {
         self.headers.push(("accept", accept.to_owned()));
         Call::new(self, crate::codec::decode_text)
     }
-{% endif %}
-{% if uses.bytes_response %}
     /// Finishes the request: the answer's bytes as they came, of one of the `accept` media types.
+    #[cfg(feature = "bytes_response")]
     pub(crate) fn bytes_response<O>(mut self, accept: &'static str) -> Call<'a, bytes::Bytes, O> {
         self.headers.push(("accept", accept.to_owned()));
         Call::new(self, |_, _, _, body| Ok(body))
     }
-{% endif %}
-{% if uses.empty_response %}
     /// Finishes the request: the answer's body is not read.
+    #[cfg(feature = "empty_response")]
     pub(crate) fn empty_response<O>(self) -> Call<'a, (), O> {
         Call::new(self, |_, _, _, _| Ok(()))
     }
-{% endif %}
 }
 
 /// One operation call, ready to send. `.await` it for the value; before that, options can be
@@ -336,7 +313,7 @@ pub struct Call<'a, T, O = ()> {
 }
 
 impl<'a, T: Send + 'a, O> Call<'a, T, O> {
-{%- if uses.requests %}
+    #[cfg(feature = "requests")]
     fn new(request: Request<'a>, decode: Decoder<T>) -> Self {
         Self {
             request,
@@ -349,15 +326,13 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             operation: PhantomData,
         }
     }
-{%- endif %}
-{%- if uses.options %}
 
     /// Sets a parameter on the request (an optional parameter's method).
+    #[cfg(feature = "options")]
     pub(crate) fn with(mut self, set: impl FnOnce(Request<'a>) -> Request<'a>) -> Self {
         self.request = set(self.request);
         self
     }
-{%- endif %}
 
     /// Fails this call when it takes longer than `timeout`, overriding the client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -397,7 +372,20 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
     /// Sends the request, retrying by the policy, and decodes the answer.
     async fn send(self) -> crate::Result<Response<T>> {
         let Call { request, decode, timeout, retry, extra_headers, idempotency_key, retry_non_idempotent, operation: _ } = self;
-        let Request { client, operation, path, query, headers, {% if uses.cookies %}cookies, {% endif %}body, content_type, {% if uses.multipart %}form, {% endif %}error } = request;
+        let Request {
+            client,
+            operation,
+            path,
+            query,
+            headers,
+            #[cfg(feature = "cookies")]
+            cookies,
+            body,
+            content_type,
+            #[cfg(feature = "multipart")]
+            form,
+            error,
+        } = request;
         let invalid = |message: String| Error::Request { operation, message };
         if let Some(message) = error {
             return Err(invalid(message));
@@ -413,7 +401,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             })?;
             header_map.insert(name, value);
         }
-{%- if uses.cookies %}
+        #[cfg(feature = "cookies")]
         if !cookies.is_empty() {
             // Beside a cookie the client sends on every request (an API key), not instead of it.
             let mut all: Vec<&str> = header_map.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()).into_iter().collect();
@@ -423,7 +411,6 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             value.set_sensitive(true);
             header_map.insert(reqwest::header::COOKIE, value);
         }
-{%- endif %}
         if let Some(key) = &idempotency_key {
             let value = HeaderValue::from_str(key)
                 .map_err(|_| invalid("the idempotency key contains characters HTTP does not allow".to_owned()))?;
@@ -456,11 +443,10 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 if let Some(body) = &body {
                     builder = builder.body(body.clone());
                 }
-{%- if uses.multipart %}
+                #[cfg(feature = "multipart")]
                 if let Some(form) = &form {
                     builder = builder.multipart(form.build().await.map_err(invalid)?);
                 }
-{%- endif %}
                 if let Some(timeout) = timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -498,12 +484,11 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                         let json = serde_json::from_slice(&body).ok();
                         Err(Error::Api(Box::new(ApiError { operation, status, headers, body, json, attempts: attempt })))
                     }
-{%- if credential and credential.query %}
                     // The URL holds the API key: it stays out of the error.
+                    #[cfg(feature = "auth_query")]
                     Err(source) => Err(Error::Transport(TransportError { operation, source: source.without_url(), attempts: attempt })),
-{%- else %}
+                    #[cfg(not(feature = "auth_query"))]
                     Err(source) => Err(Error::Transport(TransportError { operation, source, attempts: attempt })),
-{%- endif %}
                 };
             }
         };
@@ -530,5 +515,70 @@ impl<'a, T: Send + 'a, O: 'a> IntoFuture for WithResponse<'a, T, O> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.0.send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OPERATION: Operation = Operation { id: "getThing", method: reqwest::Method::GET, path: "/things/{id}" };
+
+    fn client() -> crate::Client {
+        crate::Client::builder("user", "password").base_url("https://api.example.com/v1/").build().expect("a client")
+    }
+
+    #[test]
+    fn path_parameters_are_one_encoded_segment() {
+        let client = client();
+        let request = client.request(&OPERATION).path("/things/").path_param("a/b?c#d%e f.pdf");
+        assert_eq!(request.path, "/things/a%2Fb%3Fc%23d%25e%20f.pdf");
+        assert_eq!(request.error, None);
+        let request = client.request(&OPERATION).path("/things/").path_param(&["x", "y"]);
+        // The items are joined by a comma, which the segment encoding then escapes too.
+        assert_eq!(request.path, "/things/x%2Cy");
+        for refused in ["", ".", ".."] {
+            let request = client.request(&OPERATION).path_param(refused);
+            assert!(request.error.is_some(), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn parameters_replace_what_they_were_set_to() {
+        let client = client();
+        let request = client.request(&OPERATION).query("q", "a").query("q", &["b", "c"]).header("x-h", "1").header("x-h", &2);
+        let query: Vec<(&str, &str)> = request.query.iter().map(|(_, k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(query, [("q", "b"), ("q", "c")]);
+        assert_eq!(request.headers, [("x-h", "2".to_owned())]);
+        let request = client.request(&OPERATION).cookie("c", "a;b").cookie("d", &Option::<u8>::None);
+        assert_eq!(request.cookies, ["c=a%3Bb"]);
+    }
+
+    #[test]
+    fn the_first_problem_is_kept_for_sending() {
+        let client = client();
+        let request = client.request(&OPERATION).path_param("").json(&f64::NAN).form(Some(&[1]));
+        assert!(request.error.as_deref().is_some_and(|e| e.starts_with("path parameter")), "{:?}", request.error);
+    }
+
+    #[test]
+    fn bodies_set_their_content_type() {
+        let client = client();
+        let request = client.request(&OPERATION).json(&serde_json::json!({"a": 1}));
+        assert_eq!(request.content_type, Some("application/json"));
+        assert_eq!(request.body.as_deref(), Some(&br#"{"a":1}"#[..]));
+        let request = client.request(&OPERATION).text(None, "text/plain");
+        assert_eq!((request.body, request.content_type), (None, None));
+        let request = client.request(&OPERATION).json_opt::<u8>(None).text(Some("hi".to_owned()), "text/plain");
+        assert_eq!(request.content_type, Some("text/plain"));
+    }
+
+    #[test]
+    fn request_ids_come_from_the_first_header_present() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(request_id(&headers), None);
+        headers.insert("x-correlation-id", HeaderValue::from_static("c"));
+        headers.insert("request-id", HeaderValue::from_static("b"));
+        assert_eq!(request_id(&headers), Some("b"));
     }
 }

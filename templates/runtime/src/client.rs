@@ -27,48 +27,67 @@ struct Inner {
     origin: Option<String>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
-{%- if credential and credential.query %}
-    /// The API key, sent as the {{ credential.query }} query parameter of every request.
+    /// The API key, sent as a query parameter of every request.
+    #[cfg(feature = "auth_query")]
     key: Option<String>,
-{%- endif %}
 }
 
 impl Client {
-{%- if credential and credential.basic %}
     /// A client with the default settings that authenticates as `username` with `password`
     /// (HTTP basic).
+    #[cfg(feature = "auth_basic")]
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Result<Self> {
         Self::builder(username, password).build()
     }
 
     /// A builder for a client that authenticates as `username` with `password` (HTTP basic).
+    #[cfg(feature = "auth_basic")]
     pub fn builder(username: impl Into<String>, password: impl Into<String>) -> ClientBuilder {
         use base64::Engine as _;
         let pair = format!("{}:{}", username.into(), password.into());
         let token = base64::engine::general_purpose::STANDARD.encode(pair);
         ClientBuilder { token: Some(token), ..ClientBuilder::default() }
     }
-{%- elif credential %}
-    /// A client with the default settings that authenticates with `token`, the {{ credential.what }}.
+
+    // An SDK has one kind of credential; with every feature on (this crate's own build), the
+    // basic constructors are the ones compiled.
+    #[cfg_attr(
+        feature = "auth_bearer",
+        doc = " A client with the default settings that authenticates with `token`, the bearer token."
+    )]
+    #[cfg_attr(
+        not(feature = "auth_bearer"),
+        doc = " A client with the default settings that authenticates with `token`, the API key."
+    )]
+    #[cfg(all(feature = "auth_token", not(feature = "auth_basic")))]
     pub fn new(token: impl Into<String>) -> Result<Self> {
         Self::builder(token).build()
     }
 
-    /// A builder for a client that authenticates with `token`, the {{ credential.what }}.
+    #[cfg_attr(
+        feature = "auth_bearer",
+        doc = " A builder for a client that authenticates with `token`, the bearer token."
+    )]
+    #[cfg_attr(
+        not(feature = "auth_bearer"),
+        doc = " A builder for a client that authenticates with `token`, the API key."
+    )]
+    #[cfg(all(feature = "auth_token", not(feature = "auth_basic")))]
     pub fn builder(token: impl Into<String>) -> ClientBuilder {
         ClientBuilder { token: Some(token.into()), ..ClientBuilder::default() }
     }
-{%- else %}
+
     /// A client with the default settings.
+    #[cfg(not(any(feature = "auth_basic", feature = "auth_token")))]
     pub fn new() -> Result<Self> {
         Self::builder().build()
     }
 
     /// A builder for a client.
+    #[cfg(not(any(feature = "auth_basic", feature = "auth_token")))]
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
-{%- endif %}
 
     /// The `reqwest` client that carries the requests.
     pub fn http_client(&self) -> &reqwest::Client {
@@ -80,12 +99,10 @@ impl Client {
         self.inner.base_url.as_str().trim_end_matches('/')
     }
 
-{%- if uses.requests %}
-
+    #[cfg(feature = "requests")]
     pub(crate) fn request(&self, operation: &'static crate::Operation) -> crate::request::Request<'_> {
         crate::request::Request::new(self, operation)
     }
-{%- endif %}
 
     /// The URL of `path` with the query's `(parameter, name, value)` pairs.
     pub(crate) fn url(&self, path: &str, query: &[(&str, String, String)]) -> std::result::Result<reqwest::Url, String> {
@@ -94,11 +111,10 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(_, name, value)| (name.as_str(), value.as_str())));
         }
-{%- if credential and credential.query %}
+        #[cfg(feature = "auth_query")]
         if let Some(key) = &self.inner.key {
-            url.query_pairs_mut().append_pair({{ credential.query }}, key);
+            url.query_pairs_mut().append_pair(crate::spec::CREDENTIAL_QUERY, key);
         }
-{%- endif %}
         Ok(url)
     }
 
@@ -217,15 +233,15 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
-{%- if credential and credential.header %}
+        #[cfg(feature = "auth_header")]
         if let Some(token) = &self.token {
-            let mut value = HeaderValue::from_str(&[{{ credential.prefix }}, token.as_str()].concat()).map_err(|_| {
-                Error::Config("the {{ credential.what }} contains characters HTTP headers do not allow".to_owned())
-            })?;
+            let mut value = HeaderValue::from_str(&[crate::spec::CREDENTIAL_PREFIX, token.as_str()].concat())
+                .map_err(|_| {
+                    Error::Config(crate::spec::CREDENTIAL_REFUSED.to_owned())
+                })?;
             value.set_sensitive(true);
-            headers.insert(reqwest::header::HeaderName::from_static({{ credential.header }}), value);
+            headers.insert(reqwest::header::HeaderName::from_static(crate::spec::CREDENTIAL_HEADER), value);
         }
-{%- endif %}
         for (name, value) in &self.headers {
             let name_ok = reqwest::header::HeaderName::from_bytes(name.as_bytes());
             let value_ok = HeaderValue::from_str(value);
@@ -265,9 +281,8 @@ impl ClientBuilder {
                 origin: self.origin,
                 timeout: self.timeout,
                 retry: self.retry,
-{%- if credential and credential.query %}
+                #[cfg(feature = "auth_query")]
                 key: self.token,
-{%- endif %}
             }),
         })
     }

@@ -1,6 +1,8 @@
 //! Multipart form bodies: text parts, and files from memory or from disk. A form is rebuilt for
 //! every attempt, so a retried upload sends the same parts again; files on disk are streamed.
 
+#![cfg(feature = "multipart")]
+
 use std::path::{Path, PathBuf};
 
 /// A file to upload in a multipart body.

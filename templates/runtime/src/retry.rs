@@ -113,3 +113,57 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_without_jitter() {
+        let policy = RetryPolicy::default().jitter(false);
+        let waits: Vec<u64> = (2..=7).map(|next| policy.delay(next, None).as_millis() as u64).collect();
+        assert_eq!(waits, [500, 1000, 2000, 4000, 8000, 8000]);
+        assert_eq!(policy.delay(u32::MAX, None), Duration::from_secs(8));
+    }
+
+    #[test]
+    fn jitter_stays_between_half_and_all_of_the_wait() {
+        let policy = RetryPolicy::default();
+        for _ in 0..100 {
+            let wait = policy.delay(3, None);
+            assert!(wait >= Duration::from_millis(500) && wait <= Duration::from_millis(1000), "{wait:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_ceiling() {
+        let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(30));
+        assert_eq!(policy.delay(2, Some("7")), Duration::from_secs(7));
+        assert_eq!(policy.delay(2, Some("3600")), Duration::from_secs(30));
+        assert_eq!(policy.clone().jitter(false).delay(2, Some("soon")), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_dates() {
+        assert_eq!(parse_retry_after(" 12 "), Some(Duration::from_secs(12)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let wait = parse_retry_after(&later).expect("a date");
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after(""), None);
+    }
+
+    #[test]
+    fn what_is_retried() {
+        assert!(retryable_status(reqwest::StatusCode::TOO_MANY_REQUESTS));
+        assert!(retryable_status(reqwest::StatusCode::REQUEST_TIMEOUT));
+        assert!(retryable_status(reqwest::StatusCode::BAD_GATEWAY));
+        assert!(!retryable_status(reqwest::StatusCode::NOT_FOUND));
+        assert!(idempotent(&reqwest::Method::PUT));
+        assert!(!idempotent(&reqwest::Method::POST));
+        assert!(!idempotent(&reqwest::Method::PATCH));
+        assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+        assert_eq!(RetryPolicy::never().attempts(), 1);
+    }
+}
