@@ -75,21 +75,12 @@ impl fmt::Display for PackageError {
 
 impl std::error::Error for PackageError {}
 
-/// The largest configuration file read: it holds a handful of keys.
-const MAX_BYTES: u64 = 64 * 1024;
-
 impl Package {
     /// Reads and checks the configuration at `path`.
     pub fn from_file(path: &Path) -> Result<Self, PackageError> {
         let error = |message: String| PackageError { path: path.display().to_string(), message };
-        let metadata = std::fs::metadata(path).map_err(|e| error(format!("cannot read: {e}")))?;
-        if !metadata.is_file() {
-            return Err(error("not a regular file".to_owned()));
-        }
-        if metadata.len() > MAX_BYTES {
-            return Err(error(format!("larger than {MAX_BYTES} bytes; it holds a few package keys")));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
+        // Read as every input is read: a regular file only, bounded, UTF-8.
+        let text = crate::read::read_text(path).map_err(|e| error(format!("cannot read: {e}")))?;
         Self::from_toml(&text).map_err(error)
     }
 

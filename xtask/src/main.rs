@@ -217,17 +217,17 @@ fn write_files(files: &generator::FileSet, out: &Path, force: bool) -> Result<us
 }
 
 fn release(args: Vec<String>) -> Result<ExitCode> {
-    let (mut since, mut date, mut force) = (String::from("HEAD"), None, false);
+    let (mut since, mut date, mut force) = (None, None, false);
     let target = parse_target(args, |flag, rest| {
         match flag {
             "--force" => force = true,
-            "--since" => since = rest.next().context("--since needs a git revision")?,
+            "--since" => since = Some(rest.next().context("--since needs a git revision")?),
             "--date" => date = Some(rest.next().context("--date needs YYYY-MM-DD")?),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
         Ok(())
     })?;
-    release::run(release::Options { config: target.config, out: &target.out, since: &since, date, force })?;
+    release::run(release::Options { config: target.config, out: &target.out, since, date, force })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -242,16 +242,7 @@ fn generate(args: Vec<String>) -> Result<ExitCode> {
         }
         Ok(())
     })?;
-    let generated = match generator::generate(&config) {
-        Ok(generated) => generated,
-        Err(generator::Error::Spec(diagnostics)) => {
-            eprint!("{diagnostics}");
-            eprintln!("error: {} has errors; nothing was generated", config.spec().display());
-            return Ok(ExitCode::FAILURE);
-        }
-        Err(error) => return Err(error.into()),
-    };
-    eprint!("{}", generated.warnings);
+    let generated = generate_or_report(&config)?;
     report_changes(&out, &generated.surface, config.version(), report_path.as_deref())?;
 
     if check {

@@ -1,12 +1,15 @@
 //! `cargo xtask release`: the change report's implied version written into the generated crate,
 //! and an entry for it at the top of the crate's `CHANGELOG.md`.
 //!
-//! The last release is what git has at `--since` (default `HEAD`): its `surface.yaml` and the
-//! version in its `Cargo.toml`. The current version is the one in the generated crate's
-//! `Cargo.toml`; when it differs from the last release's, this release was already made and
-//! nothing is written (running it twice changes nothing). Otherwise the crate is regenerated
-//! from the spec with the next version, and the entry (breaking changes with what to change in
-//! code, then additions and compatible changes) is prepended to `CHANGELOG.md`.
+//! The last release is the last commit that changed the `version` line of the crate's
+//! `Cargo.toml` (or `--since REV`): its `surface.yaml` and that version. So generated changes
+//! committed since then, in one commit or many, all go into this release. The current version is
+//! the one in the generated crate's `Cargo.toml`; when it differs from the last release's, this
+//! release was made already (not yet committed) and nothing is written, so running it twice
+//! changes nothing. Otherwise the crate is regenerated from the spec with the next version, and
+//! the entry (breaking changes with what to change in code, then additions and compatible
+//! changes) is prepended to `CHANGELOG.md`. The changelog is read and checked before anything is
+//! written, and an entry for the version already at its top is not written twice.
 
 use std::path::Path;
 use std::process::Command;
@@ -18,7 +21,8 @@ use generator::release::{self, Release};
 pub struct Options<'a> {
     pub config: generator::Config,
     pub out: &'a Path,
-    pub since: &'a str,
+    /// The last release's commit; by default the last commit that changed the version.
+    pub since: Option<String>,
     pub date: Option<String>,
     /// Whether to write over files the generator does not own.
     pub force: bool,
@@ -29,6 +33,11 @@ pub fn run(options: Options<'_>) -> Result<()> {
     let current = crate::current_version(out)?.with_context(|| {
         format!("{} holds no generated crate; run `cargo xtask generate` first", out.display())
     })?;
+    let since = match since {
+        Some(rev) => rev,
+        None => last_version_commit(out)?,
+    };
+    let since = since.as_str();
     let (previous_surface, previous_version) = last_release(out, since)?;
     if current != previous_version {
         eprintln!(
@@ -44,15 +53,46 @@ pub fn run(options: Options<'_>) -> Result<()> {
     };
     let generated = crate::generate_or_report(&config.crate_version(&plan.version))?;
     eprint!("{}", plan.report);
-    let written = crate::write_files(&generated.files, out, force)?;
-    let entry = plan.entry(&date.unwrap_or_else(release::today));
+    // The changelog is read before anything is written: a changelog that cannot be updated
+    // must not leave a bumped version behind with no entry.
     let changelog_path = out.join("CHANGELOG.md");
     let existing = read_changelog(&changelog_path)?;
-    let changelog = release::prepend(existing.as_deref(), &entry);
-    write_beside(&changelog_path, &changelog)?;
+    let entry = plan.entry(&date.unwrap_or_else(release::today));
+    let already = existing.as_deref().is_some_and(|text| top_entry_is(text, &plan.version));
+    let written = crate::write_files(&generated.files, out, force)?;
+    if !already {
+        write_beside(&changelog_path, &release::prepend(existing.as_deref(), &entry))?;
+    }
     eprintln!("wrote   {written} files and CHANGELOG.md");
     eprintln!("released {} (was {}):\n\n{entry}", plan.version, plan.previous);
     Ok(())
+}
+
+/// Whether the newest entry of `changelog` is the one of `version`.
+fn top_entry_is(changelog: &str, version: &str) -> bool {
+    changelog
+        .lines()
+        .find(|line| line.starts_with("## "))
+        .is_some_and(|line| line.starts_with(&format!("## {version} ")))
+}
+
+/// The last commit that changed the `version` line of `out/Cargo.toml` (the one that created it,
+/// before any release): where the last release is.
+fn last_version_commit(out: &Path) -> Result<String> {
+    let output = Command::new("git")
+        .args(["log", "-1", "--format=%H", "-G", "^version = ", "--", "./Cargo.toml"])
+        .current_dir(out)
+        .output()
+        .context("running git (the last release is read from git)")?;
+    let commit = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    if !output.status.success() || commit.is_empty() {
+        bail!(
+            "git has no commit of {}/Cargo.toml: commit the generated crate (its first release) first{}",
+            out.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(commit)
 }
 
 /// The surface and version of the last release: `surface.yaml` and `Cargo.toml` of `out` as git
@@ -83,22 +123,17 @@ fn git_show(out: &Path, rev: &str, file: &str) -> Result<String> {
     String::from_utf8(output.stdout).with_context(|| format!("{rev}:{file} is not UTF-8"))
 }
 
-/// The largest changelog read back: a long history is a few hundred kilobytes.
-const MAX_CHANGELOG: u64 = 16 * 1024 * 1024;
-
 fn read_changelog(path: &Path) -> Result<Option<String>> {
     match std::fs::symlink_metadata(path) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
+        // It is about to be replaced: never through a link, never anything but a regular file.
         Ok(metadata) if !metadata.is_file() => {
             bail!("{} is not a regular file; not touching it", path.display())
         }
-        Ok(metadata) if metadata.len() > MAX_CHANGELOG => {
-            bail!("{} is larger than {MAX_CHANGELOG} bytes; not reading it", path.display())
-        }
-        Ok(_) => {
-            std::fs::read_to_string(path).map(Some).with_context(|| format!("reading {}", path.display()))
-        }
+        Ok(_) => generator::read::read_text(path)
+            .map(Some)
+            .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display())),
     }
 }
 

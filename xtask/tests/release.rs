@@ -40,7 +40,9 @@ fn version(dir: &Path) -> String {
 }
 
 /// Releases `new` over a last release generated from `old`; returns the version and changelog.
-fn release(case: &str, old: &Path, new: &Path) -> (String, String) {
+/// With `commit_first`, the new spec's crate is generated and committed before `release` runs
+/// (the README's workflow: the last release is found in git, not assumed to be `HEAD`).
+fn release(case: &str, old: &Path, new: &Path, commit_first: bool) -> (String, String) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("release").join(case);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp folder");
@@ -53,6 +55,12 @@ fn release(case: &str, old: &Path, new: &Path) -> (String, String) {
     assert_eq!(version(&dir), "0.1.0");
 
     std::fs::copy(new, dir.join("api.yaml")).expect("new spec");
+    if commit_first {
+        xtask(&dir, &[&["generate"], &crate_args[..]].concat());
+        git(&dir, &["add", "--all"]);
+        git(&dir, &["commit", "--quiet", "-m", "regenerated, not released"]);
+        assert_eq!(version(&dir), "0.1.0", "generation keeps the version");
+    }
     xtask(&dir, &[&["release", "--date", "2026-12-02"], &crate_args[..]].concat());
     let released = version(&dir);
     let changelog = std::fs::read_to_string(dir.join("sdk/CHANGELOG.md")).expect("a changelog");
@@ -81,7 +89,7 @@ fn pair(name: &str) -> (PathBuf, PathBuf) {
 #[test]
 fn additions_only_bump_the_patch_and_list_what_was_added() {
     let (after, before) = pair("additions");
-    let (version, changelog) = release("additions", &before, &after);
+    let (version, changelog) = release("additions", &before, &after, true);
     assert_eq!(version, "0.1.1");
     assert!(changelog.contains("## 0.1.1 (2026-12-02)") && changelog.contains("### Added"), "{changelog}");
     assert!(!changelog.contains("### Breaking"), "{changelog}");
@@ -91,7 +99,7 @@ fn additions_only_bump_the_patch_and_list_what_was_added() {
 #[test]
 fn removing_what_was_added_is_breaking_and_says_what_to_change() {
     let (after, before) = pair("additions");
-    let (version, changelog) = release("additions_reversed", &after, &before);
+    let (version, changelog) = release("additions_reversed", &after, &before, false);
     assert_eq!(version, "0.2.0");
     assert!(changelog.contains("### Breaking changes") && changelog.contains("To update:"), "{changelog}");
     insta::assert_snapshot!("additions_reversed", changelog);
@@ -103,7 +111,7 @@ fn published_versions_of_create_chat_and_send_message_both_ways() {
         let (first, second) = pair(name);
         for (label, old, new) in [("forward", &first, &second), ("back", &second, &first)] {
             let case = format!("{name}_{label}");
-            let (version, changelog) = release(&case, old, new);
+            let (version, changelog) = release(&case, old, new, label == "back");
             // Every breaking line tells the user what to change.
             for line in changelog.lines().filter(|l| l.starts_with("- ")) {
                 let breaking = changelog[..changelog.find(line).unwrap_or(0)]
