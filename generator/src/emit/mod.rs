@@ -278,14 +278,7 @@ impl FileSet {
 
     /// The manifest's text: the header, then every file of the set, one a line.
     pub fn manifest(&self) -> String {
-        let mut text = format!(
-            "# {MARKER} (cargo xtask generate); do not edit. The files it owns in this folder, one a line:\n"
-        );
-        for path in self.files.keys().filter(|p| *p != MANIFEST) {
-            text.push_str(path);
-            text.push('\n');
-        }
-        text
+        manifest_of(self.files.keys().map(String::as_str))
     }
 
     /// The files to put on disk: the set and its manifest, each path checked for portability.
@@ -339,6 +332,16 @@ impl FileSet {
             return Err(EmitError::NotOwned { paths: not_owned });
         }
         let stale = self.stale(&root, &ownership)?;
+        // The manifest goes first, and while stale files remain it lists them too: whichever
+        // step a failure stops at, every generated file on disk is listed, so the next run owns
+        // it. The final manifest replaces it once the stale files are gone.
+        let interim = (!stale.is_empty()).then(|| {
+            manifest_of(self.files.keys().map(String::as_str).chain(stale.iter().map(String::as_str)))
+        });
+        if let Some(at) = writes.iter().position(|(path, _)| *path == MANIFEST) {
+            let (path, contents) = writes.remove(at);
+            writes.insert(0, (path, interim.as_deref().map_or(contents, str::as_bytes)));
+        }
 
         let staged = stage(&root, &writes)?;
         let mut report = WriteReport::default();
@@ -361,6 +364,19 @@ impl FileSet {
                 source,
             })?;
             report.removed.push(path);
+        }
+        report.written.sort();
+        if interim.is_some() {
+            let manifest = self.manifest();
+            let staged = stage(&root, &[(MANIFEST, manifest.as_bytes())])?;
+            for temp in &staged.temps {
+                let target = root.join(MANIFEST);
+                std::fs::rename(temp, &target).map_err(|source| EmitError::Io {
+                    action: "rename a temp file onto",
+                    path: target,
+                    source,
+                })?;
+            }
         }
         Ok(report)
     }
@@ -467,6 +483,19 @@ struct Staged {
     temps: Vec<PathBuf>,
 }
 
+/// A manifest listing `paths` (sorted, once each; the manifest itself left out).
+fn manifest_of<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    let paths: std::collections::BTreeSet<&str> = paths.filter(|p| *p != MANIFEST).collect();
+    let mut text = format!(
+        "# {MARKER} (cargo xtask generate); do not edit. The files it owns in this folder, one a line:\n"
+    );
+    for path in paths {
+        text.push_str(path);
+        text.push('\n');
+    }
+    text
+}
+
 /// Writes every file to a new temp file in its target's folder, creating folders as needed.
 /// On failure, removes what it wrote and created, and names the file that failed.
 fn stage(root: &Path, writes: &[(&str, &[u8])]) -> Result<Staged, EmitError> {
@@ -560,7 +589,7 @@ mod tests {
         files.insert("src/a.rs", format!("// {MARKER}\nA\n"));
         files.insert("src/old.rs", format!("// {MARKER}\nold\n"));
         let first = files.write(&root).expect("writes");
-        assert_eq!(first.written, vec!["src/a.rs", "src/old.rs", MANIFEST]);
+        assert_eq!(first.written, vec![MANIFEST, "src/a.rs", "src/old.rs"]);
         // A copy of a generated file that the generator did not write is not its own.
         std::fs::write(root.join("src/copy.rs"), format!("// {MARKER}\ncopy\n")).expect("write");
         std::fs::write(root.join("src/hand.rs"), "// written by a person\n").expect("write");
@@ -616,7 +645,7 @@ mod tests {
         let mut files = FileSet::default();
         files.insert("Cargo.toml", format!("# {MARKER}\n[package]\nname = \"x\"\n"));
         let report = files.write(&root).expect("writes");
-        assert_eq!(report.written, vec!["Cargo.toml", MANIFEST]);
+        assert_eq!(report.written, vec![MANIFEST, "Cargo.toml"]);
         // What the old run wrote is not known: nothing is deleted.
         assert!(report.removed.is_empty() && root.join("old.rs").exists());
     }
