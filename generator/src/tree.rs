@@ -35,6 +35,10 @@ const NODES_PER_BYTE: usize = 4;
 /// Nodes any document may have, however small its source.
 const NODE_FLOOR: usize = 100_000;
 
+/// Nodes no document may exceed, however large its source, so that the tree stays well under a
+/// gigabyte. GitHub's REST spec, the largest real one we know, has about one million.
+const NODE_CEILING: usize = 8_000_000;
+
 /// String bytes a document may expand to beyond twice its source size. A document without
 /// aliases has at most as many string bytes as source bytes.
 const BYTE_ALLOWANCE: usize = 16 << 20;
@@ -70,8 +74,8 @@ pub fn parse(text: &str, file_name: &str) -> Result<(Value, Diagnostics), Diagno
         Ok(value) => value,
         Err(_) if builder.exceeded => {
             return Err(refuse(format!(
-                "{file_name} expands through YAML aliases to more than {} nodes or {} bytes of strings \
-                 (the source is {} bytes); refusing it as an alias bomb",
+                "{file_name} expands to more than {} nodes or {} bytes of strings (the source is {} \
+                 bytes); refusing it as an alias bomb or a document too large to generate from",
                 builder.max_nodes,
                 builder.max_bytes,
                 text.len()
@@ -118,7 +122,7 @@ impl Builder {
         Self {
             nodes: 0,
             bytes: 0,
-            max_nodes: NODE_FLOOR.max(source_len.saturating_mul(NODES_PER_BYTE)),
+            max_nodes: NODE_FLOOR.max(source_len.saturating_mul(NODES_PER_BYTE)).min(NODE_CEILING),
             max_bytes: BYTE_ALLOWANCE.saturating_add(source_len.saturating_mul(2)),
             exceeded: false,
             path: Vec::new(),
@@ -324,7 +328,12 @@ fn deep_flow(text: &str, limit: usize) -> Option<(usize, usize)> {
             let value_start = matches!(significant, None | Some(b':' | b'-' | b'?'));
             match b {
                 b'#' if after_space => break,
-                b'"' | b'\'' if after_space || matches!(previous, Some(b'[' | b'{' | b',' | b':')) => {
+                // A quote opens a quoted scalar only where a scalar starts; inside a plain
+                // scalar (`a: x 'y`) it is an ordinary character.
+                b'"' | b'\''
+                    if matches!(significant, None | Some(b':' | b'-' | b'?' | b'[' | b'{' | b','))
+                        && (after_space || matches!(previous, Some(b'[' | b'{' | b',' | b':'))) =>
+                {
                     quote = Some(b);
                 }
                 b'[' | b'{' if depth > 0 || value_start => {
@@ -366,6 +375,9 @@ mod tests {
             "[".repeat(300)
         );
         assert_eq!(deep_flow(&hidden, 256), None);
+        // A quote inside a plain scalar opens nothing: the nesting after it is still seen.
+        let bypass = format!("a: x '\nb: {}\n", "[".repeat(300));
+        assert_eq!(deep_flow(&bypass, 256), Some((2, 260)));
     }
 
     #[test]
