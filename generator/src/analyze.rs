@@ -99,7 +99,7 @@ fn sharing_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<String> {
     match kind {
         TypeKind::Struct(s) if s.form => return None,
         TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {}
-        TypeKind::Alias(_) | TypeKind::Page(_) => return None,
+        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Page(_) => return None,
     }
     let mut kind = kind.clone();
     for_each_ref(&mut kind, &mut |id| *id = canonical[id.0]);
@@ -171,7 +171,7 @@ fn refs_of(kind: &TypeKind, ids: &mut Vec<TypeId>) {
             }
         }
         TypeKind::Union(u) => u.variants.iter().for_each(|variant| walk(&variant.ty, ids)),
-        TypeKind::Alias(ty) | TypeKind::Page(ty) => walk(ty, ids),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) | TypeKind::Page(ty) => walk(ty, ids),
         TypeKind::Enum(_) => {}
     }
 }
@@ -193,7 +193,7 @@ fn for_each_ref(kind: &mut TypeKind, f: &mut impl FnMut(&mut TypeId)) {
             }
         }
         TypeKind::Union(u) => u.variants.iter_mut().for_each(|variant| walk(&mut variant.ty, f)),
-        TypeKind::Alias(ty) | TypeKind::Page(ty) => walk(ty, f),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) | TypeKind::Page(ty) => walk(ty, f),
         TypeKind::Enum(_) => {}
     }
 }
@@ -217,8 +217,8 @@ fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
                 _ => None,
             })
             .collect(),
-        TypeKind::Alias(TypeRef::Named(id)) => vec![*id],
-        TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Page(_) => Vec::new(),
+        TypeKind::Alias(TypeRef::Named(id)) | TypeKind::Newtype(TypeRef::Named(id)) => vec![*id],
+        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Enum(_) | TypeKind::Page(_) => Vec::new(),
     }
 }
 
@@ -321,7 +321,9 @@ fn reachable(api: &Api, roots: &[TypeRef]) -> Vec<bool> {
                         stack.extend(s.extra.iter().map(|e| &e.value));
                     }
                     Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Alias(inner) | TypeKind::Page(inner)) => stack.push(inner),
+                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner) | TypeKind::Page(inner)) => {
+                        stack.push(inner);
+                    }
                     Some(TypeKind::Enum(_)) | None => {}
                 }
             }

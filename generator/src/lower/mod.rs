@@ -7,6 +7,7 @@
 //! components and paths in sorted order, so reordering the spec changes nothing.
 
 mod errors;
+mod aliases;
 mod operations;
 mod schemas;
 
@@ -23,6 +24,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let mut cx = Context::new(spec);
     cx.declare_components();
     cx.define_components();
+    aliases::settle_alias_cycles(&mut cx.types, &mut cx.diagnostics);
     let groups = cx.lower_operations();
     let auth = cx.auth();
     let page_fields = cx.page_fields();
