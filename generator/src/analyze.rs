@@ -18,12 +18,18 @@ pub fn analyze(mut api: Api) -> Api {
     close_request_enums(&mut api);
     order_union_variants(&mut api);
     let edges: Vec<Vec<TypeId>> = api.types.iter().map(|def| direct_children(&def.kind)).collect();
+    // A field closes a containment cycle when its type reaches back to its owner: when both are
+    // in one strongly connected component (one linear pass, not a search per field).
+    let component = strong_components(&edges);
+    let reaches = |from: TypeId, to: TypeId| {
+        from == to || component.get(from.0).is_some_and(|c| component.get(to.0) == Some(c))
+    };
     let mut decisions = Vec::new();
     for (owner, def) in api.types.iter().enumerate() {
         if let TypeKind::Struct(s) = &def.kind {
             for (index, field) in s.fields.iter().enumerate() {
                 if let TypeRef::Named(target) = field.ty {
-                    if reaches(&edges, target, TypeId(owner)) {
+                    if reaches(target, TypeId(owner)) {
                         decisions.push((owner, index));
                     }
                 }
@@ -34,7 +40,7 @@ pub fn analyze(mut api: Api) -> Api {
         if let TypeKind::Union(u) = &def.kind {
             for (index, variant) in u.variants.iter().enumerate() {
                 if let TypeRef::Named(target) = variant.ty {
-                    if reaches(&edges, target, TypeId(owner)) {
+                    if reaches(target, TypeId(owner)) {
                         decisions.push((owner, index));
                     }
                 }
@@ -222,20 +228,62 @@ fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
     }
 }
 
-/// Whether `to` is reachable from `from` along direct containment.
-fn reaches(edges: &[Vec<TypeId>], from: TypeId, to: TypeId) -> bool {
-    let mut seen = vec![false; edges.len()];
-    let mut stack = vec![from];
-    while let Some(TypeId(current)) = stack.pop() {
-        if current == to.0 {
-            return true;
-        }
-        if std::mem::replace(seen.get_mut(current).unwrap_or(&mut true), true) {
+/// The strongly connected component of each type along `edges` (Tarjan's algorithm, with an
+/// explicit stack so that a long chain of types cannot overflow the thread's stack).
+fn strong_components(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let mut index = vec![UNSEEN; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut component = vec![UNSEEN; count];
+    let mut stack = Vec::new();
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..count {
+        if index[root] != UNSEEN {
             continue;
         }
-        stack.extend(edges.get(current).into_iter().flatten().copied());
+        // (node, how many of its edges were followed)
+        let mut work = vec![(root, 0usize)];
+        while let Some((node, child)) = work.pop() {
+            if child == 0 && index[node] == UNSEEN {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            match edges[node].get(child) {
+                Some(&TypeId(next)) => {
+                    work.push((node, child + 1));
+                    if next >= count {
+                        continue;
+                    }
+                    if index[next] == UNSEEN {
+                        work.push((next, 0));
+                    } else if on_stack[next] {
+                        low[node] = low[node].min(index[next]);
+                    }
+                }
+                None => {
+                    if low[node] == index[node] {
+                        while let Some(member) = stack.pop() {
+                            on_stack[member] = false;
+                            component[member] = next_component;
+                            if member == node {
+                                break;
+                            }
+                        }
+                        next_component += 1;
+                    }
+                    if let Some(&(parent, _)) = work.last() {
+                        low[parent] = low[parent].min(low[node]);
+                    }
+                }
+            }
+        }
     }
-    false
+    component
 }
 
 /// Untagged decoding keeps the first variant that fits, and a struct whose fields are all

@@ -243,7 +243,7 @@ pub struct Variant {
 }
 
 /// An enumeration value as the wire carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum EnumValue {
     /// A string value.
     String(String),

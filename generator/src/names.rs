@@ -141,19 +141,22 @@ pub fn dedupe(candidates: &[Candidate], taken: &[&str], case: Case) -> (Vec<Stri
     // BTreeMap: the map from a used name to its owner is only probed, never iterated into output.
     let mut used: BTreeMap<String, String> =
         taken.iter().map(|name| (unraw(name).to_owned(), String::new())).collect();
+    // The next suffix to try for each wanted name: the ones below it are taken already, and
+    // names are only ever added, so many candidates wanting one name cost linear time.
+    let mut next_suffix: BTreeMap<String, usize> = BTreeMap::new();
     let mut result = vec![String::new(); candidates.len()];
     let mut renamed = Vec::new();
     for index in order {
         let wanted = &candidates[index].rust;
         let mut name = wanted.clone();
-        let mut counter = 2;
+        let counter = next_suffix.entry(unraw(wanted).to_owned()).or_insert(2);
         while used.contains_key(unraw(&name)) {
             let base = unraw(wanted);
             name = match case {
                 Case::Type => format!("{base}{counter}"),
                 Case::Snake | Case::Const => format!("{base}_{counter}"),
             };
-            counter += 1;
+            *counter += 1;
         }
         if &name != wanted {
             let kept_by = used.get(unraw(wanted)).cloned().unwrap_or_default();
