@@ -82,6 +82,45 @@ impl Config {
     pub fn spec(&self) -> &Path {
         &self.spec
     }
+
+    /// Checks the settings that reach the generated files as they are: the crate name against
+    /// cargo's rules, the version against semver's.
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |setting, value: &str, problem| Error::Config {
+            setting,
+            value: value.escape_debug().to_string(),
+            problem,
+        };
+        if let Some(problem) = names::crate_name_problem(&self.crate_name) {
+            return Err(invalid("crate name", &self.crate_name, problem));
+        }
+        if !is_semver(&self.crate_version) {
+            let problem = "it is not a semver version such as `0.1.0` or `1.2.3-beta.1`".to_owned();
+            return Err(invalid("crate version", &self.crate_version, problem));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `version` is `MAJOR.MINOR.PATCH`, with an optional `-pre` and `+build` of
+/// dot-separated ASCII alphanumerics and hyphens (numbers without leading zeros).
+fn is_semver(version: &str) -> bool {
+    let number = |part: &str| {
+        !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) && (part == "0" || !part.starts_with('0'))
+    };
+    let identifiers = |text: &str| {
+        text.split('.').all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    };
+    let (rest, build) = match version.split_once('+') {
+        Some((rest, build)) => (rest, Some(build)),
+        None => (version, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (rest, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| number(p)) && pre.is_none_or(identifiers) && build.is_none_or(identifiers)
 }
 
 /// The result of a successful generation.
@@ -97,6 +136,7 @@ pub struct Generated {
 
 /// Reads the spec and generates the crate in memory.
 pub fn generate(config: &Config) -> Result<Generated, Error> {
+    config.validate()?;
     let text = std::fs::read_to_string(&config.spec)
         .map_err(|source| Error::Io { path: config.spec.display().to_string(), source })?;
     generate_from_str(config, &text)
@@ -104,6 +144,7 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
 
 /// Generates the crate from spec text already in memory.
 pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error> {
+    config.validate()?;
     let file_name = config.spec.to_string_lossy();
     let (api, warnings) = build_ir(text, &file_name)?;
     let krate = render::view::CrateInfo {

@@ -21,6 +21,44 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
+/// How long a package name cargo and crates.io accept may be.
+const MAX_CRATE_NAME: usize = 64;
+
+/// Package names cargo refuses besides keywords (the built-in libraries) and names Windows
+/// reserves for devices, which cannot be file or folder names there.
+const RESERVED_CRATE_NAMES: &[&str] = &[
+    "test", "std", "core", "alloc", "proc_macro", "proc-macro", "con", "prn", "aux", "nul", "com1", "com2",
+    "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
+    "lpt7", "lpt8", "lpt9",
+];
+
+/// Why `name` is not a package name cargo accepts, or `None` when it is one: ASCII letters,
+/// digits, `-` and `_`, starting with a letter, at most 64 characters, not a Rust keyword nor
+/// a reserved name.
+pub fn crate_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        let bad = bad.escape_debug();
+        return Some(format!("it contains `{bad}`; only ASCII letters, digits, `-` and `_` are allowed"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some("it must start with an ASCII letter".to_owned());
+    }
+    if name.len() > MAX_CRATE_NAME {
+        return Some(format!("it is {} characters long; at most {MAX_CRATE_NAME} are allowed", name.len()));
+    }
+    let lower = name.to_ascii_lowercase();
+    if KEYWORDS.contains(&name) || NOT_RAW.contains(&name) {
+        return Some("it is a Rust keyword".to_owned());
+    }
+    if RESERVED_CRATE_NAMES.contains(&lower.as_str()) {
+        return Some("it is reserved (a built-in library or a Windows device name)".to_owned());
+    }
+    None
+}
+
 /// The casing a name is converted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {

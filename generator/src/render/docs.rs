@@ -44,17 +44,20 @@ pub fn one_line(text: &str) -> String {
 /// rustc refuses them in comments (`text_direction_codepoint_in_comment`), since they can make
 /// code read differently from what it does.
 fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(is_bidi_control) {
+    // Other control characters (NUL, DEL, C1) are written as escapes too: they are invisible
+    // in docs and some tools refuse them.
+    let escaped = |c: char| is_bidi_control(c) || (c.is_control() && c != '\n' && c != '\t');
+    if !text.contains(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if is_bidi_control(c) { out.extend(c.escape_unicode()) } else { out.push(c) }
+        if escaped(c) { out.extend(c.escape_unicode()) } else { out.push(c) }
     }
     std::borrow::Cow::Owned(out)
 }
 
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

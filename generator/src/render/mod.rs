@@ -5,6 +5,7 @@
 //! newlines, and knows only the templates of [`TEMPLATES`], embedded at build time.
 
 mod docs;
+pub mod escape;
 pub(crate) mod rust;
 pub(crate) mod view;
 

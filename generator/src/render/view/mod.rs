@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::docs::{code_span, one_line, rustdoc_lines};
 use super::rust::string_literal;
+use super::escape::{one_line_plain, toml_string};
 use crate::ir::{self, Api, EnumRepr, ParamLocation, SuccessResponse, TypeDef, TypeKind};
 
 /// Facts about the generated crate that do not come from the spec.
@@ -39,6 +40,8 @@ pub struct LibView {
     /// The arguments of `Client::new` / `Client::builder` in examples.
     pub client_args: &'static str,
     pub crate_ident: String,
+    /// The value of `GENERATED_FROM`, a Rust string literal.
+    pub generated_from: String,
     pub title: String,
     pub api_version: String,
     pub docs: Vec<String>,
@@ -285,7 +288,12 @@ pub struct CrateView {
     pub uses: RuntimeUses,
     pub has_webhooks: bool,
     pub crate_ident: String,
+    /// The package's name, version and description as TOML strings.
+    pub name: String,
+    pub version: String,
     pub description: String,
+    /// The spec's label inside a Markdown code span.
+    pub spec_label: String,
     pub title: String,
     pub groups: Vec<ReadmeGroup>,
 }
@@ -363,6 +371,10 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         client_args: client_args(&api.auth),
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
+        generated_from: string_literal(&format!(
+            "{} {} by wegly-generator {}",
+            krate.spec_label, krate.fingerprint, krate.generator_version
+        )),
         title: one_line(&api.title),
         api_version: one_line(&api.api_version),
         docs: docs(api.description.as_deref()),
@@ -421,14 +433,14 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         crate_ident: krate.name.replace('-', "_"),
         description: toml_string(&format!(
             "Rust client for the {}, generated from its OpenAPI document.",
-            api.title
+            one_line_plain(&api.title)
         )),
+        name: toml_string(&krate.name),
+        version: toml_string(&krate.version),
+        spec_label: code_span(&krate.spec_label),
         title: one_line(&api.title),
         groups,
     }
 }
 
-/// A TOML basic string: JSON's escaping is valid TOML.
-fn toml_string(value: &str) -> String {
-    serde_json::Value::String(value.to_owned()).to_string()
-}
+
