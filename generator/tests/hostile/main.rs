@@ -7,3 +7,4 @@
 //! One module per class of hostile input.
 
 mod support;
+mod scale;

@@ -1,0 +1,195 @@
+//! Scale: inputs whose size or depth used to overflow the stack, run in quadratic time, or
+//! trip a fixed limit that took a long chain for a cycle. Each case builds its spec in code;
+//! the full-size targets (a 100,000-value enum, 20,000 operations, …) are measured by
+//! `examples/hostile_scale.rs`, not here.
+
+use std::fmt::Write as _;
+
+use crate::support::timed;
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Scale, version: '1'}\n";
+
+/// Loads, lowers and analyzes (no rendering: these cases are about the stages before it).
+fn build(text: String) -> Result<(generator::ir::Api, String), String> {
+    generator::build_ir(&text, "scale.yaml")
+        .map(|(api, warnings)| (api, warnings.to_string()))
+        .map_err(|error| error.to_string())
+}
+
+fn type_named<'a>(api: &'a generator::ir::Api, name: &str) -> &'a generator::ir::TypeDef {
+    api.types.iter().find(|def| def.name == name).unwrap_or_else(|| panic!("no type {name}"))
+}
+
+/// `S0` extends `S1` extends … `S{n-1}`, each adding one property.
+fn all_of_chain(n: usize) -> String {
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for i in 0..n - 1 {
+        let _ = writeln!(
+            text,
+            "    S{i}: {{allOf: [{{$ref: '#/components/schemas/S{}'}}, {{type: object, properties: {{f{i}: {{type: string}}}}}}]}}",
+            i + 1
+        );
+    }
+    let _ = writeln!(text, "    S{}: {{type: object, properties: {{last: {{type: string}}}}}}", n - 1);
+    text
+}
+
+/// A 10,000-link `allOf` chain overflowed the stack (the merge recursed once per link) and
+/// grew its field lists quadratically. It is refused, with the pointer of each schema whose
+/// chain is too deep.
+#[test]
+fn a_long_all_of_chain_is_refused_without_overflowing() {
+    let result = timed("scale: 10,000-link allOf chain", || build(all_of_chain(10_000)));
+    let message = result.expect_err("a 10,000-link chain is refused");
+    assert!(
+        message.contains("error: #/components/schemas/S0: its `allOf` parts extend each other more than 64"),
+        "{message}"
+    );
+}
+
+/// A chain within the bound still merges every link's properties, in order.
+#[test]
+fn a_chain_within_the_bound_merges_every_link() {
+    let (api, _) = timed("scale: 40-link allOf chain", || build(all_of_chain(40))).expect("generates");
+    let generator::ir::TypeKind::Struct(s0) = &type_named(&api, "S0").kind else { panic!("S0 is a struct") };
+    assert_eq!(s0.fields.len(), 40);
+    assert!(s0.fields.iter().any(|f| f.wire_name == "last"), "the last link's property is merged");
+}
+
+/// `allOf` parts that share parts (each schema extends the next twice over) were merged once
+/// per path through them: 2^40 merges. The merge's budget refuses it at once.
+#[test]
+fn shared_all_of_parts_do_not_merge_exponentially() {
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for i in 0..40 {
+        let next = i + 1;
+        let _ = writeln!(
+            text,
+            "    D{i}: {{allOf: [{{$ref: '#/components/schemas/D{next}'}}, {{$ref: '#/components/schemas/E{next}'}}, {{type: object, properties: {{d{i}: {{type: string}}}}}}]}}\n    E{i}: {{allOf: [{{$ref: '#/components/schemas/D{next}'}}, {{type: object, properties: {{e{i}: {{type: string}}}}}}]}}"
+        );
+    }
+    let _ = writeln!(
+        text,
+        "    D40: {{type: object, properties: {{end: {{type: string}}}}}}\n    E40: {{type: object, properties: {{end: {{type: string}}}}}}"
+    );
+    let message = timed("scale: 40 levels of shared allOf parts", || build(text)).expect_err("refused");
+    assert!(message.contains("error: #/components/schemas/D0: its `allOf` parts extend each other"), "{message}");
+}
+
+/// A part reached through more than 64 `$ref`s in a row was taken for a cycle, so the `allOf`
+/// was not merged (free-form JSON instead of a struct).
+#[test]
+fn a_long_reference_chain_in_all_of_is_not_a_cycle() {
+    let mut text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Top: {{allOf: [{{$ref: '#/components/schemas/R0'}}, {{type: object, properties: {{own: {{type: string}}}}}}]}}\n"
+    );
+    for i in 0..100 {
+        let _ = writeln!(text, "    R{i}: {{$ref: '#/components/schemas/R{}'}}", i + 1);
+    }
+    text.push_str("    R100: {type: object, properties: {deep: {type: string}}}\n");
+    let (api, warnings) = timed("scale: 100 $refs in a row under allOf", || build(text)).expect("generates");
+    let generator::ir::TypeKind::Struct(top) = &type_named(&api, "Top").kind else {
+        panic!("Top is a struct, not free-form JSON: {warnings}")
+    };
+    let names: Vec<&str> = top.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    assert_eq!(names, ["deep", "own"]);
+}
+
+/// A parameter reached through 100 component `$ref`s in a row was reported as "`$ref`s form a
+/// cycle" (a limit of 64); a real cycle still is.
+#[test]
+fn a_long_parameter_reference_chain_is_not_a_cycle() {
+    let spec = |last: &str| {
+        let mut text = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{{$ref: '#/components/parameters/P0'}}]\n      responses: {{'204': {{description: none}}}}\ncomponents:\n  parameters:\n"
+        );
+        for i in 0..100 {
+            let _ = writeln!(text, "    P{i}: {{$ref: '#/components/parameters/P{}'}}", i + 1);
+        }
+        text.push_str(last);
+        text
+    };
+    let chain = spec("    P100: {name: q, in: query, schema: {type: string}}\n");
+    let (api, _) = timed("scale: 100 parameter $refs in a row", || build(chain)).expect("generates");
+    assert_eq!(api.groups[0].operations[0].params.len(), 1);
+    let cycle = spec("    P100: {$ref: '#/components/parameters/P0'}\n");
+    let message = timed("scale: a parameter $ref cycle", || build(cycle)).expect_err("a cycle");
+    assert!(message.contains("`$ref`s form a cycle"), "{message}");
+}
+
+/// Bundling follows references that are not `#/components/...` (here under an extension) by
+/// copying their targets; more than 32 in a row were reported as a cycle.
+#[test]
+fn a_long_non_conventional_reference_chain_is_not_a_cycle() {
+    let spec = |last: &str| {
+        let mut text = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{{$ref: '#/x-shared/p0'}}]\n      responses: {{'204': {{description: none}}}}\nx-shared:\n"
+        );
+        for i in 0..50 {
+            let _ = writeln!(text, "  p{i}: {{$ref: '#/x-shared/p{}'}}", i + 1);
+        }
+        text.push_str(last);
+        text
+    };
+    let chain = spec("  p50: {name: q, in: query, schema: {type: string}}\n");
+    let (api, _) = timed("scale: 50 bundled $refs in a row", || build(chain)).expect("generates");
+    assert_eq!(api.groups[0].operations[0].params.len(), 1);
+    let cycle = spec("  p50: {$ref: '#/x-shared/p0'}\n");
+    let message = timed("scale: a bundled $ref cycle", || build(cycle)).expect_err("a cycle");
+    assert!(message.contains("error: #/paths/~1a/get/parameters/0: `$ref`s form a cycle"), "{message}");
+}
+
+/// The duplicate check of enum values compared each value with every kept one: quadratic (a
+/// 100,000-value enum took about 20 s in a release build; 300,000 values run past the suite's
+/// hang guard in a test build). Duplicates still collapse to their first occurrence.
+#[test]
+fn a_huge_enum_is_checked_for_duplicates_in_linear_time() {
+    let n = 300_000;
+    let mut values: Vec<String> = (0..n).map(|i| format!("\"v{i}\"")).collect();
+    values.push("\"v7\"".to_owned());
+    let text = format!(
+        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"Scale\", \"version\": \"1\"}}, \"paths\": {{}}, \
+         \"components\": {{\"schemas\": {{\"Big\": {{\"type\": \"string\", \"enum\": [{}]}}}}}}}}",
+        values.join(",")
+    );
+    let api = timed("scale: 300,000-value enum", move || generator::build_ir(&text, "scale.json"))
+        .expect("generates")
+        .0;
+    let generator::ir::TypeKind::Enum(big) = &type_named(&api, "Big").kind else { panic!("Big is an enum") };
+    assert_eq!(big.variants.len(), n, "the repeated value is dropped");
+}
+
+/// Enum values whose Rust names all collide (`a-b-c…`, `a_b_c…`, `a.b.c…` are all `ABC…`) each
+/// searched the numeric suffixes from 2 upwards: quadratic. Suffixes now resume where the last
+/// one stopped, and stay the smallest free ones, in wire-name order.
+#[test]
+fn colliding_variant_names_are_numbered_in_linear_time() {
+    let separators = ["-", "_", ".", " ", "/", "+", "~"];
+    let letters = ["a", "b", "c", "d", "e", "f", "g"];
+    let mut values = vec![String::new()];
+    for letter in letters {
+        values = if values[0].is_empty() {
+            vec![letter.to_owned()]
+        } else {
+            values.iter().flat_map(|v| separators.iter().map(move |s| format!("{v}{s}{letter}"))).collect()
+        };
+    }
+    let n = values.len(); // 7^6 = 117,649
+    let list: Vec<String> = values.iter().map(|v| serde_json::Value::String(v.clone()).to_string()).collect();
+    let text = format!(
+        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"Scale\", \"version\": \"1\"}}, \"paths\": {{}}, \
+         \"components\": {{\"schemas\": {{\"Same\": {{\"type\": \"string\", \"enum\": [{}]}}}}}}}}",
+        list.join(",")
+    );
+    let api = timed("scale: 117,649 colliding variant names", move || generator::build_ir(&text, "scale.json"))
+        .expect("generates")
+        .0;
+    let generator::ir::TypeKind::Enum(same) = &type_named(&api, "Same").kind else { panic!("an enum") };
+    let mut names: Vec<&str> = same.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names.len(), n);
+    let last = format!("ABCDEFG{n}");
+    assert!(names.contains(&"ABCDEFG") && names.contains(&last.as_str()), "{:?}", &names[..3]);
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), n, "every name is unique");
+}
