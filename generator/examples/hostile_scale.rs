@@ -67,7 +67,8 @@ fn main() {
 }
 
 fn spec_enum(n: usize) -> (usize, String) {
-    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Big:\n      type: string\n      enum:\n");
+    let mut text =
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Big:\n      type: string\n      enum:\n");
     for i in 0..n {
         let _ = writeln!(text, "        - value_{i}");
     }
@@ -111,9 +112,7 @@ fn spec_operations(n: usize) -> (usize, String) {
             i % 50
         );
     }
-    text.push_str(
-        "components:\n  schemas:\n    Thing: {type: object, properties: {id: {type: string}}}\n",
-    );
+    text.push_str("components:\n  schemas:\n    Thing: {type: object, properties: {id: {type: string}}}\n");
     (n, text)
 }
 

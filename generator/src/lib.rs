@@ -106,7 +106,9 @@ impl Config {
 /// dot-separated ASCII alphanumerics and hyphens (numbers without leading zeros).
 fn is_semver(version: &str) -> bool {
     let number = |part: &str| {
-        !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) && (part == "0" || !part.starts_with('0'))
+        !part.is_empty()
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
     };
     let identifiers = |text: &str| {
         text.split('.').all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
@@ -120,7 +122,10 @@ fn is_semver(version: &str) -> bool {
         None => (rest, None),
     };
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| number(p)) && pre.is_none_or(identifiers) && build.is_none_or(identifiers)
+    parts.len() == 3
+        && parts.iter().all(|p| number(p))
+        && pre.is_none_or(identifiers)
+        && build.is_none_or(identifiers)
 }
 
 /// The result of a successful generation.

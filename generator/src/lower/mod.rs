@@ -6,8 +6,8 @@
 //! that need a name are hoisted with a name derived from where they sit. Lowering visits
 //! components and paths in sorted order, so reordering the spec changes nothing.
 
-mod errors;
 mod aliases;
+mod errors;
 mod operations;
 mod schemas;
 

@@ -1015,7 +1015,8 @@ fn is_annotation_only(schema: &Schema) -> bool {
 /// The values without repeats, in first-seen order.
 fn first_occurrences(values: Vec<EnumValue>) -> Vec<EnumValue> {
     // A set of what was kept, so that a long list is not searched once per value.
-    let mut seen: std::collections::HashSet<EnumValue> = std::collections::HashSet::with_capacity(values.len());
+    let mut seen: std::collections::HashSet<EnumValue> =
+        std::collections::HashSet::with_capacity(values.len());
     values.into_iter().filter(|value| seen.insert(value.clone())).collect()
 }
 

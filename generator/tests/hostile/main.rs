@@ -6,6 +6,6 @@
 //!
 //! One module per class of hostile input.
 
-mod support;
-mod scale;
 mod names;
+mod scale;
+mod support;

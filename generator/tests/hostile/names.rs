@@ -91,10 +91,11 @@ fn the_spec_label_cannot_inject_code_or_end_a_comment() {
 /// control character other than a line end.
 #[test]
 fn control_characters_in_the_title_reach_no_file_raw() {
-    let text = SPEC.replace("title: Names", "title: \"My\\0API\\x7F\\x1B[31m \\\"quoted\\\" \\\\ \\u0085end\"");
+    let text =
+        SPEC.replace("title: Names", "title: \"My\\0API\\x7F\\x1B[31m \\\"quoted\\\" \\\\ \\u0085end\"");
     let config = generator::Config::new("spec.yaml");
-    let generated = timed("names: control characters in the title", move || generate(config, &text))
-        .expect("generates");
+    let generated =
+        timed("names: control characters in the title", move || generate(config, &text)).expect("generates");
     for (path, text) in generated.files.iter() {
         let control = text.chars().find(|c| c.is_control() && *c != '\n');
         assert_eq!(control, None, "{path} holds a raw control character");
@@ -131,4 +132,20 @@ fn alias_cycles_are_errors_and_lists_of_themselves_are_newtypes() {
     assert!(models.contains("pub struct E(pub Vec<crate::models::E>);"), "{models}");
     assert!(models.contains("pub struct N(pub crate::models::M);"), "{models}");
     assert!(!models.contains("pub type"), "no alias is left on a cycle: {models}");
+}
+
+/// The default label is the spec's file name, which may hold anything a file system allows:
+/// a file named with a line break injected code the same way.
+#[test]
+fn a_spec_file_name_with_a_line_break_injects_nothing() {
+    let dir = crate::support::temp_dir("names-file-name");
+    let path = crate::support::write(&dir, "spec\npub fn injected() {}.yaml", SPEC);
+    let generated = timed("names: a spec file named with a line break", move || {
+        generator::generate(&generator::Config::new(path)).map_err(|error| error.to_string())
+    })
+    .expect("generates");
+    for (file, text) in generated.files.iter() {
+        let injected = text.lines().any(|line| line.trim_start().starts_with("pub fn injected"));
+        assert!(!injected, "{file}: the file name's second line became a line of its own");
+    }
 }

@@ -14,8 +14,8 @@ pub use operations::*;
 use serde::Serialize;
 
 use super::docs::{code_span, one_line, rustdoc_lines};
-use super::rust::string_literal;
 use super::escape::{one_line_plain, toml_string};
+use super::rust::string_literal;
 use crate::ir::{self, Api, EnumRepr, ParamLocation, SuccessResponse, TypeDef, TypeKind};
 
 /// Facts about the generated crate that do not come from the spec.
@@ -442,5 +442,3 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         groups,
     }
 }
-
-
