@@ -2,14 +2,15 @@
 //! targets of the hostile suite (each generates in under 5 s and 500 MB, or is refused with a
 //! clear error in under 1 s):
 //!
-//! `/usr/bin/time -v cargo run --release -p wegly-generator --example hostile_scale -- CASE [N] [RUNS]`
+//! `/usr/bin/time -v cargo run --release -p wegly-generator --example hostile_scale -- CASE [N] [RUNS] [ir]`
 //!
 //! CASE is `enum` (one string enum of N values, default 100,000), `allof` (a chain of N schemas,
 //! each extending the next through `allOf`, default 5,000), `refs` (N schemas, each a `$ref` to
 //! the next, default 5,000), `ops` (N operations, default 20,000), `schemas` (N object schemas,
 //! default 20,000) or `description` (a description of N MB, default 50). The median wall time of
 //! RUNS runs (default 3) is printed; peak memory is `/usr/bin/time -v`'s "Maximum resident set
-//! size". The spec text is built before the clock starts.
+//! size". The spec text is built before the clock starts. With `ir`, only the stages up to the
+//! analyzed IR run (no rendering or formatting).
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ fn main() {
     let case = args.next().unwrap_or_else(|| "enum".to_owned());
     let n: Option<usize> = args.next().and_then(|n| n.parse().ok());
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3).max(1);
+    let ir_only = args.next().as_deref() == Some("ir");
     let (n, text) = match case.as_str() {
         "enum" => spec_enum(n.unwrap_or(100_000)),
         "allof" => spec_all_of(n.unwrap_or(5_000)),
@@ -42,10 +44,15 @@ fn main() {
     let mut outcome = String::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let result = generator::generate_from_str(&config, &text);
+        let result = if ir_only {
+            generator::build_ir(&text, "scale.yaml").map(|_| None)
+        } else {
+            generator::generate_from_str(&config, &text).map(Some)
+        };
         times.push(started.elapsed());
         outcome = match result {
-            Ok(generated) => {
+            Ok(None) => "built the IR".to_owned(),
+            Ok(Some(generated)) => {
                 let bytes: usize = generated.files.iter().map(|(_, text)| text.len()).sum();
                 format!("generated {} files, {} KB", generated.files.iter().count(), bytes / 1024)
             }

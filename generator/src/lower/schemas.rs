@@ -27,6 +27,11 @@ const EXTENSIBLE_ENUM: &str = "x-extensible-enum";
 /// Extension naming the variants of an enumeration, index-aligned with its values.
 const ENUM_VARNAMES: &str = "x-enum-varnames";
 
+/// How many values an enum may have. A larger one (a list of every name of something) is a
+/// plain string or integer: its code would be several times the spec's size, and one file of
+/// that size takes gigabytes to format.
+pub(super) const MAX_ENUM_VALUES: usize = 10_000;
+
 /// How many schemas deep one `allOf` merge may go (each schema extending the next). Real
 /// hierarchies are a handful deep; the bound keeps the merge's recursion off the end of the
 /// stack and its field lists from growing quadratically along a long chain.
@@ -553,6 +558,17 @@ impl<'a> Context<'a> {
         let varnames = self.varnames(extensions, values.len(), at);
         // A value listed twice is one value (names from `x-enum-varnames` stay aligned).
         let values = if varnames.is_none() { first_occurrences(values) } else { values };
+        if values.len() > MAX_ENUM_VALUES {
+            self.warn(
+                at.clone(),
+                format!(
+                    "{} values are more than the {MAX_ENUM_VALUES} an enum is generated for; using a plain {}",
+                    values.len(),
+                    if repr == EnumRepr::String { "string" } else { "integer" }
+                ),
+            );
+            return None;
+        }
         let candidates: Vec<Candidate> = values
             .iter()
             .enumerate()
