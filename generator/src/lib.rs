@@ -150,8 +150,13 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
 /// Generates the crate from spec text already in memory.
 pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error> {
     config.validate()?;
+    parallel::with_stack("generate", || generate_here(config, text))
+}
+
+/// [`generate_from_str`] on the caller's thread.
+fn generate_here(config: &Config, text: &str) -> Result<Generated, Error> {
     let file_name = config.spec.to_string_lossy();
-    let (api, warnings) = build_ir(text, &file_name)?;
+    let (api, warnings) = build_ir_here(text, &file_name)?;
     let krate = render::view::CrateInfo {
         name: config.crate_name.clone(),
         version: config.crate_version.clone(),
@@ -163,7 +168,7 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
     let finish = |file: render::RenderedFile| Ok((format::format(&file, label)?, file.path));
     // The surface needs only the IR: it is built beside the render-and-format pass.
     let (surface, formatted) = std::thread::scope(|scope| {
-        let surface = scope.spawn(|| {
+        let surface = parallel::spawn_scoped(scope, "surface", || {
             let surface = surface::surface(&api);
             let yaml = surface::to_yaml(&surface)?;
             let file =
@@ -171,9 +176,9 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
             Ok::<_, Error>((surface, finish(file)?))
         });
         let formatted = render::render_each(&api, &krate, finish);
-        (surface.join(), formatted)
+        (surface.map(|surface| surface.join()), formatted)
     });
-    let (surface, (surface_text, surface_path)) = surface.unwrap_or_else(|_| {
+    let (surface, (surface_text, surface_path)) = surface?.unwrap_or_else(|_| {
         Err(Error::Internal { stage: "surface", message: "the surface thread panicked".to_owned() })
     })?;
     let mut files = FileSet::default();
@@ -186,13 +191,19 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
 
 /// Runs the stages up to the analyzed IR: load, lower, analyze.
 pub fn build_ir(text: &str, file_name: &str) -> Result<(ir::Api, Diagnostics), Error> {
+    parallel::with_stack("load", || build_ir_here(text, file_name))
+}
+
+/// [`build_ir`] on the caller's thread.
+fn build_ir_here(text: &str, file_name: &str) -> Result<(ir::Api, Diagnostics), Error> {
     let spec = load::load(text, file_name).map_err(Error::Spec)?;
     // The round-trip guard only reads the spec: it runs on a second thread while lowering runs.
     let (lost, lowered) = std::thread::scope(|scope| {
-        let guard = scope.spawn(|| roundtrip::lost(&spec.raw, &spec.openapi));
+        let guard = parallel::spawn_scoped(scope, "load", || roundtrip::lost(&spec.raw, &spec.openapi));
         let lowered = lower::lower(&spec);
-        (guard.join(), lowered)
+        (guard.map(|guard| guard.join()), lowered)
     });
+    let lost = lost?;
     let mut diagnostics = spec.diagnostics;
     match lost {
         Ok(lost) => diagnostics.extend(lost),

@@ -36,9 +36,10 @@ pub struct Spec {
 pub fn load(text: &str, file_name: &str) -> Result<Spec, Diagnostics> {
     let text = text.replace("\r\n", "\n");
     let (tree, direct) = std::thread::scope(|scope| {
-        let direct = scope.spawn(|| typed_from_text(&text, file_name));
+        // A thread that cannot start leaves the typed document to the tree path.
+        let direct = crate::parallel::spawn_scoped(scope, "load", || typed_from_text(&text, file_name));
         let tree = parse_tree(&text, file_name);
-        (tree, direct.join().ok().flatten())
+        (tree, direct.ok().and_then(|direct| direct.join().ok()).flatten())
     });
     let mut raw = tree.map_err(single)?;
     let version = check_version(&raw).map_err(single)?;

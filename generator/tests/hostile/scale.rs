@@ -205,3 +205,32 @@ fn colliding_field_names_are_numbered_in_linear_time() {
     fields.dedup();
     assert_eq!(fields.len(), n, "every name is unique");
 }
+
+/// A schema nested as deep as the parsers allow (they refuse 128 levels) overflowed a 2 MB
+/// thread's stack from about 50 levels in a test build: serde's typed parsing, the tree walks,
+/// lowering and syn all recurse once per level. Generation now runs on threads with a stack
+/// sized for the parsers' limit, whatever thread calls it (here the hang guard's, which has the
+/// default 2 MB).
+#[test]
+fn schemas_nested_as_deep_as_the_parser_allows_generate() {
+    let nest = |open: &str, close: &str, depth: usize, leaf: &str| {
+        format!("{}{leaf}{}", open.repeat(depth), close.repeat(depth))
+    };
+    let shapes = [
+        ("arrays", nest("{type: array, items: ", "}", 120, "{type: string}")),
+        ("objects", nest("{type: object, properties: {a: ", "}}", 60, "{type: string}")),
+        ("maps", nest("{type: object, additionalProperties: ", "}", 120, "{type: integer}")),
+        ("unions", nest("{oneOf: [{type: string}, ", "]}", 60, "{type: integer}")),
+    ];
+    for (shape, schema) in shapes {
+        let text = format!(
+            "{HEAD}paths:\n  /deep:\n    get:\n      operationId: getDeep\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Deep'}}\ncomponents:\n  schemas:\n    Deep: {schema}\n"
+        );
+        let case = format!("scale: {shape} nested to the parser's limit");
+        let config = generator::Config::new("deep.yaml");
+        let generated =
+            timed(&case, move || generator::generate_from_str(&config, &text).map_err(|e| e.to_string()))
+                .unwrap_or_else(|error| panic!("{shape}: {error}"));
+        assert!(generated.files.get("src/models/mod.rs").is_some(), "{shape}");
+    }
+}
