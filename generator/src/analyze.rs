@@ -18,12 +18,18 @@ pub fn analyze(mut api: Api) -> Api {
     close_request_enums(&mut api);
     order_union_variants(&mut api);
     let edges: Vec<Vec<TypeId>> = api.types.iter().map(|def| direct_children(&def.kind)).collect();
+    // A field closes a containment cycle when its type reaches back to its owner: when both are
+    // in one strongly connected component (one linear pass, not a search per field).
+    let component = strong_components(&edges);
+    let reaches = |from: TypeId, to: TypeId| {
+        from == to || component.get(from.0).is_some_and(|c| component.get(to.0) == Some(c))
+    };
     let mut decisions = Vec::new();
     for (owner, def) in api.types.iter().enumerate() {
         if let TypeKind::Struct(s) = &def.kind {
             for (index, field) in s.fields.iter().enumerate() {
                 if let TypeRef::Named(target) = field.ty {
-                    if reaches(&edges, target, TypeId(owner)) {
+                    if reaches(target, TypeId(owner)) {
                         decisions.push((owner, index));
                     }
                 }
@@ -34,7 +40,7 @@ pub fn analyze(mut api: Api) -> Api {
         if let TypeKind::Union(u) = &def.kind {
             for (index, variant) in u.variants.iter().enumerate() {
                 if let TypeRef::Named(target) = variant.ty {
-                    if reaches(&edges, target, TypeId(owner)) {
+                    if reaches(target, TypeId(owner)) {
                         decisions.push((owner, index));
                     }
                 }
@@ -99,7 +105,7 @@ fn sharing_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<String> {
     match kind {
         TypeKind::Struct(s) if s.form => return None,
         TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {}
-        TypeKind::Alias(_) | TypeKind::Page(_) => return None,
+        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Page(_) => return None,
     }
     let mut kind = kind.clone();
     for_each_ref(&mut kind, &mut |id| *id = canonical[id.0]);
@@ -171,7 +177,7 @@ fn refs_of(kind: &TypeKind, ids: &mut Vec<TypeId>) {
             }
         }
         TypeKind::Union(u) => u.variants.iter().for_each(|variant| walk(&variant.ty, ids)),
-        TypeKind::Alias(ty) | TypeKind::Page(ty) => walk(ty, ids),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) | TypeKind::Page(ty) => walk(ty, ids),
         TypeKind::Enum(_) => {}
     }
 }
@@ -193,7 +199,7 @@ fn for_each_ref(kind: &mut TypeKind, f: &mut impl FnMut(&mut TypeId)) {
             }
         }
         TypeKind::Union(u) => u.variants.iter_mut().for_each(|variant| walk(&mut variant.ty, f)),
-        TypeKind::Alias(ty) | TypeKind::Page(ty) => walk(ty, f),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) | TypeKind::Page(ty) => walk(ty, f),
         TypeKind::Enum(_) => {}
     }
 }
@@ -217,25 +223,67 @@ fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
                 _ => None,
             })
             .collect(),
-        TypeKind::Alias(TypeRef::Named(id)) => vec![*id],
-        TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Page(_) => Vec::new(),
+        TypeKind::Alias(TypeRef::Named(id)) | TypeKind::Newtype(TypeRef::Named(id)) => vec![*id],
+        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Enum(_) | TypeKind::Page(_) => Vec::new(),
     }
 }
 
-/// Whether `to` is reachable from `from` along direct containment.
-fn reaches(edges: &[Vec<TypeId>], from: TypeId, to: TypeId) -> bool {
-    let mut seen = vec![false; edges.len()];
-    let mut stack = vec![from];
-    while let Some(TypeId(current)) = stack.pop() {
-        if current == to.0 {
-            return true;
-        }
-        if std::mem::replace(seen.get_mut(current).unwrap_or(&mut true), true) {
+/// The strongly connected component of each type along `edges` (Tarjan's algorithm, with an
+/// explicit stack so that a long chain of types cannot overflow the thread's stack).
+fn strong_components(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let mut index = vec![UNSEEN; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut component = vec![UNSEEN; count];
+    let mut stack = Vec::new();
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..count {
+        if index[root] != UNSEEN {
             continue;
         }
-        stack.extend(edges.get(current).into_iter().flatten().copied());
+        // (node, how many of its edges were followed)
+        let mut work = vec![(root, 0usize)];
+        while let Some((node, child)) = work.pop() {
+            if child == 0 && index[node] == UNSEEN {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            match edges[node].get(child) {
+                Some(&TypeId(next)) => {
+                    work.push((node, child + 1));
+                    if next >= count {
+                        continue;
+                    }
+                    if index[next] == UNSEEN {
+                        work.push((next, 0));
+                    } else if on_stack[next] {
+                        low[node] = low[node].min(index[next]);
+                    }
+                }
+                None => {
+                    if low[node] == index[node] {
+                        while let Some(member) = stack.pop() {
+                            on_stack[member] = false;
+                            component[member] = next_component;
+                            if member == node {
+                                break;
+                            }
+                        }
+                        next_component += 1;
+                    }
+                    if let Some(&(parent, _)) = work.last() {
+                        low[parent] = low[parent].min(low[node]);
+                    }
+                }
+            }
+        }
     }
-    false
+    component
 }
 
 /// Untagged decoding keeps the first variant that fits, and a struct whose fields are all
@@ -321,7 +369,9 @@ fn reachable(api: &Api, roots: &[TypeRef]) -> Vec<bool> {
                         stack.extend(s.extra.iter().map(|e| &e.value));
                     }
                     Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Alias(inner) | TypeKind::Page(inner)) => stack.push(inner),
+                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner) | TypeKind::Page(inner)) => {
+                        stack.push(inner);
+                    }
                     Some(TypeKind::Enum(_)) | None => {}
                 }
             }

@@ -28,9 +28,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pointer::JsonPointer;
 use crate::visit::{self, Section, Visitor};
 
-/// How many references in a row a reusable object may go through before it is called a cycle.
-const MAX_CHAIN: usize = 32;
-
 /// Makes every reference local and conventional. `spec_path` is the path of the spec file;
 /// relative file references are resolved from its folder. Files are read only inside
 /// `ref_root`, or the spec's folder when it is `None`.
@@ -161,12 +158,18 @@ impl Visitor for Bundler {
     }
 
     fn reusable(&mut self, node: &mut Value, section: Section, at: &JsonPointer) {
-        for _ in 0..MAX_CHAIN {
+        // The targets this chain of references went through: a chain is a cycle only when it
+        // comes back to one of them, however long it is.
+        let mut seen = BTreeSet::new();
+        loop {
             let Some(raw) = reference(node).map(str::to_owned) else { return };
             if is_conventional(&raw, section.key()) {
                 return;
             }
             let Some(target) = self.target(&raw, at) else { return };
+            if !seen.insert(target.clone()) {
+                break;
+            }
             let local = format!("#{}", target.pointer);
             if target.file.is_none() && is_conventional(&local, section.key()) {
                 if let Some(map) = node.as_object_mut() {

@@ -114,6 +114,16 @@ pub enum Error {
     /// The spec has problems that stop generation; the warnings found so far come along.
     #[error("the spec has errors:\n{0}")]
     Spec(Diagnostics),
+    /// A [`crate::Config`] setting that cannot be used, such as a crate name cargo refuses.
+    #[error("invalid {setting} `{value}`: {problem}")]
+    Config {
+        /// The setting (`crate name`, `crate version`).
+        setting: &'static str,
+        /// Its value, escaped so that it prints on one line.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A bug in the generator, not in the spec.
     #[error("generator bug in stage `{stage}`: {message}")]
     Internal {

@@ -127,6 +127,10 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// Another name for a type expression (free-form objects, maps, lists, primitives).
     Alias(TypeRef),
+    /// A type that wraps a type expression which refers back to it (`E: {type: array, items:
+    /// {$ref: E}}`): a tuple struct, since a Rust alias cannot recurse (set by `lower` for
+    /// aliases on a cycle through a list or a map).
+    Newtype(TypeRef),
     /// One of several types (`oneOf` / `anyOf`), decoded as the first variant that fits.
     Union(UnionDef),
     /// The API's list envelope around records of this type (set by `analyze`): rendered as the
@@ -242,7 +246,7 @@ pub struct Variant {
 }
 
 /// An enumeration value as the wire carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum EnumValue {
     /// A string value.
     String(String),

@@ -124,6 +124,50 @@ impl Config {
     pub fn spec(&self) -> &Path {
         &self.spec
     }
+
+    /// Checks the settings that reach the generated files as they are: the crate name against
+    /// cargo's rules, the version against semver's.
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |setting, value: &str, problem| Error::Config {
+            setting,
+            value: value.escape_debug().to_string(),
+            problem,
+        };
+        if let Some(problem) = names::crate_name_problem(&self.crate_name) {
+            return Err(invalid("crate name", &self.crate_name, problem));
+        }
+        if !is_semver(&self.crate_version) {
+            let problem = "it is not a semver version such as `0.1.0` or `1.2.3-beta.1`".to_owned();
+            return Err(invalid("crate version", &self.crate_version, problem));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `version` is `MAJOR.MINOR.PATCH`, with an optional `-pre` and `+build` of
+/// dot-separated ASCII alphanumerics and hyphens (numbers without leading zeros).
+fn is_semver(version: &str) -> bool {
+    let number = |part: &str| {
+        !part.is_empty()
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
+    };
+    let identifiers = |text: &str| {
+        text.split('.').all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    };
+    let (rest, build) = match version.split_once('+') {
+        Some((rest, build)) => (rest, Some(build)),
+        None => (version, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (rest, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| number(p))
+        && pre.is_none_or(identifiers)
+        && build.is_none_or(identifiers)
 }
 
 /// The result of a successful generation.
@@ -140,6 +184,7 @@ pub struct Generated {
 /// Reads the spec and generates the crate in memory. The spec must be a regular UTF-8 file of
 /// at most [`read::MAX_FILE_BYTES`]; anything else is refused without reading it whole.
 pub fn generate(config: &Config) -> Result<Generated, Error> {
+    config.validate()?;
     let path = config.spec.display().to_string();
     let text = read::read_text(&config.spec).map_err(|error| match error {
         read::ReadError::Io(source) => Error::Io { path, source },
@@ -157,8 +202,14 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
 
 /// Generates the crate from spec text already in memory.
 pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error> {
+    config.validate()?;
+    parallel::with_stack("generate", || generate_here(config, text))
+}
+
+/// [`generate_from_str`] on the caller's thread.
+fn generate_here(config: &Config, text: &str) -> Result<Generated, Error> {
     let file_name = config.spec.to_string_lossy();
-    let (api, warnings) = build_ir_with_root(text, &file_name, config.ref_root.as_deref())?;
+    let (api, warnings) = build_ir_here(text, &file_name, config.ref_root.as_deref())?;
     let krate = render::view::CrateInfo {
         name: config.crate_name.clone(),
         version: config.crate_version.clone(),
@@ -171,7 +222,7 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
     let finish = |file: render::RenderedFile| Ok((format::format(&file, label)?, file.path));
     // The surface needs only the IR: it is built beside the render-and-format pass.
     let (surface, formatted) = std::thread::scope(|scope| {
-        let surface = scope.spawn(|| {
+        let surface = parallel::spawn_scoped(scope, "surface", || {
             let surface = surface::surface(&api);
             let yaml = surface::to_yaml(&surface)?;
             let file =
@@ -179,9 +230,9 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
             Ok::<_, Error>((surface, finish(file)?))
         });
         let formatted = render::render_each(&api, &krate, finish);
-        (surface.join(), formatted)
+        (surface.map(|surface| surface.join()), formatted)
     });
-    let (surface, (surface_text, surface_path)) = surface.unwrap_or_else(|_| {
+    let (surface, (surface_text, surface_path)) = surface?.unwrap_or_else(|_| {
         Err(Error::Internal { stage: "surface", message: "the surface thread panicked".to_owned() })
     })?;
     let mut files = FileSet::default();
@@ -194,11 +245,12 @@ pub fn generate_from_str(config: &Config, text: &str) -> Result<Generated, Error
 
 /// Runs the stages up to the analyzed IR: load, lower, analyze.
 pub fn build_ir(text: &str, file_name: &str) -> Result<(ir::Api, Diagnostics), Error> {
-    build_ir_with_root(text, file_name, None)
+    parallel::with_stack("load", || build_ir_here(text, file_name, None))
 }
 
-/// [`build_ir`], with external `$ref`s allowed to read under `ref_root` ([`Config::ref_root`]).
-fn build_ir_with_root(
+/// [`build_ir`] on the caller's thread, with external `$ref`s allowed to read under `ref_root`
+/// ([`Config::ref_root`]).
+fn build_ir_here(
     text: &str,
     file_name: &str,
     ref_root: Option<&Path>,
@@ -206,10 +258,11 @@ fn build_ir_with_root(
     let spec = load::load_with_root(text, file_name, ref_root).map_err(Error::Spec)?;
     // The round-trip guard only reads the spec: it runs on a second thread while lowering runs.
     let (lost, lowered) = std::thread::scope(|scope| {
-        let guard = scope.spawn(|| roundtrip::lost(&spec.raw, &spec.openapi));
+        let guard = parallel::spawn_scoped(scope, "load", || roundtrip::lost(&spec.raw, &spec.openapi));
         let lowered = lower::lower(&spec);
-        (guard.join(), lowered)
+        (guard.map(|guard| guard.join()), lowered)
     });
+    let lost = lost?;
     let mut diagnostics = spec.diagnostics;
     match lost {
         Ok(lost) => diagnostics.extend(lost),

@@ -48,9 +48,10 @@ pub fn load_with_root(text: &str, file_name: &str, ref_root: Option<&Path>) -> R
     let text = text.replace("\r\n", "\n");
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (tree, direct) = std::thread::scope(|scope| {
-        let direct = scope.spawn(|| typed_from_text(text, file_name));
+        // A thread that cannot start leaves the typed document to the tree path.
+        let direct = crate::parallel::spawn_scoped(scope, "load", || typed_from_text(text, file_name));
         let tree = crate::tree::parse(text, file_name);
-        (tree, direct.join().ok().flatten())
+        (tree, direct.ok().and_then(|direct| direct.join().ok()).flatten())
     });
     let (mut raw, mut diagnostics) = tree.map_err(single)?;
     let version = check_version(&raw).map_err(single)?;

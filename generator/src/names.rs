@@ -22,6 +22,69 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
+/// How long a package name cargo and crates.io accept may be.
+const MAX_CRATE_NAME: usize = 64;
+
+/// Package names cargo refuses besides keywords (the built-in libraries) and names Windows
+/// reserves for devices, which cannot be file or folder names there.
+const RESERVED_CRATE_NAMES: &[&str] = &[
+    "test",
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+    "proc-macro",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "com1",
+    "com2",
+    "com3",
+    "com4",
+    "com5",
+    "com6",
+    "com7",
+    "com8",
+    "com9",
+    "lpt1",
+    "lpt2",
+    "lpt3",
+    "lpt4",
+    "lpt5",
+    "lpt6",
+    "lpt7",
+    "lpt8",
+    "lpt9",
+];
+
+/// Why `name` is not a package name cargo accepts, or `None` when it is one: ASCII letters,
+/// digits, `-` and `_`, starting with a letter, at most 64 characters, not a Rust keyword nor
+/// a reserved name.
+pub fn crate_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".to_owned());
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        let bad = bad.escape_debug();
+        return Some(format!("it contains `{bad}`; only ASCII letters, digits, `-` and `_` are allowed"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some("it must start with an ASCII letter".to_owned());
+    }
+    if name.len() > MAX_CRATE_NAME {
+        return Some(format!("it is {} characters long; at most {MAX_CRATE_NAME} are allowed", name.len()));
+    }
+    let lower = name.to_ascii_lowercase();
+    if KEYWORDS.contains(&name) || NOT_RAW.contains(&name) {
+        return Some("it is a Rust keyword".to_owned());
+    }
+    if RESERVED_CRATE_NAMES.contains(&lower.as_str()) {
+        return Some("it is reserved (a built-in library or a Windows device name)".to_owned());
+    }
+    None
+}
+
 /// The casing a name is converted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -173,19 +236,22 @@ pub fn dedupe(candidates: &[Candidate], taken: &[&str], case: Case) -> (Vec<Stri
     // BTreeMap: the map from a used name to its owner is only probed, never iterated into output.
     let mut used: BTreeMap<String, String> =
         taken.iter().map(|name| (unraw(name).to_owned(), String::new())).collect();
+    // The next suffix to try for each wanted name: the ones below it are taken already, and
+    // names are only ever added, so many candidates wanting one name cost linear time.
+    let mut next_suffix: BTreeMap<String, usize> = BTreeMap::new();
     let mut result = vec![String::new(); candidates.len()];
     let mut renamed = Vec::new();
     for index in order {
         let wanted = &candidates[index].rust;
         let mut name = wanted.clone();
-        let mut counter = 2;
+        let counter = next_suffix.entry(unraw(wanted).to_owned()).or_insert(2);
         while used.contains_key(unraw(&name)) {
             let base = unraw(wanted);
             name = match case {
                 Case::Type => format!("{base}{counter}"),
                 Case::Snake | Case::Const => format!("{base}_{counter}"),
             };
-            counter += 1;
+            *counter += 1;
         }
         if &name != wanted {
             let kept_by = used.get(unraw(wanted)).cloned().unwrap_or_default();

@@ -4,8 +4,41 @@
 //! back in input order whatever the scheduling, so the output stays deterministic.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::{Scope, ScopedJoinHandle};
 
 use crate::diagnostics::Error;
+
+/// The stack of every thread the generator runs on. The parsers refuse documents nested more
+/// than 128 deep, and each stage walks that nesting recursively (serde's typed parsing, the
+/// tree walks, lowering, syn): in a debug build a level takes up to about 50 KB of stack, more
+/// than the 2 MB a thread gets by default holds. 64 MB leaves a wide margin; it is reserved
+/// address space, and only the part a run touches takes memory.
+pub(crate) const STACK_SIZE: usize = 64 << 20;
+
+/// Starts a scoped thread with [`STACK_SIZE`].
+pub(crate) fn spawn_scoped<'scope, 'env, T: Send + 'scope>(
+    scope: &'scope Scope<'scope, 'env>,
+    stage: &'static str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Result<ScopedJoinHandle<'scope, T>, Error> {
+    std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn_scoped(scope, f)
+        .map_err(|error| Error::Internal { stage, message: format!("cannot start a thread: {error}") })
+}
+
+/// Runs `f` on a thread of its own with [`STACK_SIZE`], so that how deep a document may nest
+/// does not depend on the caller's stack.
+pub(crate) fn with_stack<T: Send>(
+    stage: &'static str,
+    f: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
+    std::thread::scope(|scope| {
+        spawn_scoped(scope, stage, f)?
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal { stage, message: "a thread panicked".to_owned() }))
+    })
+}
 
 /// Applies `f` to every item on up to `available_parallelism` threads; the first error (in input
 /// order) wins. Workers take the next item from a shared counter, so one slow item (a large
@@ -22,7 +55,7 @@ where
     let parts: Vec<Vec<(usize, Result<R, Error>)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(move || {
+                spawn_scoped(scope, stage, move || {
                     let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
@@ -35,10 +68,11 @@ where
             .collect();
         workers
             .into_iter()
-            .map(|worker| {
-                worker.join().unwrap_or_else(|_| {
+            .map(|worker| match worker {
+                Ok(worker) => worker.join().unwrap_or_else(|_| {
                     vec![(0, Err(Error::Internal { stage, message: "a worker thread panicked".to_owned() }))]
-                })
+                }),
+                Err(error) => vec![(0, Err(error))],
             })
             .collect()
     });

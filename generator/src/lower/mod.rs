@@ -6,10 +6,12 @@
 //! that need a name are hoisted with a name derived from where they sit. Lowering visits
 //! components and paths in sorted order, so reordering the spec changes nothing.
 
+mod aliases;
 mod errors;
 mod operations;
 mod schemas;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -23,10 +25,20 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let mut cx = Context::new(spec);
     cx.declare_components();
     cx.define_components();
+    aliases::settle_alias_cycles(&mut cx.types, &mut cx.diagnostics);
     let groups = cx.lower_operations();
     let auth = cx.auth();
     let page_fields = cx.page_fields();
     let webhooks = cx.webhooks();
+    for at in cx.merges_too_deep.take() {
+        let message = format!(
+            "its `allOf` parts extend each other more than {} schemas deep (or merge more than {} \
+             schemas in all); the generator does not merge that far",
+            schemas::MAX_MERGE_DEPTH,
+            schemas::MAX_MERGE_STEPS
+        );
+        cx.error(at, message);
+    }
     let info = &spec.openapi.info;
     let base_url = spec.openapi.servers.first().map(|server| server.url.trim_end_matches('/').to_owned());
     let Context { types, diagnostics, .. } = cx;
@@ -90,8 +102,13 @@ struct Context<'a> {
     /// Rust type names and module names already handed out (probed only).
     used_type_names: BTreeMap<String, JsonPointer>,
     used_modules: BTreeSet<String>,
+    /// The next numeric suffix to try for a wanted type name (or `mod <name>` for a module):
+    /// the smaller ones are taken, so a name wanted many times costs linear time.
+    next_suffix: BTreeMap<String, usize>,
     /// Inline schemas already hoisted, by where they are.
     hoisted_at: BTreeMap<JsonPointer, TypeId>,
+    /// Schemas whose `allOf` merge went past its bounds (reported once each, at the end).
+    merges_too_deep: RefCell<BTreeSet<JsonPointer>>,
     diagnostics: Diagnostics,
 }
 
@@ -104,7 +121,9 @@ impl<'a> Context<'a> {
             components: BTreeMap::new(),
             used_type_names: BTreeMap::new(),
             used_modules: BTreeSet::new(),
+            next_suffix: BTreeMap::new(),
             hoisted_at: BTreeMap::new(),
+            merges_too_deep: RefCell::new(BTreeSet::new()),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -121,10 +140,10 @@ impl<'a> Context<'a> {
     /// gets a numeric suffix and a warning naming both places.
     fn declare(&mut self, wanted: &str, origin: JsonPointer) -> (TypeId, String) {
         let mut name = wanted.to_owned();
-        let mut counter = 2;
+        let counter = self.next_suffix.entry(wanted.to_owned()).or_insert(2);
         while self.used_type_names.contains_key(&name) {
             name = format!("{wanted}{counter}");
-            counter += 1;
+            *counter += 1;
         }
         if name != wanted {
             let other = self.used_type_names.get(wanted).cloned().unwrap_or_else(JsonPointer::root);
@@ -145,10 +164,10 @@ impl<'a> Context<'a> {
         let name = self.declared_name(id);
         let wanted = names::module_name(&name);
         let mut module = wanted.clone();
-        let mut counter = 2;
+        let counter = self.next_suffix.entry(format!("mod {wanted}")).or_insert(2);
         while self.used_modules.contains(&module) {
             module = format!("{wanted}_{counter}");
-            counter += 1;
+            *counter += 1;
         }
         self.used_modules.insert(module.clone());
         let def = TypeDef {
@@ -215,7 +234,8 @@ impl<'a> Context<'a> {
     /// Whether `ty` is a struct (through aliases), as defined so far.
     fn is_struct(&self, ty: &TypeRef) -> bool {
         let mut ty = ty;
-        for _ in 0..64 {
+        // An alias chain longer than the number of types is a cycle.
+        for _ in 0..=self.types.len() {
             let TypeRef::Named(id) = ty else { return false };
             match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
                 Some(TypeKind::Struct(_)) => return true,

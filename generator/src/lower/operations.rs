@@ -253,7 +253,9 @@ impl<'a> Context<'a> {
         let prefix = format!("#/components/{section}/");
         let mut current = item;
         let mut pointer = at.clone();
-        for _ in 0..64 {
+        // A chain longer than the section has entries goes round a cycle: a long chain is not one.
+        let links = spec.openapi.components.as_ref().map_or(0, |components| entries(components).len());
+        for _ in 0..=links {
             match current {
                 ReferenceOr::Item(item) => return Some((item, pointer)),
                 ReferenceOr::Reference { reference } => {

@@ -27,6 +27,29 @@ const EXTENSIBLE_ENUM: &str = "x-extensible-enum";
 /// Extension naming the variants of an enumeration, index-aligned with its values.
 const ENUM_VARNAMES: &str = "x-enum-varnames";
 
+/// How many values an enum may have. A larger one (a list of every name of something) is a
+/// plain string or integer: its code would be several times the spec's size, and one file of
+/// that size takes gigabytes to format.
+pub(super) const MAX_ENUM_VALUES: usize = 10_000;
+
+/// How many schemas deep one `allOf` merge may go (each schema extending the next). Real
+/// hierarchies are a handful deep; the bound keeps the merge's recursion off the end of the
+/// stack and its field lists from growing quadratically along a long chain.
+pub(super) const MAX_MERGE_DEPTH: usize = 64;
+
+/// How many schemas one merge may visit in all: `allOf` parts that share parts would otherwise
+/// be merged once per path to them (exponentially many).
+pub(super) const MAX_MERGE_STEPS: usize = 10_000;
+
+/// The state of one merge of `allOf` parts: the schemas being merged, how many were visited,
+/// and whether a bound was hit.
+#[derive(Default)]
+struct Merge {
+    stack: Vec<*const Schema>,
+    steps: usize,
+    exceeded: bool,
+}
+
 /// A schema position: a reference or an inline schema.
 #[derive(Clone, Copy)]
 pub(super) enum Node<'s> {
@@ -256,7 +279,12 @@ impl<'a> Context<'a> {
                 let mut merged = if any.all_of.is_empty() {
                     ObjectParts::empty()
                 } else {
-                    self.merge_all_of(&any.all_of, at, &mut vec![std::ptr::from_ref(schema)])?
+                    let mut merge = Merge { stack: vec![std::ptr::from_ref(schema)], ..Merge::default() };
+                    let merged = self.merge_all_of(&any.all_of, at, &mut merge);
+                    if merge.exceeded {
+                        self.merges_too_deep.borrow_mut().insert(at.clone());
+                    }
+                    merged?
                 };
                 merged.absorb(own, true);
                 merged
@@ -473,7 +501,8 @@ impl<'a> Context<'a> {
         let schemas = &spec.openapi.components.as_ref()?.schemas;
         let mut node = node;
         let mut pointer = JsonPointer::root();
-        for _ in 0..64 {
+        // A chain of references longer than the number of schemas is a cycle.
+        for _ in 0..=schemas.len() {
             match node {
                 Node::Item(schema) => return Some((schema, pointer)),
                 Node::Ref(reference) => {
@@ -529,6 +558,17 @@ impl<'a> Context<'a> {
         let varnames = self.varnames(extensions, values.len(), at);
         // A value listed twice is one value (names from `x-enum-varnames` stay aligned).
         let values = if varnames.is_none() { first_occurrences(values) } else { values };
+        if values.len() > MAX_ENUM_VALUES {
+            self.warn(
+                at.clone(),
+                format!(
+                    "{} values are more than the {MAX_ENUM_VALUES} an enum is generated for; using a plain {}",
+                    values.len(),
+                    if repr == EnumRepr::String { "string" } else { "integer" }
+                ),
+            );
+            return None;
+        }
         let candidates: Vec<Candidate> = values
             .iter()
             .enumerate()
@@ -609,8 +649,16 @@ impl<'a> Context<'a> {
 
     /// The properties of an object schema, merging `allOf` parts; `None` when the schema is not
     /// an object with properties (or an explicitly closed empty object).
+    /// A merge that goes deeper than [`MAX_MERGE_DEPTH`] or visits more than
+    /// [`MAX_MERGE_STEPS`] schemas gives `None` and is reported as an error at `at`.
     fn object_parts(&self, schema: &'a Schema, at: &JsonPointer) -> Option<ObjectParts<'a>> {
-        self.object_parts_within(schema, at, &mut Vec::new())
+        let mut merge = Merge::default();
+        let parts = self.object_parts_within(schema, at, &mut merge);
+        if merge.exceeded {
+            self.merges_too_deep.borrow_mut().insert(at.clone());
+            return None;
+        }
+        parts
     }
 
     /// [`Self::object_parts`], with the schemas being merged on `stack`: a schema met again
@@ -620,9 +668,14 @@ impl<'a> Context<'a> {
         &self,
         schema: &'a Schema,
         at: &JsonPointer,
-        stack: &mut Vec<*const Schema>,
+        merge: &mut Merge,
     ) -> Option<ObjectParts<'a>> {
-        let revisit = stack.contains(&std::ptr::from_ref(schema));
+        merge.steps += 1;
+        if merge.stack.len() >= MAX_MERGE_DEPTH || merge.steps > MAX_MERGE_STEPS {
+            merge.exceeded = true;
+            return None;
+        }
+        let revisit = merge.stack.contains(&std::ptr::from_ref(schema));
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 let closed_empty =
@@ -646,17 +699,17 @@ impl<'a> Context<'a> {
                 if revisit {
                     return Some(own);
                 }
-                stack.push(std::ptr::from_ref(schema));
-                let merged = self.merge_any(any, own, at, stack);
-                stack.pop();
+                merge.stack.push(std::ptr::from_ref(schema));
+                let merged = self.merge_any(any, own, at, merge);
+                merge.stack.pop();
                 merged
             }
             // Met again inside its own merge: it adds nothing more.
             SchemaKind::AllOf { all_of } if all_of.len() > 1 && revisit => Some(ObjectParts::empty()),
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
-                stack.push(std::ptr::from_ref(schema));
-                let merged = self.merge_all_of(all_of, at, stack);
-                stack.pop();
+                merge.stack.push(std::ptr::from_ref(schema));
+                let merged = self.merge_all_of(all_of, at, merge);
+                merge.stack.pop();
                 merged
             }
             _ => None,
@@ -670,19 +723,19 @@ impl<'a> Context<'a> {
         any: &'a openapiv3::AnySchema,
         own: ObjectParts<'a>,
         at: &JsonPointer,
-        stack: &mut Vec<*const Schema>,
+        merge: &mut Merge,
     ) -> Option<ObjectParts<'a>> {
         let mut merged = if any.all_of.is_empty() {
             ObjectParts::empty()
         } else {
-            self.merge_all_of(&any.all_of, at, stack)?
+            self.merge_all_of(&any.all_of, at, merge)?
         };
         merged.absorb(own, true);
         for (keyword, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
             for (index, alternative) in alternatives.iter().enumerate() {
                 let at = at.push(keyword).push(index.to_string());
                 let (schema, _) = self.resolve(Node::from(alternative))?;
-                let parts = self.all_of_part(schema, &at, stack)?;
+                let parts = self.all_of_part(schema, &at, merge)?;
                 merged.absorb(parts, false);
             }
         }
@@ -695,12 +748,12 @@ impl<'a> Context<'a> {
         &self,
         parts: &'a [ReferenceOr<Schema>],
         at: &JsonPointer,
-        stack: &mut Vec<*const Schema>,
+        merge: &mut Merge,
     ) -> Option<ObjectParts<'a>> {
         let mut merged = ObjectParts::empty();
         for (index, part) in parts.iter().enumerate() {
             let (schema, _) = self.resolve(Node::from(part))?;
-            let inner = self.all_of_part(schema, &at.push("allOf").push(index.to_string()), stack)?;
+            let inner = self.all_of_part(schema, &at.push("allOf").push(index.to_string()), merge)?;
             merged.absorb(inner, true);
         }
         Some(merged)
@@ -712,9 +765,9 @@ impl<'a> Context<'a> {
         &self,
         schema: &'a Schema,
         at: &JsonPointer,
-        stack: &mut Vec<*const Schema>,
+        merge: &mut Merge,
     ) -> Option<ObjectParts<'a>> {
-        if let Some(parts) = self.object_parts_within(schema, at, stack) {
+        if let Some(parts) = self.object_parts_within(schema, at, merge) {
             return Some(parts);
         }
         match &schema.schema_kind {
@@ -977,13 +1030,10 @@ fn is_annotation_only(schema: &Schema) -> bool {
 
 /// The values without repeats, in first-seen order.
 fn first_occurrences(values: Vec<EnumValue>) -> Vec<EnumValue> {
-    let mut kept: Vec<EnumValue> = Vec::with_capacity(values.len());
-    for value in values {
-        if !kept.contains(&value) {
-            kept.push(value);
-        }
-    }
-    kept
+    // A set of what was kept, so that a long list is not searched once per value.
+    let mut seen: std::collections::HashSet<EnumValue> =
+        std::collections::HashSet::with_capacity(values.len());
+    values.into_iter().filter(|value| seen.insert(value.clone())).collect()
 }
 
 /// Whether a schema lists values, so that it lowers to an enumeration.

@@ -5,10 +5,16 @@
 //! Markdown would read as a code block is reduced, bare URLs become autolinks, and `[`, `]` and
 //! `<` outside code spans are escaped unless they form a link.
 
+/// The most of one description that reaches the docs. Longer ones (a whole manual pasted into
+/// a description) are cut at a line end before this, with a note: docs are several times their
+/// size by the time they are formatted, and a 50 MB description would take gigabytes.
+const MAX_DOC_BYTES: usize = 1 << 20;
+
 /// Turns a description into doc-comment lines (without the `///`).
 pub fn rustdoc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    let (text, left_out) = bounded(text);
     // A lone CR (old Mac line ends) is a line end too: Rust refuses a bare CR in a doc comment.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let text = without_bidi_controls(&text);
@@ -32,7 +38,25 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
     if in_fence {
         lines.push("```".to_owned());
     }
+    if left_out > 0 {
+        lines.push(String::new());
+        lines.push(format!("*(The description goes on for {left_out} more bytes in the spec.)*"));
+    }
     lines
+}
+
+/// The text up to [`MAX_DOC_BYTES`], cut at the last line end before it (or at a character
+/// boundary when there is none), and how many bytes were left out.
+fn bounded(text: &str) -> (&str, usize) {
+    if text.len() <= MAX_DOC_BYTES {
+        return (text, 0);
+    }
+    let mut end = MAX_DOC_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').unwrap_or(end);
+    (&text[..end], text.len() - end)
 }
 
 /// A short text (a title, a version) as prose on part of one doc line.
@@ -44,17 +68,20 @@ pub fn one_line(text: &str) -> String {
 /// rustc refuses them in comments (`text_direction_codepoint_in_comment`), since they can make
 /// code read differently from what it does.
 fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(is_bidi_control) {
+    // Other control characters (NUL, DEL, C1) are written as escapes too: they are invisible
+    // in docs and some tools refuse them.
+    let escaped = |c: char| is_bidi_control(c) || (c.is_control() && c != '\n' && c != '\t');
+    if !text.contains(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if is_bidi_control(c) { out.extend(c.escape_unicode()) } else { out.push(c) }
+        if escaped(c) { out.extend(c.escape_unicode()) } else { out.push(c) }
     }
     std::borrow::Cow::Owned(out)
 }
 
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -150,6 +177,20 @@ fn bare_url_len(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::rustdoc_lines;
+
+    #[test]
+    fn huge_descriptions_are_cut_at_a_line_end_with_a_note() {
+        let line = "é".repeat(40);
+        let text = vec![line.as_str(); 20_000].join("\n");
+        let lines = rustdoc_lines(&text);
+        assert!(lines.len() < 20_000 && lines[lines.len() - 3] == line, "cut at a line end");
+        let note = lines.last().map(String::as_str).unwrap_or_default();
+        assert!(
+            note.starts_with("*(The description goes on for ")
+                && note.ends_with(" more bytes in the spec.)*")
+        );
+        assert_eq!(rustdoc_lines("short").len(), 1);
+    }
 
     #[test]
     fn neutralizes_markdown() {

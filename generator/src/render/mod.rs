@@ -15,6 +15,7 @@
 
 mod cfg;
 mod docs;
+pub mod escape;
 pub(crate) mod runtime;
 pub(crate) mod rust;
 pub(crate) mod view;

@@ -192,6 +192,15 @@ pub fn surface(api: &Api) -> Surface {
                     .collect(),
             },
             TypeKind::Alias(ty) => TypeSurface::Alias { target: scope.type_expr(api, ty) },
+            // A tuple struct of one public field, named `0` as Rust names it.
+            TypeKind::Newtype(ty) => TypeSurface::Struct {
+                fields: vec![FieldSurface {
+                    name: "0".to_owned(),
+                    ty: scope.type_expr(api, ty),
+                    required: true,
+                }],
+                open: false,
+            },
             TypeKind::Page(item) => {
                 TypeSurface::Alias { target: format!("crate::Page<{}>", scope.type_expr(api, item)) }
             }

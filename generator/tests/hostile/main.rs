@@ -7,5 +7,7 @@
 //! One module per class of hostile input.
 
 mod input;
+mod names;
 mod output;
+mod scale;
 mod support;

@@ -14,6 +14,7 @@ pub use operations::*;
 use serde::Serialize;
 
 use super::docs::{code_span, one_line, rustdoc_lines};
+use super::escape::{one_line_plain, toml_string};
 use super::rust::string_literal;
 use crate::ir::{self, Api, EnumRepr, ParamLocation, SuccessResponse, TypeDef, TypeKind};
 
@@ -41,6 +42,8 @@ pub struct LibView {
     /// The arguments of `Client::new` / `Client::builder` in examples.
     pub client_args: &'static str,
     pub crate_ident: String,
+    /// The value of `GENERATED_FROM`, a Rust string literal.
+    pub generated_from: String,
     pub title: String,
     pub api_version: String,
     pub docs: Vec<String>,
@@ -295,8 +298,13 @@ pub struct CrateView {
     pub uses: RuntimeUses,
     pub has_webhooks: bool,
     pub crate_ident: String,
+    /// The package's name and version as TOML strings.
+    pub name: String,
+    pub version: String,
     /// `[package]` keys after name, version, edition and rust-version, as TOML.
     pub package_fields: Vec<TomlField>,
+    /// The spec's label inside a Markdown code span.
+    pub spec_label: String,
     pub title: String,
     pub groups: Vec<ReadmeGroup>,
 }
@@ -381,6 +389,10 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         client_args: client_args(&api.auth),
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
+        generated_from: string_literal(&format!(
+            "{} {} by wegly-generator {}",
+            krate.spec_label, krate.fingerprint, krate.generator_version
+        )),
         title: one_line(&api.title),
         api_version: one_line(&api.api_version),
         docs: docs(api.description.as_deref()),
@@ -438,6 +450,9 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         has_webhooks: runtime.webhooks.is_some(),
         crate_ident: krate.name.replace('-', "_"),
         package_fields: package_fields(api, &krate.package),
+        name: toml_string(&krate.name),
+        version: toml_string(&krate.version),
+        spec_label: code_span(&krate.spec_label),
         title: one_line(&api.title),
         groups,
     }
@@ -446,8 +461,9 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
 /// The `[package]` metadata: the configuration's, with the description and license defaulting
 /// to the spec's title and license, and `publish = false` unless the configuration says so.
 fn package_fields(api: &Api, package: &crate::package::Package) -> Vec<TomlField> {
-    let default_description =
-        || format!("Rust client for the {}, generated from its OpenAPI document.", one_line(&api.title));
+    let default_description = || {
+        format!("Rust client for the {}, generated from its OpenAPI document.", one_line_plain(&api.title))
+    };
     let mut fields = vec![TomlField {
         key: "description",
         value: toml_string(&package.description.clone().unwrap_or_else(default_description)),
@@ -472,9 +488,4 @@ fn package_fields(api: &Api, package: &crate::package::Package) -> Vec<TomlField
     fields.push(TomlField { key: "readme", value: toml_string("README.md") });
     fields.push(TomlField { key: "publish", value: package.publish.unwrap_or(false).to_string() });
     fields
-}
-
-/// A TOML basic string: JSON's escaping is valid TOML.
-fn toml_string(value: &str) -> String {
-    serde_json::Value::String(value.to_owned()).to_string()
 }

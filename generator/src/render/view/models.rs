@@ -165,6 +165,9 @@ pub struct AliasView {
     pub name: String,
     pub docs: Vec<String>,
     pub deprecated: bool,
+    /// Whether it is declared as a tuple struct around `ty` (a type that refers to itself
+    /// through a list or a map) instead of a `type` alias.
+    pub newtype: bool,
     pub ty: String,
 }
 
@@ -180,6 +183,7 @@ pub fn models_mod(api: &Api) -> ModelsModView {
                 name: def.name.clone(),
                 docs: type_docs(def),
                 deprecated: def.deprecated,
+                newtype: matches!(def.kind, TypeKind::Newtype(_)),
                 ty,
             }),
             None => types.push(TypeLink { name: def.name.clone(), module: def.module.clone() }),
@@ -194,7 +198,7 @@ pub fn models_mod(api: &Api) -> ModelsModView {
 fn alias_target(api: &Api, scope: Scope, def: &TypeDef) -> Option<String> {
     match &def.kind {
         TypeKind::Page(item) => Some(format!("crate::Page<{}>", scope.type_expr(api, item))),
-        TypeKind::Alias(ty) => Some(scope.type_expr(api, ty)),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => Some(scope.type_expr(api, ty)),
         TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => None,
     }
 }
@@ -318,7 +322,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
             tag_doc: u.tag.as_deref().map(|t| format!("`{}`", code_span(t))),
             result: scope.result(),
         }),
-        TypeKind::Page(_) | TypeKind::Alias(_) => return None,
+        TypeKind::Page(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
     })
 }
 
