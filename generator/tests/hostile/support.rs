@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 /// it turns a hang into a failure that names the case, it does not measure speed.
 const HANG_GUARD: Duration = Duration::from_secs(300);
 
-/// Runs `f` on its own thread (with a large stack, so that a deep-recursion bug shows as the
-/// generator's own overflow, not the test harness's), fails the case if it panics or has not
+/// Runs `f` on its own thread (with the test harness's default 2 MiB stack: the generator runs
+/// its own stages on threads with the stack they need), fails the case if it panics or has not
 /// finished within [`HANG_GUARD`], and appends the case's wall time to the suite's report.
 pub fn timed<T: Send + 'static>(case: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (send, receive) = mpsc::channel();
