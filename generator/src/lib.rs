@@ -120,6 +120,26 @@ impl Config {
         self
     }
 
+    /// Settles what a generated crate keeps between runs, as `cargo xtask generate` does: the
+    /// version in `out/Cargo.toml` (generation keeps it; a release moves it on), and the package
+    /// metadata of `crate_config`, or of `crate.toml` beside the spec when there is one.
+    pub fn for_crate_in(
+        self,
+        out: &Path,
+        crate_config: Option<&Path>,
+    ) -> Result<Self, package::PackageError> {
+        let beside = self.spec.parent().unwrap_or(Path::new(".")).join("crate.toml");
+        let crate_config = crate_config.map(Path::to_path_buf).or_else(|| beside.exists().then_some(beside));
+        let config = match crate_config {
+            Some(path) => self.package(package::Package::from_file(&path)?),
+            None => self,
+        };
+        Ok(match package::crate_version(out)? {
+            Some(version) => config.crate_version(version),
+            None => config,
+        })
+    }
+
     /// The spec file.
     pub fn spec(&self) -> &Path {
         &self.spec

@@ -150,6 +150,26 @@ impl Package {
     }
 }
 
+/// The generated crate's version, from `out/Cargo.toml` (read as the generator reads its own
+/// files: not through a link, never a FIFO, bounded); `None` when there is no such file.
+pub fn crate_version(out: &Path) -> Result<Option<String>, PackageError> {
+    let path = out.join("Cargo.toml");
+    let error = |message: String| PackageError { path: path.display().to_string(), message };
+    let text = crate::emit::read_file(out, "Cargo.toml", 1024 * 1024).map_err(|e| error(e.to_string()))?;
+    match text {
+        None => Ok(None),
+        Some(text) => {
+            manifest_version(&text).map(Some).ok_or_else(|| error("has no package.version".to_owned()))
+        }
+    }
+}
+
+/// `package.version` of a manifest's text.
+pub fn manifest_version(manifest: &str) -> Option<String> {
+    let table: toml::Table = manifest.parse().ok()?;
+    table.get("package")?.get("version")?.as_str().map(str::to_owned)
+}
+
 fn one_line(key: &str, value: &str) -> Result<(), String> {
     if value.trim().is_empty() {
         return Err(format!("package.{key} is empty"));

@@ -6,16 +6,11 @@ use std::path::Path;
 /// The configuration `cargo xtask generate` uses: the package metadata beside the spec, and the
 /// version the generated crate has (generation keeps it; `cargo xtask release` moves it on).
 fn wegly_config(root: &Path) -> generator::Config {
-    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).expect("generated/Cargo.toml");
-    let manifest: toml::Table = manifest.parse().expect("a TOML manifest");
-    let version = manifest["package"]["version"].as_str().expect("package.version").to_owned();
-    let package =
-        generator::package::Package::from_file(&root.join("spec/crate.toml")).expect("spec/crate.toml");
     generator::Config::new(root.join("spec/wegly.yaml"))
         .spec_label("spec/wegly.yaml")
         .crate_name("wegly")
-        .crate_version(version)
-        .package(package)
+        .for_crate_in(&root.join("generated"), None)
+        .expect("spec/crate.toml and generated/Cargo.toml are readable")
 }
 
 #[test]

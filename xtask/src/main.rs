@@ -152,37 +152,10 @@ fn parse_target(
         Some(root) => config.ref_root(root),
         None => config,
     };
-    // The package metadata: the file named, or `crate.toml` beside the spec when there is one.
-    let crate_config = crate_config.or_else(|| {
-        let beside = config.spec().parent().unwrap_or(Path::new(".")).join("crate.toml");
-        beside.exists().then_some(beside)
-    });
-    let config = match crate_config {
-        Some(path) => config.package(generator::package::Package::from_file(&path)?),
-        None => config,
-    };
-    // The version is the generated crate's own: generation keeps it, `release` moves it on.
-    let config = match current_version(&out)? {
-        Some(version) => config.crate_version(version),
-        None => config,
-    };
+    // The package metadata beside the spec, and the crate's own version (generation keeps it,
+    // `release` moves it on).
+    let config = config.for_crate_in(&out, crate_config.as_deref())?;
     Ok(Target { config, out })
-}
-
-/// The generated crate's version, from `out/Cargo.toml`; `None` when there is no such file.
-fn current_version(out: &Path) -> Result<Option<String>> {
-    // Read as the generator reads its own files: not through a link, never a FIFO, bounded.
-    let Some(text) = generator::emit::read_file(out, "Cargo.toml", 1024 * 1024)? else {
-        return Ok(None);
-    };
-    let path = out.join("Cargo.toml");
-    package_version(&text).map(Some).with_context(|| format!("{} has no package.version", path.display()))
-}
-
-/// `package.version` of a manifest's text.
-fn package_version(manifest: &str) -> Option<String> {
-    let value: toml::Table = manifest.parse().ok()?;
-    value.get("package")?.get("version")?.as_str().map(str::to_owned)
 }
 
 /// Generates in memory; spec errors are printed (with their pointers) and end the command.

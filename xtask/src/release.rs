@@ -30,7 +30,7 @@ pub struct Options<'a> {
 
 pub fn run(options: Options<'_>) -> Result<()> {
     let Options { config, out, since, date, force } = options;
-    let current = crate::current_version(out)?.with_context(|| {
+    let current = generator::package::crate_version(out)?.with_context(|| {
         format!("{} holds no generated crate; run `cargo xtask generate` first", out.display())
     })?;
     let since = match since {
@@ -102,7 +102,7 @@ fn last_release(out: &Path, rev: &str) -> Result<(generator::surface::Surface, S
     let surface = generator::surface::from_yaml(&surface)
         .map_err(|e| anyhow::anyhow!("{rev}:{}/surface.yaml cannot be read: {e}", out.display()))?;
     let manifest = git_show(out, rev, "Cargo.toml")?;
-    let version = crate::package_version(&manifest)
+    let version = generator::package::manifest_version(&manifest)
         .with_context(|| format!("{rev}:{}/Cargo.toml has no package.version", out.display()))?;
     Ok((surface, version))
 }
