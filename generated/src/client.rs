@@ -229,6 +229,8 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
+                #[cfg(feature = "rustls-ring")]
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 let mut builder = reqwest::Client::builder();
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);

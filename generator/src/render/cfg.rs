@@ -9,7 +9,9 @@
 //! nothing). A file whose inner `#![cfg]` is false is dropped as a whole.
 //!
 //! Predicates are `feature = "name"`, `all(..)`, `any(..)`, `not(..)` and `test`, which is always
-//! false: the runtime's unit tests stay in the runtime crate. A feature the generator does not
+//! false: the runtime's unit tests stay in the runtime crate. A marker that is exactly
+//! `#[cfg(feature = "name")]` for one of the SDK's own cargo features ([`SDK_FEATURES`]) is not
+//! decided here: it is kept as it is, for cargo to decide when the SDK is built. A feature the generator does not
 //! know, any other predicate, and a marker left in a place this pass does not visit are generator
 //! bugs, reported as errors rather than silently kept or dropped.
 
@@ -19,6 +21,10 @@ use std::mem;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{AttrStyle, Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
+
+/// Cargo features of the generated SDK itself (its TLS choice), which the runtime also declares:
+/// a `#[cfg(feature = "...")]` naming one of them alone goes into the SDK unchanged.
+pub const SDK_FEATURES: &[&str] = &["rustls-ring"];
 
 /// The value of each feature the runtime may name, keyed by name.
 pub type Features = BTreeMap<String, bool>;
@@ -108,7 +114,9 @@ impl Pass<'_> {
         let mut keep = true;
         let mut out = Vec::with_capacity(attrs.len());
         for attr in mem::take(attrs) {
-            if attr.path().is_ident("cfg") {
+            if is_sdk_feature(&attr) {
+                out.push(attr);
+            } else if attr.path().is_ident("cfg") {
                 let value = attr
                     .parse_args::<Meta>()
                     .map_err(|e| format!("a cfg does not parse: {e}"))
@@ -237,6 +245,10 @@ impl VisitMut for Pass<'_> {
     /// Every attribute the walk reaches after its node was decided: a marker here sits where
     /// this pass does not evaluate markers.
     fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
+        // The SDK's own features were kept on purpose, in a place `keep` looked at.
+        if is_sdk_feature(attr) {
+            return;
+        }
         if attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr") {
             let kind = if matches!(attr.style, AttrStyle::Outer) { "" } else { "an inner " };
             self.fail(format!(
@@ -311,6 +323,16 @@ fn stmt_attrs(stmt: &mut Stmt) -> Option<&mut Vec<Attribute>> {
             _ => return None,
         },
     })
+}
+
+/// Whether `attr` is `#[cfg(feature = "x")]` for an SDK feature `x`, which cargo decides.
+fn is_sdk_feature(attr: &Attribute) -> bool {
+    if !attr.path().is_ident("cfg") {
+        return false;
+    }
+    let Ok(Meta::NameValue(meta)) = attr.parse_args::<Meta>() else { return false };
+    let Expr::Lit(syn::ExprLit { lit: Lit::Str(name), .. }) = &meta.value else { return false };
+    meta.path.is_ident("feature") && SDK_FEATURES.contains(&name.value().as_str())
 }
 
 #[cfg(test)]

@@ -265,6 +265,10 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
+                // rustls with ring (the `rustls-ring` feature): ring becomes the process's crypto
+                // provider unless the application installed one first (which then wins).
+                #[cfg(feature = "rustls-ring")]
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 let mut builder = reqwest::Client::builder();
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
