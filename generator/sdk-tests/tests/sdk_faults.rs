@@ -21,13 +21,15 @@ fn chat_id() -> uuid::Uuid {
     CHAT.parse().expect("a UUID")
 }
 
-/// A client whose connection pool sets no timers, so the paused clock only moves for the
-/// client's own waits.
+/// A client whose connection pool sets no timers and whose calls have no deadline, so the
+/// paused clock only moves for the client's backoff and `Retry-After` waits (a pending deadline
+/// timer would be jumped to while wiremock's answer is on its way).
 fn client(server: &MockServer, retry: RetryPolicy) -> Client {
     let http = wegly::reqwest::Client::builder().pool_idle_timeout(None).build().expect("reqwest client");
     Client::builder(TOKEN)
         .base_url(server.uri())
         .http_client(http)
+        .timeout(Duration::MAX)
         .retry(retry)
         .build()
         .expect("client builds")

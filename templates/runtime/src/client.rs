@@ -196,7 +196,7 @@ impl ClientBuilder {
     /// attempt, the call fails with a timeout ([`crate::Error::is_timeout`]); a retry whose wait
     /// would end past the deadline is not made, and the call fails at once with the error that
     /// would have been retried (the server's answer, or the transport error).
-    /// [`crate::Call::timeout`] overrides it for one call.
+    /// [`crate::Call::timeout`] overrides it for one call; `Duration::MAX` means no deadline.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
