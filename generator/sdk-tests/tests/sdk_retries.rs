@@ -37,7 +37,10 @@ fn responsible() -> UpdateChatResponsibleRequest {
 
 /// Backoffs of a millisecond, without jitter, so real-clock tests do not wait.
 fn quick() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(2)).jitter(false)
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+        .jitter(false)
 }
 
 /// A client whose connection pool sets no timers, so a paused clock only moves for the
@@ -141,7 +144,8 @@ async fn a_retry_after_past_the_deadline_fails_at_once_with_the_servers_answer()
     respond_n(&server, "GET", ResponseTemplate::new(429).insert_header("retry-after", "1"), 1).await;
     respond_n(&server, "GET", ResponseTemplate::new(200).set_body_json(seed()), 1).await;
     let client = builder(&server.uri()).build().expect("builds");
-    let error = client.chats().get(chat_id()).timeout(Duration::from_millis(500)).await.expect_err("no time to wait");
+    let error =
+        client.chats().get(chat_id()).timeout(Duration::from_millis(500)).await.expect_err("no time to wait");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429), "{error:?}");
     assert_eq!(error.attempts(), 1);
     assert!(error.is_retryable(), "it would have been retried with more time");
@@ -154,6 +158,20 @@ async fn a_retry_after_past_the_deadline_fails_at_once_with_the_servers_answer()
         .mount(&server)
         .await;
     let client = builder(&server.uri()).timeout(Duration::from_secs(2)).build().expect("builds");
+    let error = client.chats().get(chat_id()).await.expect_err("no time to wait");
+    assert_eq!((error.status().map(|s| s.as_u16()), error.attempts()), (Some(503), 1));
+
+    // A wait too long to represent ends past any deadline, and nothing overflows.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", u64::MAX.to_string().as_str()))
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri())
+        .retry(RetryPolicy::default().max_retry_after(Duration::MAX))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("builds");
     let error = client.chats().get(chat_id()).await.expect_err("no time to wait");
     assert_eq!((error.status().map(|s| s.as_u16()), error.attempts()), (Some(503), 1));
 }
@@ -191,7 +209,8 @@ async fn the_deadline_covers_every_attempt_and_backoff() {
 
 #[tokio::test(start_paused = true)]
 async fn attempt_timeouts_are_retried_for_a_get_and_set_per_call() {
-    let client = builder(&silent_server()).retry(RetryPolicy::default().jitter(false)).build().expect("builds");
+    let client =
+        builder(&silent_server()).retry(RetryPolicy::default().jitter(false)).build().expect("builds");
     let started = Instant::now();
     let error =
         client.chats().get(chat_id()).attempt_timeout(Duration::from_secs(1)).await.expect_err("times out");

@@ -516,7 +516,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     let delay = policy.delay(attempt + 1, retry_after);
                     let status = outcome.as_ref().ok().map(|(status, _, _)| status.as_u16());
                     let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-                    let in_time = deadline.is_none_or(|deadline| tokio::time::Instant::now() + delay < deadline);
+                    let ends = tokio::time::Instant::now().checked_add(delay);
+                    let in_time = deadline.is_none_or(|deadline| ends.is_some_and(|ends| ends < deadline));
                     if !in_time {
                         tracing::debug!(attempt, delay_ms, status, "not retrying: the wait would end past the call's deadline");
                     } else if !budget.acquire(transient.cost) {
