@@ -49,6 +49,8 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
                     path,
                     source,
                     body,
+                    attempts: 1,
+                    request_ids: Vec::new(),
                 }),
             )
         })

@@ -41,6 +41,7 @@ impl Error {
         matches!(self, Self::Transport(error) if error.is_timeout())
     }
     /// The server's id for the request, when it answered with one (`x-request-id` and similar).
+    /// After retries this is the last answer's; [`Error::request_ids`] has every attempt's.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Api(error) => error.request_id(),
@@ -48,13 +49,35 @@ impl Error {
             Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
         }
     }
-    /// How many times the request was sent before this error (0 when it was never sent).
+    /// The server's ids for every attempt that was answered with one, in the order sent (an
+    /// attempt without an answer or an id adds none); empty when the request was never sent.
+    pub fn request_ids(&self) -> &[String] {
+        match self {
+            Self::Api(error) => &error.request_ids,
+            Self::Decode(error) => &error.request_ids,
+            Self::Transport(error) => &error.request_ids,
+            Self::Config(_) | Self::Request { .. } => &[],
+        }
+    }
+    /// How many times the request was sent, retries included (0 when it was never sent).
     pub fn attempts(&self) -> u32 {
         match self {
             Self::Api(error) => error.attempts,
             Self::Transport(error) => error.attempts,
-            Self::Decode(_) => 1,
+            Self::Decode(error) => error.attempts,
             Self::Config(_) | Self::Request { .. } => 0,
+        }
+    }
+    /// Whether the retry rules would send this request again after this error (see
+    /// [`crate::RetryPolicy`]): a status the policy retries or a transport failure, for a
+    /// request that may be repeated (a refused connection always may). When it is `true` the
+    /// SDK stopped because attempts, the retry budget or the call's time ran out. Responses
+    /// that do not decode and requests that could not be built are never retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(error) => error.retryable,
+            Self::Transport(error) => error.retryable,
+            Self::Decode(_) | Self::Config(_) | Self::Request { .. } => false,
         }
     }
     /// The error response as `E`, the error enum of the operation that failed (its method's
@@ -135,6 +158,8 @@ pub struct ApiError {
     pub(crate) body: Vec<u8>,
     pub(crate) json: Option<serde_json::Value>,
     pub(crate) attempts: u32,
+    pub(crate) request_ids: Vec<String>,
+    pub(crate) retryable: bool,
 }
 impl ApiError {
     /// The operation that failed.
@@ -189,6 +214,10 @@ impl ApiError {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+    /// The server's ids for every attempt answered with one, in the order sent.
+    pub fn request_ids(&self) -> &[String] {
+        &self.request_ids
+    }
 }
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -214,6 +243,8 @@ pub struct DecodeError {
     pub(crate) path: String,
     pub(crate) source: serde_json::Error,
     pub(crate) body: Vec<u8>,
+    pub(crate) attempts: u32,
+    pub(crate) request_ids: Vec<String>,
 }
 impl DecodeError {
     /// The operation whose response failed to decode.
@@ -240,6 +271,14 @@ impl DecodeError {
     /// The server's id for the request, when it sent one (`x-request-id` and similar).
     pub fn request_id(&self) -> Option<&str> {
         crate::request::request_id(&self.headers)
+    }
+    /// How many times the request was sent; more than 1 when earlier answers were retried.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// The server's ids for every attempt answered with one, in the order sent.
+    pub fn request_ids(&self) -> &[String] {
+        &self.request_ids
     }
     /// The part of the body around the failure.
     pub fn excerpt(&self) -> String {
@@ -275,6 +314,8 @@ pub struct TransportError {
     pub(crate) operation: &'static Operation,
     pub(crate) source: reqwest::Error,
     pub(crate) attempts: u32,
+    pub(crate) request_ids: Vec<String>,
+    pub(crate) retryable: bool,
 }
 impl TransportError {
     /// The operation whose request failed.
@@ -292,6 +333,10 @@ impl TransportError {
     /// How many times the request was sent.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+    /// The server's ids for the earlier attempts that were answered with one, in the order sent.
+    pub fn request_ids(&self) -> &[String] {
+        &self.request_ids
     }
 }
 impl fmt::Display for TransportError {

@@ -42,11 +42,15 @@
 //! # Requests
 //!
 //! An operation returns a [`Call`]: `.await` it for the value, or set options for that call
-//! first (`timeout`, `retry`, `header`, `idempotency_key`), and use [`Call::with_response`] to
-//! get the status and headers too. Failed requests are retried by the client's [`RetryPolicy`]
-//! (connection errors, 408, 429 and 5xx; `Retry-After` honoured), for idempotent methods
-//! only unless the call opts in. Each request is one `tracing` span named `api_request`, with
-//! the operation, method, path template and attempt; the token and bodies are never recorded.
+//! first (`timeout`, `attempt_timeout`, `retry`, `header`, `idempotency_key`), and use
+//! [`Call::with_response`] to get the status and headers too. A call has one deadline for all its attempts and waits
+//! ([`ClientBuilder::timeout`], [`Client::DEFAULT_TIMEOUT`] unless set). Failed requests are
+//! retried by the client's [`RetryPolicy`] (refused connections for every method; timeouts,
+//! broken connections, 408, 429, 500, 502, 503 and 504 for idempotent methods unless the call
+//! opts in; `Retry-After` honoured while the deadline allows), within the client's retry
+//! budget ([`ClientBuilder::retry_budget`]). Each request is one `tracing` span named
+//! `api_request`, with the operation, method, path template and attempt; the token and bodies
+//! are never recorded.
 //!
 //! # Errors
 //!

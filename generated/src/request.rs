@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 use crate::error::{ApiError, Error, TransportError};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, RetryPolicy, Transient};
 /// What the SDK knows of an operation at run time; errors carry it.
 #[derive(Debug)]
 pub struct Operation {
@@ -73,6 +73,8 @@ pub struct Response<T> {
     status: reqwest::StatusCode,
     headers: HeaderMap,
     value: T,
+    attempts: u32,
+    request_ids: Vec<String>,
 }
 impl<T> Response<T> {
     /// The HTTP status.
@@ -86,6 +88,15 @@ impl<T> Response<T> {
     /// The server's id for this request, when it sent one (`x-request-id` and similar).
     pub fn request_id(&self) -> Option<&str> {
         request_id(&self.headers)
+    }
+    /// The server's ids for every attempt answered with one, in the order sent (this answer's
+    /// last); more than one when earlier answers were retried.
+    pub fn request_ids(&self) -> &[String] {
+        &self.request_ids
+    }
+    /// How many times the request was sent, this successful attempt included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
     /// The decoded value.
     pub fn value(&self) -> &T {
@@ -196,6 +207,7 @@ pub struct Call<'a, T, O = ()> {
     request: Request<'a>,
     decode: Decoder<T>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     extra_headers: Vec<(String, String)>,
     idempotency_key: Option<String>,
@@ -208,6 +220,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             request,
             decode,
             timeout: None,
+            attempt_timeout: None,
             retry: None,
             extra_headers: Vec::new(),
             idempotency_key: None,
@@ -215,9 +228,18 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             operation: PhantomData,
         }
     }
-    /// Fails this call when it takes longer than `timeout`, overriding the client's timeout.
+    /// Fails this call when it takes longer than `timeout` in all, every attempt and every wait
+    /// between them included, overriding [`crate::ClientBuilder::timeout`]. A retry whose wait
+    /// would end past this deadline is not made: the call fails at once with the error that
+    /// would have been retried.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+    /// Fails one attempt of this call that takes longer than `timeout` (it may then be retried),
+    /// overriding [`crate::ClientBuilder::attempt_timeout`].
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
     /// Retries this call by `policy` instead of the client's policy.
@@ -250,6 +272,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             request,
             decode,
             timeout,
+            attempt_timeout,
             retry,
             extra_headers,
             idempotency_key,
@@ -310,16 +333,21 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
         let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
-        let may_retry = retry::idempotent(&operation.method) || idempotency_key.is_some()
-            || retry_non_idempotent;
-        let attempts = if may_retry { policy.attempts() } else { 1 };
-        let timeout = timeout.or(client.timeout());
+        let may_repeat = retry::idempotent(&operation.method)
+            || idempotency_key.is_some() || retry_non_idempotent;
+        let attempts = policy.attempts();
+        let deadline = tokio::time::Instant::now()
+            .checked_add(timeout.unwrap_or(client.timeout()));
+        let attempt_timeout = attempt_timeout.or(client.attempt_timeout());
+        let budget = client.retry_budget();
         let span = tracing::info_span!(
             "api_request", operation = operation.id, method = % operation.method, path =
             operation.path, attempt = tracing::field::Empty,
         );
         let run = async {
             let mut attempt = 1;
+            let mut spent = 0;
+            let mut request_ids = Vec::new();
             loop {
                 tracing::Span::current().record("attempt", attempt);
                 let mut builder = client
@@ -332,53 +360,94 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 if let Some(form) = &form {
                     builder = builder.multipart(form.build().await.map_err(invalid)?);
                 }
-                if let Some(timeout) = timeout {
-                    builder = builder.timeout(timeout);
+                let left = deadline
+                    .map(|deadline| {
+                        deadline.saturating_duration_since(tokio::time::Instant::now())
+                    });
+                if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min()
+                {
+                    builder = builder.timeout(limit);
                 }
                 let outcome = match builder.send().await {
                     Ok(response) => {
                         let status = response.status();
                         let headers = response.headers().clone();
+                        if let Some(id) = request_id(&headers) {
+                            request_ids.push(id.to_owned());
+                        }
                         response.bytes().await.map(|bytes| (status, headers, bytes))
                     }
                     Err(source) => Err(source),
                 };
-                let retry_after = match &outcome {
-                    Ok((status, _, _)) if status.is_success() => None,
-                    Ok((status, headers, _)) if retry::retryable_status(*status) => {
-                        Some(
+                let (transient, retry_after) = match &outcome {
+                    Ok((status, _, _)) if status.is_success() => (None, None),
+                    Ok((status, headers, _)) => {
+                        (
+                            Transient::status(&policy, *status, may_repeat),
                             headers
                                 .get(reqwest::header::RETRY_AFTER)
                                 .and_then(|v| v.to_str().ok()),
                         )
                     }
-                    Err(
-                        source,
-                    ) if !source.is_timeout()
-                        && (source.is_connect() || source.is_request()) => Some(None),
-                    _ => None,
+                    Err(source) => (Transient::transport(source, may_repeat), None),
                 };
-                if let (Some(retry_after), true) = (retry_after, attempt < attempts) {
+                let retryable = transient.is_some_and(|transient| transient.safe);
+                if let (Some(transient), true) = (
+                    transient,
+                    retryable && attempt < attempts,
+                ) {
                     let delay = policy.delay(attempt + 1, retry_after);
                     let status = outcome
                         .as_ref()
                         .ok()
                         .map(|(status, _, _)| status.as_u16());
-                    tracing::debug!(
-                        attempt, delay_ms = delay.as_millis() as u64, status, "retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                    continue;
+                    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                    let ends = tokio::time::Instant::now().checked_add(delay);
+                    let in_time = deadline
+                        .is_none_or(|deadline| ends.is_some_and(|ends| ends < deadline));
+                    if !in_time {
+                        tracing::debug!(
+                            attempt, delay_ms, status,
+                            "not retrying: the wait would end past the call's deadline"
+                        );
+                    } else if !budget.acquire(transient.cost) {
+                        tracing::debug!(
+                            attempt, status,
+                            "not retrying: the client's retry budget is spent"
+                        );
+                    } else {
+                        spent += transient.cost;
+                        tracing::debug!(attempt, delay_ms, status, "retrying");
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                        continue;
+                    }
                 }
                 return match outcome {
                     Ok((status, headers, bytes)) if status.is_success() => {
-                        let value = decode(operation, status, &headers, bytes)?;
-                        Ok(Response { status, headers, value })
+                        budget.succeeded(spent);
+                        match decode(operation, status, &headers, bytes) {
+                            Ok(value) => {
+                                Ok(Response {
+                                    status,
+                                    headers,
+                                    value,
+                                    attempts: attempt,
+                                    request_ids,
+                                })
+                            }
+                            Err(Error::Decode(mut error)) => {
+                                error.attempts = attempt;
+                                error.request_ids = request_ids;
+                                Err(Error::Decode(error))
+                            }
+                            Err(error) => Err(error),
+                        }
                     }
                     Ok((status, headers, bytes)) => {
                         let body = bytes.to_vec();
                         let json = serde_json::from_slice(&body).ok();
+                        let attempts = attempt;
                         Err(
                             Error::Api(
                                 Box::new(ApiError {
@@ -387,7 +456,9 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                                     headers,
                                     body,
                                     json,
-                                    attempts: attempt,
+                                    attempts,
+                                    request_ids,
+                                    retryable,
                                 }),
                             ),
                         )
@@ -398,6 +469,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                                 operation,
                                 source,
                                 attempts: attempt,
+                                request_ids,
+                                retryable,
                             }),
                         )
                     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, ORIGIN, USER_AGENT};
 
 use crate::error::{Error, Result};
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryBudget, RetryPolicy};
 
 /// The `User-Agent` sent with every request: this crate's name and version.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -25,14 +25,23 @@ struct Inner {
     base_url: reqwest::Url,
     headers: HeaderMap,
     origin: Option<String>,
-    timeout: Option<Duration>,
+    timeout: Duration,
+    attempt_timeout: Option<Duration>,
     retry: RetryPolicy,
+    budget: RetryBudget,
     /// The API key, sent as a query parameter of every request.
     #[cfg(feature = "auth_query")]
     key: Option<String>,
 }
 
 impl Client {
+    /// How long a call may take in all, every attempt and wait between them included, unless
+    /// [`ClientBuilder::timeout`] or [`crate::Call::timeout`] says otherwise: 60 seconds.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// The tokens the retry budget holds unless [`ClientBuilder::retry_budget`] says otherwise.
+    pub const DEFAULT_RETRY_BUDGET: u32 = crate::retry::DEFAULT_BUDGET;
+
     /// A client with the default settings that authenticates as `username` with `password`
     /// (HTTP basic).
     #[cfg(feature = "auth_basic")]
@@ -122,8 +131,16 @@ impl Client {
         &self.inner.headers
     }
 
-    pub(crate) fn timeout(&self) -> Option<Duration> {
+    pub(crate) fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
+        self.inner.attempt_timeout
+    }
+
+    pub(crate) fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.budget
     }
 
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
@@ -137,7 +154,9 @@ impl fmt::Debug for Client {
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("retry", &self.inner.retry)
+            .field("retry_budget_left", &self.inner.budget.left())
             .field("token", &"<redacted>")
             .finish()
     }
@@ -150,8 +169,10 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     origin: Option<String>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
+    retry_budget: Option<u32>,
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
@@ -170,9 +191,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails a request that takes longer than `timeout` as a whole.
+    /// How long a call may take in all: every attempt, every backoff and every `Retry-After`
+    /// wait ([`Client::DEFAULT_TIMEOUT`], 60 seconds, unless set). When the time is up during an
+    /// attempt, the call fails with a timeout ([`crate::Error::is_timeout`]); a retry whose wait
+    /// would end past the deadline is not made, and the call fails at once with the error that
+    /// would have been retried (the server's answer, or the transport error).
+    /// [`crate::Call::timeout`] overrides it for one call; `Duration::MAX` means no deadline.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take, from connecting to the end of the response body (no limit
+    /// but the call's deadline unless set). An attempt that runs out of time is retried like
+    /// any timeout, if the method allows and time is left. [`crate::Call::attempt_timeout`]
+    /// overrides it for one call.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -186,6 +221,18 @@ impl ClientBuilder {
     /// Retries requests by `policy` (see [`RetryPolicy`] for the default).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The client's retry budget, shared by all its calls and clones: it starts with `tokens`
+    /// ([`Client::DEFAULT_RETRY_BUDGET`], 500, unless set), a retry after an error status takes
+    /// 5 and a retry after a timeout or connection failure takes 10, and no retry is made when
+    /// too few are left. A call that succeeds gives back what its retries took, or 1 token when
+    /// it needed none, up to `tokens`. So a server that keeps failing soon gets each call only
+    /// once, and retries resume as calls succeed again. `0` turns retries off; `u32::MAX`
+    /// makes the budget practically unlimited.
+    pub fn retry_budget(mut self, tokens: u32) -> Self {
+        self.retry_budget = Some(tokens);
         self
     }
 
@@ -283,8 +330,10 @@ impl ClientBuilder {
                 base_url,
                 headers,
                 origin: self.origin,
-                timeout: self.timeout,
+                timeout: self.timeout.unwrap_or(Client::DEFAULT_TIMEOUT),
+                attempt_timeout: self.attempt_timeout,
                 retry: self.retry,
+                budget: RetryBudget::new(self.retry_budget.unwrap_or(Client::DEFAULT_RETRY_BUDGET)),
                 #[cfg(feature = "auth_query")]
                 key: self.token,
             }),
@@ -298,8 +347,10 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("origin", &self.origin)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("retry_budget", &self.retry_budget)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }

@@ -198,7 +198,7 @@ pub(crate) fn decode_text(
     String::from_utf8(body.to_vec()).map_err(|error| {
         let source = <serde_json::Error as serde::de::Error>::custom(format!("the body is not UTF-8: {error}"));
         let (headers, path, body) = (headers.clone(), ".".to_owned(), body.to_vec());
-        Error::Decode(Box::new(DecodeError { operation, status, headers, path, source, body }))
+        Error::Decode(Box::new(DecodeError { operation, status, headers, path, source, body, attempts: 1, request_ids: Vec::new() }))
     })
 }
 
@@ -220,7 +220,7 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     decoded.map_err(|(path, source)| {
         let headers = headers.clone();
         let body = body.to_vec();
-        Error::Decode(Box::new(DecodeError { operation, status, headers, path, source, body }))
+        Error::Decode(Box::new(DecodeError { operation, status, headers, path, source, body, attempts: 1, request_ids: Vec::new() }))
     })
 }
 

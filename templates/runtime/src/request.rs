@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::error::{ApiError, Error, TransportError};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, RetryPolicy, Transient};
 
 /// What the SDK knows of an operation at run time; errors carry it.
 #[derive(Debug)]
@@ -59,6 +59,8 @@ pub struct Response<T> {
     status: reqwest::StatusCode,
     headers: HeaderMap,
     value: T,
+    attempts: u32,
+    request_ids: Vec<String>,
 }
 
 impl<T> Response<T> {
@@ -75,6 +77,17 @@ impl<T> Response<T> {
     /// The server's id for this request, when it sent one (`x-request-id` and similar).
     pub fn request_id(&self) -> Option<&str> {
         request_id(&self.headers)
+    }
+
+    /// The server's ids for every attempt answered with one, in the order sent (this answer's
+    /// last); more than one when earlier answers were retried.
+    pub fn request_ids(&self) -> &[String] {
+        &self.request_ids
+    }
+
+    /// How many times the request was sent, this successful attempt included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The decoded value.
@@ -305,6 +318,7 @@ pub struct Call<'a, T, O = ()> {
     request: Request<'a>,
     decode: Decoder<T>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     extra_headers: Vec<(String, String)>,
     idempotency_key: Option<String>,
@@ -319,6 +333,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             request,
             decode,
             timeout: None,
+            attempt_timeout: None,
             retry: None,
             extra_headers: Vec::new(),
             idempotency_key: None,
@@ -334,9 +349,19 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         self
     }
 
-    /// Fails this call when it takes longer than `timeout`, overriding the client's timeout.
+    /// Fails this call when it takes longer than `timeout` in all, every attempt and every wait
+    /// between them included, overriding [`crate::ClientBuilder::timeout`]. A retry whose wait
+    /// would end past this deadline is not made: the call fails at once with the error that
+    /// would have been retried.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Fails one attempt of this call that takes longer than `timeout` (it may then be retried),
+    /// overriding [`crate::ClientBuilder::attempt_timeout`].
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -371,7 +396,17 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
 
     /// Sends the request, retrying by the policy, and decodes the answer.
     async fn send(self) -> crate::Result<Response<T>> {
-        let Call { request, decode, timeout, retry, extra_headers, idempotency_key, retry_non_idempotent, operation: _ } = self;
+        let Call {
+            request,
+            decode,
+            timeout,
+            attempt_timeout,
+            retry,
+            extra_headers,
+            idempotency_key,
+            retry_non_idempotent,
+            operation: _,
+        } = self;
         let Request {
             client,
             operation,
@@ -422,9 +457,12 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
         let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
-        let may_retry = retry::idempotent(&operation.method) || idempotency_key.is_some() || retry_non_idempotent;
-        let attempts = if may_retry { policy.attempts() } else { 1 };
-        let timeout = timeout.or(client.timeout());
+        let may_repeat = retry::idempotent(&operation.method) || idempotency_key.is_some() || retry_non_idempotent;
+        let attempts = policy.attempts();
+        // The deadline covers every attempt and wait; one too far away to represent is none.
+        let deadline = tokio::time::Instant::now().checked_add(timeout.unwrap_or(client.timeout()));
+        let attempt_timeout = attempt_timeout.or(client.attempt_timeout());
+        let budget = client.retry_budget();
         let span = tracing::info_span!(
             "api_request",
             operation = operation.id,
@@ -434,6 +472,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         );
         let run = async {
             let mut attempt = 1;
+            let mut spent = 0;
+            let mut request_ids = Vec::new();
             loop {
                 tracing::Span::current().record("attempt", attempt);
                 let mut builder = client
@@ -447,48 +487,74 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 if let Some(form) = &form {
                     builder = builder.multipart(form.build().await.map_err(invalid)?);
                 }
-                if let Some(timeout) = timeout {
-                    builder = builder.timeout(timeout);
+                let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
+                if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
+                    // reqwest's timeout runs from connecting to the end of the body.
+                    builder = builder.timeout(limit);
                 }
                 let outcome = match builder.send().await {
                     Ok(response) => {
                         let status = response.status();
                         let headers = response.headers().clone();
+                        if let Some(id) = request_id(&headers) {
+                            request_ids.push(id.to_owned());
+                        }
                         response.bytes().await.map(|bytes| (status, headers, bytes))
                     }
                     Err(source) => Err(source),
                 };
-                let retry_after = match &outcome {
-                    Ok((status, _, _)) if status.is_success() => None,
-                    Ok((status, headers, _)) if retry::retryable_status(*status) => {
-                        Some(headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()))
-                    }
-                    Err(source) if !source.is_timeout() && (source.is_connect() || source.is_request()) => Some(None),
-                    _ => None,
+                let (transient, retry_after) = match &outcome {
+                    Ok((status, _, _)) if status.is_success() => (None, None),
+                    Ok((status, headers, _)) => (
+                        Transient::status(&policy, *status, may_repeat),
+                        headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()),
+                    ),
+                    Err(source) => (Transient::transport(source, may_repeat), None),
                 };
-                if let (Some(retry_after), true) = (retry_after, attempt < attempts) {
+                let retryable = transient.is_some_and(|transient| transient.safe);
+                if let (Some(transient), true) = (transient, retryable && attempt < attempts) {
                     let delay = policy.delay(attempt + 1, retry_after);
                     let status = outcome.as_ref().ok().map(|(status, _, _)| status.as_u16());
-                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, status, "retrying");
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                    continue;
+                    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                    let ends = tokio::time::Instant::now().checked_add(delay);
+                    let in_time = deadline.is_none_or(|deadline| ends.is_some_and(|ends| ends < deadline));
+                    if !in_time {
+                        tracing::debug!(attempt, delay_ms, status, "not retrying: the wait would end past the call's deadline");
+                    } else if !budget.acquire(transient.cost) {
+                        tracing::debug!(attempt, status, "not retrying: the client's retry budget is spent");
+                    } else {
+                        spent += transient.cost;
+                        tracing::debug!(attempt, delay_ms, status, "retrying");
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                        continue;
+                    }
                 }
                 return match outcome {
                     Ok((status, headers, bytes)) if status.is_success() => {
-                        let value = decode(operation, status, &headers, bytes)?;
-                        Ok(Response { status, headers, value })
+                        budget.succeeded(spent);
+                        match decode(operation, status, &headers, bytes) {
+                            Ok(value) => Ok(Response { status, headers, value, attempts: attempt, request_ids }),
+                            Err(Error::Decode(mut error)) => {
+                                error.attempts = attempt;
+                                error.request_ids = request_ids;
+                                Err(Error::Decode(error))
+                            }
+                            Err(error) => Err(error),
+                        }
                     }
                     Ok((status, headers, bytes)) => {
                         let body = bytes.to_vec();
                         let json = serde_json::from_slice(&body).ok();
-                        Err(Error::Api(Box::new(ApiError { operation, status, headers, body, json, attempts: attempt })))
+                        let attempts = attempt;
+                        Err(Error::Api(Box::new(ApiError { operation, status, headers, body, json, attempts, request_ids, retryable })))
                     }
-                    // The URL holds the API key: it stays out of the error.
-                    #[cfg(feature = "auth_query")]
-                    Err(source) => Err(Error::Transport(TransportError { operation, source: source.without_url(), attempts: attempt })),
-                    #[cfg(not(feature = "auth_query"))]
-                    Err(source) => Err(Error::Transport(TransportError { operation, source, attempts: attempt })),
+                    Err(source) => {
+                        // The URL holds the API key: it stays out of the error.
+                        #[cfg(feature = "auth_query")]
+                        let source = source.without_url();
+                        Err(Error::Transport(TransportError { operation, source, attempts: attempt, request_ids, retryable }))
+                    }
                 };
             }
         };

@@ -1,14 +1,28 @@
-//! When to retry a request and how long to wait: exponential backoff with jitter, a cap, and
-//! the server's `Retry-After` honoured up to a ceiling.
+//! When to retry a request and how long to wait: which failures are worth another attempt for
+//! which methods, exponential backoff with jitter, the server's `Retry-After` honoured up to a
+//! ceiling, and the client's retry budget (a token bucket, as in smithy-rs's standard strategy).
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
+
+/// The statuses retried by default: request timeout, rate limit, and the transient server errors.
+const DEFAULT_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 
 /// How a request is retried.
 ///
-/// By default a request is tried up to 3 times when the connection fails or the server answers
-/// 408, 429 or any 5xx. Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are
-/// retried, unless the request carries an idempotency key or opts in with
-/// [`crate::Call::retry_non_idempotent`].
+/// By default a request is sent up to 3 times. What is retried:
+///
+/// | failure | methods |
+/// |---|---|
+/// | the connection could not be made (nothing was sent) | every method |
+/// | a timeout, a connection that broke, a response body that broke off | GET, HEAD, OPTIONS, PUT, DELETE |
+/// | the statuses 408, 429, 500, 502, 503 and 504 (see [`RetryPolicy::retry_on_status`]) | GET, HEAD, OPTIONS, PUT, DELETE |
+///
+/// POST and PATCH join the second and third rows when the call carries an idempotency key
+/// ([`crate::Call::idempotency_key`]) or opts in with [`crate::Call::retry_non_idempotent`].
+/// Other statuses (409 among them) and responses that do not decode are never retried.
+/// A retry also needs time left before the call's deadline ([`crate::ClientBuilder::timeout`])
+/// and tokens in the client's retry budget ([`crate::ClientBuilder::retry_budget`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -16,6 +30,8 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_retry_after: Duration,
     jitter: bool,
+    /// Sorted and without duplicates.
+    statuses: Vec<u16>,
 }
 
 impl Default for RetryPolicy {
@@ -26,6 +42,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             jitter: true,
+            statuses: DEFAULT_STATUSES.to_vec(),
         }
     }
 }
@@ -67,8 +84,27 @@ impl RetryPolicy {
         self
     }
 
+    /// Also retries responses with `status` (such as 409, which is not retried by default).
+    pub fn retry_on_status(mut self, status: u16) -> Self {
+        if let Err(at) = self.statuses.binary_search(&status) {
+            self.statuses.insert(at, status);
+        }
+        self
+    }
+
+    /// Does not retry responses with `status` (such as 429, when the caller paces itself).
+    pub fn no_retry_on_status(mut self, status: u16) -> Self {
+        self.statuses.retain(|retried| *retried != status);
+        self
+    }
+
     pub(crate) fn attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// Whether the policy retries an answer with `status`.
+    pub(crate) fn retries_status(&self, status: reqwest::StatusCode) -> bool {
+        self.statuses.binary_search(&status.as_u16()).is_ok()
     }
 
     /// The wait before attempt `next` (2 for the first retry), given the server's `Retry-After`.
@@ -86,11 +122,6 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a status is worth retrying: request timeout, rate limit, or a server error.
-pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429) || status.is_server_error()
-}
-
 /// Whether a method may be repeated without changing the outcome.
 pub(crate) fn idempotent(method: &reqwest::Method) -> bool {
     matches!(
@@ -102,6 +133,80 @@ pub(crate) fn idempotent(method: &reqwest::Method) -> bool {
             | reqwest::Method::OPTIONS
             | reqwest::Method::TRACE
     )
+}
+
+/// The tokens a client's retry budget starts with, and its ceiling.
+pub(crate) const DEFAULT_BUDGET: u32 = 500;
+/// What a retry after an error status costs.
+const RETRY_COST: u32 = 5;
+/// What a retry after a transport failure (a timeout, a refused or broken connection) costs.
+const TRANSPORT_RETRY_COST: u32 = 10;
+/// What a call that succeeds at once puts back.
+const SUCCESS_REWARD: u32 = 1;
+
+/// A failure that another attempt may cure, and whether this request may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Transient {
+    /// The retry budget tokens a retry costs.
+    pub(crate) cost: u32,
+    /// Whether the rules let this request be sent again (by its method and the call's options).
+    pub(crate) safe: bool,
+}
+
+impl Transient {
+    /// An answer with `status`, when the policy retries it; `may_repeat` tells whether the
+    /// request may be sent twice (an idempotent method, an idempotency key, or the caller's say).
+    pub(crate) fn status(policy: &RetryPolicy, status: reqwest::StatusCode, may_repeat: bool) -> Option<Self> {
+        policy.retries_status(status).then_some(Self { cost: RETRY_COST, safe: may_repeat })
+    }
+
+    /// A request that did not complete. A connection that was never made sent nothing, so any
+    /// request may be sent again; after a timeout or a broken connection or body the server may
+    /// have acted, so only requests that may be sent twice are.
+    pub(crate) fn transport(error: &reqwest::Error, may_repeat: bool) -> Option<Self> {
+        if error.is_connect() {
+            Some(Self { cost: TRANSPORT_RETRY_COST, safe: true })
+        } else if error.is_timeout() || error.is_request() || error.is_body() || error.is_decode() {
+            Some(Self { cost: TRANSPORT_RETRY_COST, safe: may_repeat })
+        } else {
+            None
+        }
+    }
+}
+
+/// A client's retry budget: a token bucket shared by all its calls. A retry takes tokens, and
+/// a call that fails for good keeps them spent, so a failing server soon gets each call once; a
+/// call that succeeds gives back what its retries took, or one token when it took none.
+#[derive(Debug)]
+pub(crate) struct RetryBudget {
+    tokens: AtomicU32,
+    ceiling: u32,
+}
+
+impl RetryBudget {
+    pub(crate) fn new(tokens: u32) -> Self {
+        Self { tokens: AtomicU32::new(tokens), ceiling: tokens }
+    }
+
+    /// Takes `cost` tokens if there are that many.
+    pub(crate) fn acquire(&self, cost: u32) -> bool {
+        self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| left.checked_sub(cost)).is_ok()
+    }
+
+    /// Records a call that succeeded after its retries took `spent` tokens.
+    pub(crate) fn succeeded(&self, spent: u32) {
+        let back = if spent == 0 { SUCCESS_REWARD } else { spent };
+        let ceiling = self.ceiling;
+        // The closure always answers `Some`, so the update cannot fail.
+        let _ = self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+            Some(left.saturating_add(back).min(ceiling))
+        });
+    }
+
+    /// The tokens left.
+    pub(crate) fn left(&self) -> u32 {
+        self.tokens.load(Ordering::Acquire)
+    }
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date; `None` when it is neither.
@@ -156,14 +261,38 @@ mod tests {
 
     #[test]
     fn what_is_retried() {
-        assert!(retryable_status(reqwest::StatusCode::TOO_MANY_REQUESTS));
-        assert!(retryable_status(reqwest::StatusCode::REQUEST_TIMEOUT));
-        assert!(retryable_status(reqwest::StatusCode::BAD_GATEWAY));
-        assert!(!retryable_status(reqwest::StatusCode::NOT_FOUND));
+        let policy = RetryPolicy::default();
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(policy.retries_status(reqwest::StatusCode::from_u16(status).expect("a status")), "{status}");
+        }
+        for status in [400, 404, 409, 422, 501, 505] {
+            assert!(!policy.retries_status(reqwest::StatusCode::from_u16(status).expect("a status")), "{status}");
+        }
+        let policy = policy.retry_on_status(409).retry_on_status(409).no_retry_on_status(429);
+        assert!(policy.retries_status(reqwest::StatusCode::CONFLICT));
+        assert!(!policy.retries_status(reqwest::StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(policy.statuses, [408, 409, 500, 502, 503, 504]);
+        let transient = Transient::status(&policy, reqwest::StatusCode::BAD_GATEWAY, false);
+        assert_eq!(transient, Some(Transient { cost: RETRY_COST, safe: false }));
         assert!(idempotent(&reqwest::Method::PUT));
         assert!(!idempotent(&reqwest::Method::POST));
         assert!(!idempotent(&reqwest::Method::PATCH));
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
         assert_eq!(RetryPolicy::never().attempts(), 1);
+    }
+
+    #[test]
+    fn the_budget_is_spent_by_retries_and_refilled_by_successes() {
+        let budget = RetryBudget::new(12);
+        assert!(budget.acquire(TRANSPORT_RETRY_COST));
+        assert!(!budget.acquire(RETRY_COST), "2 tokens left");
+        budget.succeeded(0);
+        assert_eq!(budget.left(), 3);
+        budget.succeeded(TRANSPORT_RETRY_COST);
+        assert_eq!(budget.left(), 12, "never above the ceiling");
+        let empty = RetryBudget::new(0);
+        assert!(!empty.acquire(RETRY_COST));
+        empty.succeeded(0);
+        assert_eq!(empty.left(), 0);
     }
 }
