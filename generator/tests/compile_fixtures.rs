@@ -14,11 +14,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The crates are built without TLS, except one with the `rustls-ring` feature: its client must
-/// install ring as the crypto provider (reqwest panics at `build` without one), which its
-/// behaviour tests prove by building clients.
-const RING: &str = "fixture_auth_basic/rustls-ring";
-
 /// Runs cargo in the fixture workspace with its output on the terminal; whether it succeeded.
 fn cargo(dir: &Path, target: &Path, step: &str, args: &[&str]) -> bool {
     // Written to the terminal directly: the test harness captures `eprintln!`.
@@ -84,7 +79,7 @@ fn generated_fixture_crates_compile_cleanly() {
         &out,
         &target,
         &format!("clippy -D warnings over {count} fixture crates"),
-        &["clippy", "--offline", "--no-default-features", "--features", RING, "--", "-D", "warnings"],
+        &["clippy", "--offline", "--no-default-features", "--", "-D", "warnings"],
     );
     assert!(ok, "generated fixtures do not pass clippy (cargo's output is above)");
     let ok = cargo(
@@ -98,7 +93,7 @@ fn generated_fixture_crates_compile_cleanly() {
         &out,
         &target,
         "behaviour tests against wiremock",
-        &["test", "--offline", "--no-default-features", "--features", RING, "--test", "*"],
+        &["test", "--offline", "--no-default-features", "--test", "*"],
     );
     assert!(ok, "fixture behaviour tests fail (cargo's output is above)");
     // The crate docs' usage example must compile for every kind of authentication.
