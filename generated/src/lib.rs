@@ -74,7 +74,7 @@ mod retry;
 pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, DecodeError, Error, Result, TransportError, TypedError, Unmatched,
+    ApiError, DecodeError, Error, Redacted, Result, TransportError, TypedError, Unmatched,
 };
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;

@@ -349,3 +349,40 @@ async fn a_partly_documented_object_round_trips_fields_the_spec_does_not_know() 
     expected["participants"][0].as_object_mut().expect("object").remove("notes");
     assert_eq!(serde_json::to_value(&decoded).expect("serializes"), expected);
 }
+
+/// A JSON error body is shown as text, not as JSON escapes; a text body cannot add log lines;
+/// and `redacted()` keeps every body out of the message.
+#[tokio::test]
+async fn error_messages_show_bodies_as_text_and_redacted_shows_none() {
+    let escaped = r#"{"message":"Chat n\u00e3o encontrado","cpf":"123.456.789-00"}"#;
+    let server = serve(ResponseTemplate::new(404).set_body_raw(escaped, "application/json")).await;
+    let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("a 404");
+    let shown = error.to_string();
+    assert!(shown.contains("Chat não encontrado"), "{shown}");
+    assert!(!shown.contains("\\u00e3"), "{shown}");
+    let redacted = error.redacted().to_string();
+    assert!(
+        redacted.contains("404") && !redacted.contains("encontrado") && !redacted.contains("123.456"),
+        "{redacted}"
+    );
+
+    let server =
+        serve(ResponseTemplate::new(502).set_body_string("bad gateway\nERROR forged log line")).await;
+    let error = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client builds")
+        .chats()
+        .get(uuid(CHAT))
+        .await
+        .expect_err("a 502");
+    let shown = error.to_string();
+    assert!(shown.contains("bad gateway\\nERROR forged log line") && !shown.contains('\n'), "{shown}");
+
+    // A decode error names where it failed; redacted, not the value that failed.
+    let error = get_with_body(json!({"unread_count": "secret-value"})).await.expect_err("a decode error");
+    assert!(error.to_string().contains("secret-value"), "{error}");
+    let redacted = error.redacted().to_string();
+    assert!(redacted.contains("unread_count") && !redacted.contains("secret-value"), "{redacted}");
+}

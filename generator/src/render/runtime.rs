@@ -309,7 +309,8 @@ mod tests {
         let manifest: toml::Table = toml::from_str(manifest).expect("the runtime manifest is TOML");
         let mut declared: Vec<String> =
             manifest["features"].as_table().expect("a [features] table").keys().cloned().collect();
-        declared.retain(|name| name != "default" && !crate::render::cfg::SDK_FEATURES.contains(&name.as_str()));
+        declared
+            .retain(|name| name != "default" && !crate::render::cfg::SDK_FEATURES.contains(&name.as_str()));
         declared.sort();
         assert_eq!(declared, feature_names());
     }

@@ -104,15 +104,38 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The error for logs that must not hold response data (personal data, secrets): the same
+    /// message as `Display`, without any text of a response body (no excerpt, and for a decode
+    /// error no value from the body, only where it failed and what kind of failure it was).
+    pub fn redacted(&self) -> Redacted<'_> {
+        Redacted(self)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, bodies: bool) -> fmt::Result {
         match self {
-            Self::Api(error) => error.fmt(f),
-            Self::Decode(error) => error.fmt(f),
-            Self::Transport(error) => error.fmt(f),
+            Self::Api(error) => error.write(f, bodies),
+            Self::Decode(error) => error.write(f, bodies),
+            Self::Transport(error) => fmt::Display::fmt(error, f),
             Self::Config(message) => write!(f, "invalid client configuration: {message}"),
             Self::Request { operation, message } => write!(f, "{operation}: invalid request: {message}"),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, true)
+    }
+}
+
+/// An [`Error`] displayed without response bodies: [`Error::redacted`].
+#[derive(Debug, Clone, Copy)]
+pub struct Redacted<'a>(&'a Error);
+
+impl fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, false)
     }
 }
 
@@ -140,6 +163,23 @@ fn excerpt(body: &[u8], limit: usize) -> Cow<'_, str> {
         end -= 1;
     }
     Cow::Owned(format!("{}…", &text[..end]))
+}
+
+/// `text` with its control characters (line breaks included) escaped, so that it stays one line
+/// of a log.
+fn without_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// An operation's documented error responses as one enum, a variant per status with the body
@@ -249,8 +289,8 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ApiError {
+    fn write(&self, f: &mut fmt::Formatter<'_>, bodies: bool) -> fmt::Result {
         write!(f, "{}: the server answered {}", self.operation, self.status)?;
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
@@ -258,10 +298,21 @@ impl fmt::Display for ApiError {
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
         }
-        if !self.body.is_empty() {
-            write!(f, ": {}", excerpt(&self.body, EXCERPT_LEN))?;
+        if !bodies || self.body.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        // A JSON body is shown as its text (`"não"`, not `"n\u00e3o"`); control characters stay
+        // escaped, so a body cannot forge lines in a log.
+        match self.json.as_ref().and_then(|json| serde_json::to_string(json).ok()) {
+            Some(text) => write!(f, ": {}", excerpt(text.as_bytes(), EXCERPT_LEN)),
+            None => write!(f, ": {}", without_controls(&excerpt(&self.body, EXCERPT_LEN))),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, true)
     }
 }
 
@@ -341,17 +392,33 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    fn write(&self, f: &mut fmt::Formatter<'_>, bodies: bool) -> fmt::Result {
+        if bodies {
+            return write!(
+                f,
+                "{}: the {} response does not match the spec at `{}`: {} (body near there: {})",
+                self.operation,
+                self.status,
+                self.path,
+                self.source,
+                self.excerpt()
+            );
+        }
+        // serde's message quotes the offending value: only its kind is shown.
+        let kind = match self.source.classify() {
+            serde_json::error::Category::Io => "an I/O error",
+            serde_json::error::Category::Syntax => "not valid JSON",
+            serde_json::error::Category::Data => "a value of the wrong type or shape",
+            serde_json::error::Category::Eof => "a body that ends too early",
+        };
+        write!(f, "{}: the {} response does not match the spec at `{}`: {kind}", self.operation, self.status, self.path)
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: the {} response does not match the spec at `{}`: {} (body near there: {})",
-            self.operation,
-            self.status,
-            self.path,
-            self.source,
-            self.excerpt()
-        )
+        self.write(f, true)
     }
 }
 

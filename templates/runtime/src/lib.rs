@@ -27,7 +27,7 @@ mod spec;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, DecodeError, Error, Result, TransportError};
+pub use error::{ApiError, DecodeError, Error, Redacted, Result, TransportError};
 #[cfg(feature = "typed_errors")]
 pub use error::{TypedError, Unmatched};
 #[cfg(feature = "multipart")]
