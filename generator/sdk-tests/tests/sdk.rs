@@ -386,3 +386,16 @@ async fn error_messages_show_bodies_as_text_and_redacted_shows_none() {
     let redacted = error.redacted().to_string();
     assert!(redacted.contains("unread_count") && !redacted.contains("secret-value"), "{redacted}");
 }
+
+/// `with_response()` keeps the raw body beside the value: a field the SDK does not know yet can
+/// still be read.
+#[tokio::test]
+async fn the_raw_body_of_a_success_is_kept_by_with_response() {
+    let mut body = seed();
+    body["field_from_the_future"] = json!({"nested": [1, 2]});
+    let server = serve(ResponseTemplate::new(200).set_body_json(&body)).await;
+    let response = client(&server).chats().get(uuid(CHAT)).with_response().await.expect("decodes");
+    let raw: Value = serde_json::from_slice(response.body()).expect("the raw body is JSON");
+    assert_eq!(raw["field_from_the_future"], json!({"nested": [1, 2]}));
+    assert_eq!(response.status().as_u16(), 200);
+}

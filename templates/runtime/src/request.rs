@@ -58,6 +58,7 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 pub struct Response<T> {
     status: reqwest::StatusCode,
     headers: HeaderMap,
+    body: bytes::Bytes,
     value: T,
     attempts: u32,
     request_ids: Vec<String>,
@@ -72,6 +73,12 @@ impl<T> Response<T> {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The raw response body, as the server sent it: for a field the SDK does not know yet,
+    /// `serde_json::from_slice::<serde_json::Value>(response.body())` reads it.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// The server's id for this request, when it sent one (`x-request-id` and similar).
@@ -533,8 +540,9 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 return match outcome {
                     Ok((status, headers, bytes)) if status.is_success() => {
                         budget.succeeded(spent);
-                        match decode(operation, status, &headers, bytes) {
-                            Ok(value) => Ok(Response { status, headers, value, attempts: attempt, request_ids }),
+                        // `Bytes` is shared, not copied: the raw body stays readable beside the value.
+                        match decode(operation, status, &headers, bytes.clone()) {
+                            Ok(value) => Ok(Response { status, headers, body: bytes, value, attempts: attempt, request_ids }),
                             Err(Error::Decode(mut error)) => {
                                 error.attempts = attempt;
                                 error.request_ids = request_ids;
