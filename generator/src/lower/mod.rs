@@ -14,14 +14,15 @@ mod schemas;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::ir::{self, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Spec;
-use crate::names::{self, Case};
+use crate::names::{self, Case, Claim, Namespace, Order, Renamed};
 use crate::pointer::JsonPointer;
 
-/// Lowers `spec` to the IR.
-pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+/// Lowers `spec` to the IR. Spec problems fail with [`Error::Spec`] (every diagnostic found,
+/// sorted); a broken invariant of the lowering itself fails with [`Error::Internal`].
+pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
     let mut cx = Context::new(spec);
     cx.declare_components();
     cx.define_components();
@@ -41,27 +42,23 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     }
     let info = &spec.openapi.info;
     let base_url = spec.openapi.servers.first().map(|server| server.url.trim_end_matches('/').to_owned());
-    let Context { types, diagnostics, .. } = cx;
+    let Context { types, diagnostics, bugs, .. } = cx;
+    let mut bugs = bugs.into_inner();
     let diagnostics = diagnostics.sorted();
     if diagnostics.has_errors() {
-        return Err(diagnostics);
+        return Err(Error::Spec(diagnostics));
     }
-    let types = types
-        .into_iter()
-        .enumerate()
-        .map(|(index, slot)| {
-            slot.unwrap_or_else(|| TypeDef {
-                // Every declared id is defined before this point; a gap would be a generator
-                // bug, and `Any` is the sound value for it.
-                name: format!("Undefined{index}"),
-                module: format!("undefined_{index}"),
-                origin: JsonPointer::root(),
-                description: None,
-                deprecated: false,
-                kind: TypeKind::Alias(TypeRef::Any),
-            })
-        })
-        .collect();
+    let mut defined = Vec::with_capacity(types.len());
+    for (index, slot) in types.into_iter().enumerate() {
+        match slot {
+            Some(def) => defined.push(def),
+            None => bugs.push(format!("type id {index} was declared but never defined")),
+        }
+    }
+    if !bugs.is_empty() {
+        return Err(Error::Internal { stage: "lower", message: bugs.join("; ") });
+    }
+    let types = defined;
     let api = ir::Api {
         title: info.title.clone(),
         api_version: info.version.clone(),
@@ -99,16 +96,16 @@ struct Context<'a> {
     declared: Vec<String>,
     /// Component schema name to id. BTreeMap: looked up, and iterated in name order.
     components: BTreeMap<String, TypeId>,
-    /// Rust type names and module names already handed out (probed only).
-    used_type_names: BTreeMap<String, JsonPointer>,
-    used_modules: BTreeSet<String>,
-    /// The next numeric suffix to try for a wanted type name (or `mod <name>` for a module):
-    /// the smaller ones are taken, so a name wanted many times costs linear time.
-    next_suffix: BTreeMap<String, usize>,
+    /// The crate's type names, held by the pointer of each type's definition.
+    type_names: Namespace,
+    /// The crate's model module names.
+    modules: Namespace,
     /// Inline schemas already hoisted, by where they are.
     hoisted_at: BTreeMap<JsonPointer, TypeId>,
     /// Schemas whose `allOf` merge went past its bounds (reported once each, at the end).
     merges_too_deep: RefCell<BTreeSet<JsonPointer>>,
+    /// Broken invariants met while lowering (generator bugs, not spec problems).
+    bugs: RefCell<Vec<String>>,
     diagnostics: Diagnostics,
 }
 
@@ -119,11 +116,11 @@ impl<'a> Context<'a> {
             types: Vec::new(),
             declared: Vec::new(),
             components: BTreeMap::new(),
-            used_type_names: BTreeMap::new(),
-            used_modules: BTreeSet::new(),
-            next_suffix: BTreeMap::new(),
+            type_names: Namespace::new(Case::Type),
+            modules: Namespace::new(Case::Snake),
             hoisted_at: BTreeMap::new(),
             merges_too_deep: RefCell::new(BTreeSet::new()),
+            bugs: RefCell::new(Vec::new()),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -136,23 +133,48 @@ impl<'a> Context<'a> {
         self.diagnostics.push(Diagnostic::error(pointer, message));
     }
 
+    /// Records a broken invariant of the lowering: a generator bug, reported as
+    /// [`crate::Error::Internal`] once lowering ends.
+    fn bug(&self, message: impl Into<String>) {
+        self.bugs.borrow_mut().push(message.into());
+    }
+
+    /// Settles a batch of claims in `namespace` ([`Namespace::claim_all`]). A wanted name that
+    /// is not an identifier is a generator bug: it is recorded and the wanted names come back.
+    fn settle(
+        &self,
+        namespace: &mut Namespace,
+        claims: &[Claim],
+        order: Order,
+    ) -> (Vec<String>, Vec<Renamed>) {
+        match namespace.claim_all(claims, order) {
+            Ok((given, renamed)) => (given.into_iter().map(names::RustIdent::into_string).collect(), renamed),
+            Err(problem) => {
+                self.bug(problem);
+                (claims.iter().map(|claim| claim.name.rust.clone()).collect(), Vec::new())
+            }
+        }
+    }
+
     /// Reserves an id and a unique name for a type defined at `origin`. A name taken already
     /// gets a numeric suffix and a warning naming both places.
     fn declare(&mut self, wanted: &str, origin: JsonPointer) -> (TypeId, String) {
-        let mut name = wanted.to_owned();
-        let counter = self.next_suffix.entry(wanted.to_owned()).or_insert(2);
-        while self.used_type_names.contains_key(&name) {
-            name = format!("{wanted}{counter}");
-            *counter += 1;
-        }
-        if name != wanted {
-            let other = self.used_type_names.get(wanted).cloned().unwrap_or_else(JsonPointer::root);
-            self.warn(
-                origin.clone(),
-                format!("type name `{wanted}` is already used by {other}; this one is `{name}`"),
-            );
-        }
-        self.used_type_names.insert(name.clone(), origin);
+        let name = match self.type_names.claim(&origin.to_string(), wanted) {
+            Ok((name, renamed)) => {
+                if let Some(renamed) = renamed {
+                    let other = renamed.kept_by.unwrap_or_else(|| "the generator".to_owned());
+                    self.warn(
+                        origin.clone(),
+                        format!("type name `{wanted}` is already used by {other}; this one is `{name}`"),
+                    );
+                }
+                name.into_string()
+            }
+            Err(problem) => {
+                self.bug(format!("type name at {origin}: {problem}"));
+                wanted.to_owned()
+            }
+        };
         let id = TypeId(self.types.len());
         self.types.push(None);
         self.declared.push(name.clone());
@@ -163,13 +185,13 @@ impl<'a> Context<'a> {
     fn define(&mut self, id: TypeId, origin: JsonPointer, schema: &openapiv3::SchemaData, kind: TypeKind) {
         let name = self.declared_name(id);
         let wanted = names::module_name(&name);
-        let mut module = wanted.clone();
-        let counter = self.next_suffix.entry(format!("mod {wanted}")).or_insert(2);
-        while self.used_modules.contains(&module) {
-            module = format!("{wanted}_{counter}");
-            *counter += 1;
-        }
-        self.used_modules.insert(module.clone());
+        let module = match self.modules.claim(&origin.to_string(), &wanted) {
+            Ok((module, _)) => module.into_string(),
+            Err(problem) => {
+                self.bug(format!("module name at {origin}: {problem}"));
+                wanted
+            }
+        };
         let def = TypeDef {
             name,
             module,
@@ -178,8 +200,9 @@ impl<'a> Context<'a> {
             deprecated: schema.deprecated,
             kind,
         };
-        if let Some(slot) = self.types.get_mut(id.0) {
-            *slot = Some(def);
+        match self.types.get_mut(id.0) {
+            Some(slot) => *slot = Some(def),
+            None => self.bug(format!("type id {} was defined but never declared", id.0)),
         }
     }
 
@@ -246,8 +269,15 @@ impl<'a> Context<'a> {
         false
     }
 
-    /// The Rust name an id was declared with.
+    /// The Rust name an id was declared with. An id never declared is a generator bug: it is
+    /// recorded, and lowering fails with an internal error.
     fn declared_name(&self, id: TypeId) -> String {
-        self.declared.get(id.0).cloned().unwrap_or_default()
+        match self.declared.get(id.0) {
+            Some(name) => name.clone(),
+            None => {
+                self.bug(format!("type id {} was used but never declared", id.0));
+                format!("Undeclared{}", id.0)
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ use crate::ir::{
     ApiKeyLocation, Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle,
     PathPart, PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
 };
-use crate::names::{self, Candidate, Case};
+use crate::names::{self, Case, Claim, Namespace, Order};
 use crate::pointer::JsonPointer;
 
 /// The group of operations without a tag.
@@ -101,7 +101,7 @@ impl<'a> Context<'a> {
         let mut params = self.lower_params(item, operation, at, &type_hint);
         let path_template = self.path_template(path, &mut params, at)?;
         let body = self.request_body(operation, at, &type_hint);
-        let mut candidates: Vec<Candidate> = params
+        let mut claims: Vec<Claim> = params
             .iter()
             .map(|p| {
                 // An optional parameter becomes a method of the returned call, beside the call's
@@ -111,15 +111,15 @@ impl<'a> Context<'a> {
                 } else {
                     p.name.clone()
                 };
-                Candidate { wire: p.wire_name.clone(), rust }
+                Claim::first(p.wire_name.clone(), rust)
             })
             .collect();
         if let Some(body) = &body {
-            // The body's wire name sorts after every parameter's, so a parameter called `body`
-            // keeps its name and the body argument becomes `body_2`.
-            candidates.push(Candidate { wire: String::from("\u{10FFFF}body"), rust: body.name.clone() });
+            // The body yields to every parameter, so a parameter called `body` keeps its name
+            // and the body argument becomes `body_2`.
+            claims.push(Claim::then("body", body.name.clone()));
         }
-        let (arg_names, _) = names::dedupe(&candidates, &[], Case::Snake);
+        let (arg_names, _) = self.settle(&mut Namespace::new(Case::Snake), &claims, Order::Wire);
         for (param, name) in params.iter_mut().zip(&arg_names) {
             param.name = name.clone();
         }
@@ -451,17 +451,15 @@ impl<'a> Context<'a> {
 
     /// Gives operations with the same operationId a numeric suffix, in path order.
     fn dedupe_operation_ids(&mut self, pending: &mut [Pending]) {
-        let candidates: Vec<Candidate> = pending
+        let claims: Vec<Claim> = pending
             .iter()
-            .map(|p| Candidate { wire: p.operation.origin.to_string(), rust: p.full_name.clone() })
+            .map(|p| Claim::first(p.operation.origin.to_string(), p.full_name.clone()))
             .collect();
-        let (unique, renamed) = names::dedupe(&candidates, &[], Case::Snake);
+        let (unique, renamed) = self.settle(&mut Namespace::new(Case::Snake), &claims, Order::Wire);
         for rename in renamed {
             let origin = pending[rename.index].operation.origin.clone();
-            self.warn(
-                origin,
-                format!("operation name `{}` is also used by {}; renamed", rename.wanted, rename.kept_by),
-            );
+            let other = rename.kept_by.unwrap_or_default();
+            self.warn(origin, format!("operation name `{}` is also used by {other}; renamed", rename.wanted));
         }
         for (p, name) in pending.iter_mut().zip(unique) {
             if p.full_name != name {
@@ -480,16 +478,14 @@ impl<'a> Context<'a> {
             by_tag.entry(p.tag.clone()).or_default().push(p);
         }
         let spec = self.spec;
-        let tag_candidates: Vec<Candidate> = by_tag
-            .keys()
-            .map(|tag| Candidate { wire: tag.clone(), rust: names::snake_name(tag, "default") })
-            .collect();
-        let (accessors, _) = names::dedupe(&tag_candidates, &["new", "builder", "clone"], Case::Snake);
-        let type_candidates: Vec<Candidate> = by_tag
-            .keys()
-            .map(|tag| Candidate { wire: tag.clone(), rust: names::type_name(tag, "Default") })
-            .collect();
-        let (type_names, _) = names::dedupe(&type_candidates, &[], Case::Type);
+        let tag_claims: Vec<Claim> =
+            by_tag.keys().map(|tag| Claim::first(tag.clone(), names::snake_name(tag, "default"))).collect();
+        // The client's own methods are not group accessors.
+        let mut client = Namespace::reserving(Case::Snake, &["new", "builder", "clone"]);
+        let (accessors, _) = self.settle(&mut client, &tag_claims, Order::Wire);
+        let type_claims: Vec<Claim> =
+            by_tag.keys().map(|tag| Claim::first(tag.clone(), names::type_name(tag, "Default"))).collect();
+        let (type_names, _) = self.settle(&mut Namespace::new(Case::Type), &type_claims, Order::Wire);
         let mut groups = Vec::new();
         for (((tag, mut ops), accessor), type_name) in by_tag.into_iter().zip(accessors).zip(type_names) {
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -509,7 +505,7 @@ impl<'a> Context<'a> {
             for (p, name) in ops.iter_mut().zip(chosen) {
                 p.operation.method_name = name;
             }
-            super::errors::name_group_types(ops.iter_mut().map(|p| &mut p.operation), &type_name);
+            self.name_group_types(ops.iter_mut().map(|p| &mut p.operation), &type_name);
             let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
             operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
             let description =

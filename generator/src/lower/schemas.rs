@@ -19,7 +19,7 @@ use crate::ir::{
     EnumDef, EnumRepr, EnumValue, ExtraFields, Field, Primitive, StructDef, TypeKind, TypeRef, UnionDef,
     UnionVariant, Variant,
 };
-use crate::names::{self, Candidate, Case};
+use crate::names::{self, Case, Claim, Namespace, Order};
 use crate::pointer::JsonPointer;
 
 /// Extension listing the values seen of an open string enumeration.
@@ -299,13 +299,11 @@ impl<'a> Context<'a> {
         let (base_id, base_name) = self.declare(&format!("{name}Base"), at.clone());
         let base = self.struct_def(&base_name, parts, at);
         self.define(base_id, at.clone(), &schema.schema_data, TypeKind::Struct(base));
-        let mut candidates: Vec<Candidate> = variants
-            .iter()
-            .enumerate()
-            .map(|(index, (wanted, _, _))| Candidate { wire: format!("{index:04}"), rust: wanted.clone() })
-            .collect();
-        candidates.push(Candidate { wire: "\u{10FFFF}".to_owned(), rust: "Other".to_owned() });
-        let (names, _) = names::dedupe(&candidates, &[], Case::Type);
+        // The variants keep the order of the extending schemas; the catch-all yields to them.
+        let mut claims: Vec<Claim> =
+            variants.iter().map(|(wanted, _, _)| Claim::first(wanted.clone(), wanted.clone())).collect();
+        claims.push(Claim::then("", "Other"));
+        let (names, _) = self.settle(&mut Namespace::new(Case::Type), &claims, Order::Position);
         let mut names = names.into_iter();
         let mut union_variants: Vec<UnionVariant> = variants
             .into_iter()
@@ -569,7 +567,7 @@ impl<'a> Context<'a> {
             );
             return None;
         }
-        let candidates: Vec<Candidate> = values
+        let claims: Vec<Claim> = values
             .iter()
             .enumerate()
             .map(|(index, value)| {
@@ -593,24 +591,31 @@ impl<'a> Context<'a> {
                     }
                     _ => names::type_name(&source, &fallback),
                 };
-                Candidate { wire, rust }
+                Claim::first(wire, rust)
             })
             .collect();
-        let (variant_names, renamed) = names::dedupe(&candidates, &[], Case::Type);
+        let mut namespace = Namespace::new(Case::Type);
+        let (variant_names, renamed) = self.settle(&mut namespace, &claims, Order::Wire);
         for rename in renamed {
             self.warn(
                 at.push("enum").push(rename.index.to_string()),
                 format!(
                     "variant name `{}` is also the name of value `{}`; renamed",
-                    rename.wanted, rename.kept_by
+                    rename.wanted,
+                    rename.kept_by.unwrap_or_default()
                 ),
             );
         }
-        let unknown_variant = ["Unknown", "UnknownValue", "Other"]
-            .into_iter()
-            .find(|name| !variant_names.iter().any(|v| v == name))
-            .unwrap_or("UnknownValue2")
-            .to_owned();
+        // The catch-all for values the spec does not list claims after every value: the first
+        // free of the usual names, or else `UnknownValue` with the next free suffix.
+        let unknown_variant =
+            match namespace.claim_preferred("", &["Unknown", "UnknownValue", "Other"], "UnknownValue") {
+                Ok(name) => name.into_string(),
+                Err(problem) => {
+                    self.bug(problem);
+                    "UnknownValue".to_owned()
+                }
+            };
         let variants =
             variant_names.into_iter().zip(values).map(|(name, value)| Variant { name, value }).collect();
         Some(EnumDef { repr, variants, closed, unknown_variant, keeps_unknown: true })
@@ -808,15 +813,15 @@ impl<'a> Context<'a> {
             let hint = format!("{type_name}Variant{}", index + 1);
             lowered.push(self.lower_node(Node::from(alternative), &pointer, &hint).ty);
         }
-        let candidates: Vec<Candidate> = lowered
+        // The variants keep the order of the alternatives.
+        let claims: Vec<Claim> = lowered
             .iter()
-            .enumerate()
-            .map(|(index, ty)| {
+            .map(|ty| {
                 let wanted = self.variant_name(ty);
-                Candidate { wire: format!("{index:04}"), rust: names::type_name(&wanted, "Variant") }
+                Claim::first(wanted.clone(), names::type_name(&wanted, "Variant"))
             })
             .collect();
-        let (variant_names, _) = names::dedupe(&candidates, &[], Case::Type);
+        let (variant_names, _) = self.settle(&mut Namespace::new(Case::Type), &claims, Order::Position);
         let tags = discriminator.and_then(|d| self.tag_values(d, alternatives, &lowered, at));
         let tag = tags.as_ref().and(discriminator).map(|d| d.property_name.clone());
         let mut tags = tags.unwrap_or_default().into_iter();
@@ -906,19 +911,21 @@ impl<'a> Context<'a> {
 
     /// Builds a struct named `type_name` from object parts.
     fn struct_def(&mut self, type_name: &str, parts: ObjectParts<'a>, at: &JsonPointer) -> StructDef {
-        let candidates: Vec<Candidate> = parts
+        let claims: Vec<Claim> = parts
             .properties
             .iter()
-            .map(|(wire, _)| Candidate { wire: (*wire).clone(), rust: names::snake_name(wire, "field") })
+            .map(|(wire, _)| Claim::first((*wire).clone(), names::snake_name(wire, "field")))
             .collect();
-        let (field_names, renamed) = names::dedupe(&candidates, &[], Case::Snake);
+        let mut namespace = Namespace::new(Case::Snake);
+        let (field_names, renamed) = self.settle(&mut namespace, &claims, Order::Wire);
         for rename in renamed {
-            let wire = &candidates[rename.index].wire;
+            let wire = &claims[rename.index].name.wire;
             self.warn(
                 at.push("properties").push(wire),
                 format!(
                     "field name `{}` is also the name of property `{}`; renamed",
-                    rename.wanted, rename.kept_by
+                    rename.wanted,
+                    rename.kept_by.unwrap_or_default()
                 ),
             );
         }
@@ -950,10 +957,14 @@ impl<'a> Context<'a> {
                     }
                     AdditionalProperties::Any(_) => TypeRef::Any,
                 };
-                let taken: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                let wanted = [Candidate { wire: String::new(), rust: "additional_properties".to_owned() }];
-                let (name, _) = names::dedupe(&wanted, &taken, Case::Snake);
-                Some(ExtraFields { name: name.into_iter().next().unwrap_or_default(), value })
+                // Claimed after every field, in the fields' namespace.
+                let claims = [Claim::then("", "additional_properties")];
+                let (name, _) = self.settle(&mut namespace, &claims, Order::Wire);
+                let name = name.into_iter().next().unwrap_or_else(|| {
+                    self.bug("the extra-fields claim gave no name");
+                    "additional_properties".to_owned()
+                });
+                Some(ExtraFields { name, value })
             }
         };
         StructDef { fields, extra, form: false }
