@@ -3,12 +3,13 @@
 
 use openapiv3::StatusCode;
 
-use super::Context;
-use super::operations::is_json;
-use super::schemas::Node;
 use crate::ir::{ErrorResponse, Operation, StatusMatch};
 use crate::names::{self, Case, Claim, Namespace, Order};
 use crate::pointer::JsonPointer;
+
+use super::context::Context;
+use super::media::is_json;
+use super::refs::Node;
 
 impl<'a> Context<'a> {
     /// The documented non-2xx responses: status, JSON body type and description.
@@ -64,7 +65,7 @@ impl<'a> Context<'a> {
     /// Names the variants of an operation's error enum after their statuses: the reason phrase
     /// (`NotFound`), the class (`ClientError` for `4XX`), `Default`, or `Status499` for a status
     /// with no standard phrase. `Other` is kept for what matches none of them.
-    fn name_error_variants(&self, errors: &mut [ErrorResponse]) {
+    pub(super) fn name_error_variants(&self, errors: &mut [ErrorResponse]) {
         let typed: Vec<usize> = (0..errors.len()).filter(|&i| errors[i].ty.is_some()).collect();
         let claims: Vec<Claim> = typed
             .iter()
