@@ -63,3 +63,23 @@ pub(super) fn response_kind(media: &str, content: &openapiv3::MediaType) -> Resp
 pub(super) fn is_concrete(media: &str) -> bool {
     !media.contains('*') && media.is_ascii() && !media.chars().any(|c| c.is_ascii_control())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{BodyEncoding, body_encoding, is_json};
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/plain"));
+    }
+
+    #[test]
+    fn body_encodings_follow_the_media_type() {
+        assert_eq!(body_encoding("Application/JSON"), BodyEncoding::Json);
+        assert_eq!(body_encoding("multipart/form-data; boundary=x"), BodyEncoding::Multipart);
+        assert_eq!(body_encoding("text/csv"), BodyEncoding::Text);
+        assert_eq!(body_encoding("image/png"), BodyEncoding::Bytes);
+    }
+}

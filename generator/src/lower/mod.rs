@@ -20,7 +20,7 @@ mod schemas;
 mod unions;
 
 use crate::diagnostics::{Diagnostics, Error};
-use crate::ir::{self};
+use crate::ir::{self, TypeDef};
 use crate::load::Spec;
 
 use context::Context;
@@ -53,17 +53,10 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
     if diagnostics.has_errors() {
         return Err(Error::Spec(diagnostics));
     }
-    let mut defined = Vec::with_capacity(types.len());
-    for (index, slot) in types.into_iter().enumerate() {
-        match slot {
-            Some(def) => defined.push(def),
-            None => bugs.push(format!("type id {index} was declared but never defined")),
-        }
-    }
+    let types = defined_types(types, &mut bugs);
     if !bugs.is_empty() {
         return Err(Error::Internal { stage: "lower", message: bugs.join("; ") });
     }
-    let types = defined;
     let api = ir::Api {
         title: info.title.clone(),
         api_version: info.version.clone(),
@@ -79,6 +72,19 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
     Ok((api, diagnostics))
 }
 
+/// The definitions of every declared type. A type declared but never defined is a generator
+/// bug: it is added to `bugs`, never filled with a placeholder.
+fn defined_types(types: Vec<Option<TypeDef>>, bugs: &mut Vec<String>) -> Vec<TypeDef> {
+    let mut defined = Vec::with_capacity(types.len());
+    for (index, slot) in types.into_iter().enumerate() {
+        match slot {
+            Some(def) => defined.push(def),
+            None => bugs.push(format!("type id {index} was declared but never defined")),
+        }
+    }
+    defined
+}
+
 /// The spec's license as an SPDX expression: 3.1's `identifier` (kept in the raw tree), else
 /// the `name` when it reads as one (`MIT`, not `Apache 2.0` or a sentence).
 pub(super) fn spdx_license(spec: &Spec) -> Option<String> {
@@ -90,4 +96,46 @@ pub(super) fn spdx_license(spec: &Spec) -> Option<String> {
         .map(str::trim)
         .find(|text| crate::package::is_spdx_expression(text))
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Context, defined_types};
+    use crate::ir::TypeId;
+    use crate::pointer::JsonPointer;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn a_type_declared_but_not_defined_is_a_bug() {
+        let spec = crate::load::load(SPEC, "openapi.yaml").unwrap();
+        let mut cx = Context::new(&spec);
+        let (_, name) = cx.declare("Chat", JsonPointer::root());
+        assert_eq!(name, "Chat");
+        let mut bugs = Vec::new();
+        assert!(defined_types(cx.types, &mut bugs).is_empty());
+        assert_eq!(bugs, vec!["type id 0 was declared but never defined"]);
+    }
+
+    #[test]
+    fn an_undeclared_id_is_a_bug_not_an_empty_name() {
+        let spec = crate::load::load(SPEC, "openapi.yaml").unwrap();
+        let cx = Context::new(&spec);
+        assert!(!cx.declared_name(TypeId(3)).is_empty());
+        assert_eq!(cx.bugs.borrow().len(), 1);
+    }
+
+    #[test]
+    fn type_names_are_claimed_once_with_a_warning() {
+        let spec = crate::load::load(SPEC, "openapi.yaml").unwrap();
+        let mut cx = Context::new(&spec);
+        cx.declare("Chat", JsonPointer::root().push("a"));
+        let (_, second) = cx.declare("Chat", JsonPointer::root().push("b"));
+        assert_eq!(second, "Chat2");
+        assert!(
+            cx.diagnostics.to_string().contains("type name `Chat` is already used by #/a"),
+            "{}",
+            cx.diagnostics
+        );
+    }
 }

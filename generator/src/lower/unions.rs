@@ -197,7 +197,10 @@ impl<'a> Context<'a> {
             })
             .collect();
         union_variants.push(UnionVariant {
-            name: names.next().unwrap_or_else(|| "Other".to_owned()),
+            name: names.next().unwrap_or_else(|| {
+                self.bug(format!("the catch-all variant of {at} got no name"));
+                "Other".to_owned()
+            }),
             ty: TypeRef::Named(base_id),
             boxed: false,
             tag_values: Vec::new(),
