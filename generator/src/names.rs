@@ -4,6 +4,11 @@
 //! operationIds, tags). Output: a valid Rust identifier of the requested kind. The rules are
 //! prost's: keywords become raw identifiers, the few words that cannot be raw get a `_` suffix,
 //! and non-identifier characters are word breaks. Every name the IR holds comes from here.
+//!
+//! Uniqueness has one authority, [`Namespace`]: a scope's names are claimed in it, in batches
+//! ordered by an explicit [`Priority`] and then by wire name or position ([`Order`]); a name
+//! already held gets the smallest free numeric suffix, and every rename is returned so that
+//! the caller can warn about it. What a namespace hands out is a checked [`RustIdent`].
 
 use std::collections::BTreeMap;
 
