@@ -8,7 +8,7 @@
 //! the `Box`; it never decides it. Last, inline schemas identical to an earlier type become
 //! aliases of it ([`share_identical_inline_types`]).
 
-use crate::ir::{Api, SuccessResponse, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Holding, SuccessResponse, TypeId, TypeKind, TypeRef};
 
 /// Orders union variants for decoding, then sets `boxed` on the fields and variants that close
 /// a containment cycle.
@@ -162,70 +162,24 @@ fn is_component(origin: &str) -> bool {
 
 /// Collects the type ids a definition refers to.
 fn refs_of(kind: &TypeKind, ids: &mut Vec<TypeId>) {
-    fn walk(ty: &TypeRef, ids: &mut Vec<TypeId>) {
-        match ty {
-            TypeRef::Named(id) => ids.push(*id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => walk(inner, ids),
-            TypeRef::Primitive(_) | TypeRef::Any => {}
-        }
-    }
-    match kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|field| walk(&field.ty, ids));
-            if let Some(extra) = &s.extra {
-                walk(&extra.value, ids);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter().for_each(|variant| walk(&variant.ty, ids)),
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) | TypeKind::Page(ty) => walk(ty, ids),
-        TypeKind::Enum(_) => {}
-    }
+    ids.extend(kind.type_refs().into_iter().filter_map(|(ty, _)| ty.named()).map(|(id, _)| id));
 }
 
 /// Calls `f` on every type id a definition refers to.
 fn for_each_ref(kind: &mut TypeKind, f: &mut impl FnMut(&mut TypeId)) {
-    fn walk(ty: &mut TypeRef, f: &mut impl FnMut(&mut TypeId)) {
-        match ty {
-            TypeRef::Named(id) => f(id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => walk(inner, f),
-            TypeRef::Primitive(_) | TypeRef::Any => {}
-        }
-    }
-    match kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter_mut().for_each(|field| walk(&mut field.ty, f));
-            if let Some(extra) = &mut s.extra {
-                walk(&mut extra.value, f);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter_mut().for_each(|variant| walk(&mut variant.ty, f)),
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) | TypeKind::Page(ty) => walk(ty, f),
-        TypeKind::Enum(_) => {}
-    }
+    kind.type_refs_mut().into_iter().filter_map(TypeRef::named_mut).for_each(f);
 }
 
-/// The types a type contains without indirection.
+/// The types a type contains without indirection: held inline, and not inside a list or map.
 fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
-    match kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .filter_map(|f| match f.ty {
-                TypeRef::Named(id) => Some(id),
-                _ => None,
-            })
-            .collect(),
-        TypeKind::Union(u) => u
-            .variants
-            .iter()
-            .filter_map(|v| match v.ty {
-                TypeRef::Named(id) => Some(id),
-                _ => None,
-            })
-            .collect(),
-        TypeKind::Alias(TypeRef::Named(id)) | TypeKind::Newtype(TypeRef::Named(id)) => vec![*id],
-        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Enum(_) | TypeKind::Page(_) => Vec::new(),
-    }
+    kind.type_refs()
+        .into_iter()
+        .filter(|(_, holding)| *holding == Holding::Inline)
+        .filter_map(|(ty, _)| match ty {
+            TypeRef::Named(id) => Some(*id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The strongly connected component of each type along `edges` (Tarjan's algorithm, with an

@@ -12,6 +12,10 @@ use serde::Serialize;
 
 use crate::pointer::JsonPointer;
 
+mod walk;
+
+pub use walk::Holding;
+
 /// The whole API.
 #[derive(Debug, Clone, Serialize)]
 pub struct Api {

@@ -301,10 +301,11 @@ fn build_ir_here(
             }
             Ok((analyze::analyze(api), diagnostics.sorted()))
         }
-        Err(errors) => {
+        Err(Error::Spec(errors)) => {
             diagnostics.extend(errors);
             Err(Error::Spec(diagnostics.sorted()))
         }
+        Err(other) => Err(other),
     }
 }
 

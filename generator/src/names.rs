@@ -4,6 +4,11 @@
 //! operationIds, tags). Output: a valid Rust identifier of the requested kind. The rules are
 //! prost's: keywords become raw identifiers, the few words that cannot be raw get a `_` suffix,
 //! and non-identifier characters are word breaks. Every name the IR holds comes from here.
+//!
+//! Uniqueness has one authority, [`Namespace`]: a scope's names are claimed in it, in batches
+//! ordered by an explicit [`Priority`] and then by wire name or position ([`Order`]); a name
+//! already held gets the smallest free numeric suffix, and every rename is returned so that
+//! the caller can warn about it. What a namespace hands out is a checked [`RustIdent`].
 
 use std::collections::BTreeMap;
 
@@ -206,62 +211,224 @@ pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
-/// One name to make unique within a scope.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    /// The spec's own name, which orders the candidates that collide.
+/// A valid Rust identifier: ASCII letters, digits and `_`, not starting with a digit, and
+/// either not a keyword or written raw (`r#type`). The casing functions above only make such
+/// names; [`RustIdent::new`] checks any other string, so that a name the IR holds is never
+/// a quiet syntax error in the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustIdent(String);
+
+impl RustIdent {
+    /// `name` as an identifier, or why it is not one.
+    pub fn new(name: impl Into<String>) -> Result<Self, String> {
+        let name = name.into();
+        let bare = unraw(&name);
+        let raw = bare.len() != name.len();
+        let well_formed = bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && bare != "_";
+        if !well_formed {
+            return Err(format!("`{name}` is not a Rust identifier"));
+        }
+        if raw && (NOT_RAW.contains(&bare) || !KEYWORDS.contains(&bare)) {
+            return Err(format!("`{name}` is not a raw identifier Rust accepts"));
+        }
+        if !raw && (KEYWORDS.contains(&bare) || NOT_RAW.contains(&bare)) {
+            return Err(format!("`{name}` is a keyword"));
+        }
+        Ok(Self(name))
+    }
+
+    /// The identifier as written in code (`r#type`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The identifier without a leading `r#`.
+    pub fn unraw(&self) -> &str {
+        unraw(&self.0)
+    }
+
+    /// The identifier as a plain string.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for RustIdent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// One thing's two names: what the spec calls it on the wire, and its Rust name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireName {
+    /// The spec's own name (a property, a value, a parameter), or where the thing is defined.
     pub wire: String,
-    /// The Rust name before collisions are resolved.
+    /// Its Rust name.
     pub rust: String,
 }
 
-/// A name that had to change because another candidate took it.
+/// Which claims of one batch settle first: every [`Priority::First`] claim is given its name
+/// before any [`Priority::Then`] claim, so a name the generator adds (a body argument, a
+/// catch-all variant, a call marker) never takes one from a name the spec gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// Settled first.
+    First,
+    /// Settled after every `First` claim of the batch.
+    Then,
+}
+
+/// How claims of the same priority are ordered among themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// By wire name, then by position: resolution does not depend on the spec's order.
+    Wire,
+    /// By position: the spec's order means something (the alternatives of a `oneOf`).
+    Position,
+}
+
+/// One name wanted in a [`Namespace`].
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// The thing's wire name and the Rust name it wants.
+    pub name: WireName,
+    /// Whether it settles before or after the others of its batch.
+    pub priority: Priority,
+}
+
+impl Claim {
+    /// A claim settled with the first.
+    pub fn first(wire: impl Into<String>, rust: impl Into<String>) -> Self {
+        Self { name: WireName { wire: wire.into(), rust: rust.into() }, priority: Priority::First }
+    }
+
+    /// A claim settled after every [`Priority::First`] claim of its batch.
+    pub fn then(wire: impl Into<String>, rust: impl Into<String>) -> Self {
+        Self { name: WireName { wire: wire.into(), rust: rust.into() }, priority: Priority::Then }
+    }
+}
+
+/// A name that had to change because another claim held it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Renamed {
-    /// Index of the renamed candidate in the input.
+    /// Index of the renamed claim in its batch.
     pub index: usize,
     /// The name it wanted.
     pub wanted: String,
-    /// The wire name of the candidate that kept `wanted`.
-    pub kept_by: String,
+    /// The wire name of whoever holds `wanted`, or `None` when the generator reserved it.
+    pub kept_by: Option<String>,
 }
 
-/// Makes names unique within one scope. Colliding candidates are ordered by wire name (then by
-/// position); the first keeps its name, the others get the smallest free numeric suffix (`2`,
-/// `3`, ...), written `_2` for snake-case names. `taken` names are never handed out. Returns the
-/// final names, index-aligned with `candidates`, and the renames that happened.
-pub fn dedupe(candidates: &[Candidate], taken: &[&str], case: Case) -> (Vec<String>, Vec<Renamed>) {
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by(|&a, &b| (candidates[a].wire.as_str(), a).cmp(&(candidates[b].wire.as_str(), b)));
-    // BTreeMap: the map from a used name to its owner is only probed, never iterated into output.
-    let mut used: BTreeMap<String, String> =
-        taken.iter().map(|name| (unraw(name).to_owned(), String::new())).collect();
-    // The next suffix to try for each wanted name: the ones below it are taken already, and
-    // names are only ever added, so many candidates wanting one name cost linear time.
-    let mut next_suffix: BTreeMap<String, usize> = BTreeMap::new();
-    let mut result = vec![String::new(); candidates.len()];
-    let mut renamed = Vec::new();
-    for index in order {
-        let wanted = &candidates[index].rust;
+/// The one authority over the names of one scope (a struct's fields, an enum's variants, a
+/// module's types). Names are compared without `r#`. A name already held gets the smallest
+/// free numeric suffix (`2`, `3`, ...), written `_2` in snake and constant case. Reserved
+/// names are never handed out. Every rename is returned, so the caller can report it.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    case: Case,
+    /// Each name held and the wire name of its holder (`None`: reserved). BTreeMap: probed only.
+    held: BTreeMap<String, Option<String>>,
+    /// The next suffix to try for each wanted name: the ones below it are held already, and
+    /// names are only ever added, so many claims of one name cost linear time.
+    next_suffix: BTreeMap<String, usize>,
+}
+
+impl Namespace {
+    /// An empty namespace for names of `case`.
+    pub fn new(case: Case) -> Self {
+        Self { case, held: BTreeMap::new(), next_suffix: BTreeMap::new() }
+    }
+
+    /// A namespace in which `reserved` are never handed out.
+    pub fn reserving(case: Case, reserved: &[&str]) -> Self {
+        let mut namespace = Self::new(case);
+        for name in reserved {
+            namespace.held.insert(unraw(name).to_owned(), None);
+        }
+        namespace
+    }
+
+    /// Whether `name` is held (or reserved).
+    pub fn is_held(&self, name: &str) -> bool {
+        self.held.contains_key(unraw(name))
+    }
+
+    /// Claims `wanted` for `wire` now, after every earlier claim. Returns the name given and,
+    /// when it is not `wanted`, who holds `wanted`; an error (a generator bug) when `wanted` is
+    /// not an identifier.
+    pub fn claim(&mut self, wire: &str, wanted: &str) -> Result<(RustIdent, Option<Renamed>), String> {
+        let wanted = RustIdent::new(wanted)?;
+        let base = wanted.unraw().to_owned();
         let mut name = wanted.clone();
-        let counter = next_suffix.entry(unraw(wanted).to_owned()).or_insert(2);
-        while used.contains_key(unraw(&name)) {
-            let base = unraw(wanted);
-            name = match case {
+        let counter = self.next_suffix.entry(base.clone()).or_insert(2);
+        while self.held.contains_key(name.unraw()) {
+            // A suffix of digits makes no identifier a keyword, and keeps it one.
+            name = RustIdent(match self.case {
                 Case::Type => format!("{base}{counter}"),
                 Case::Snake | Case::Const => format!("{base}_{counter}"),
-            };
+            });
             *counter += 1;
         }
-        if &name != wanted {
-            let kept_by = used.get(unraw(wanted)).cloned().unwrap_or_default();
-            renamed.push(Renamed { index, wanted: wanted.clone(), kept_by });
-        }
-        used.insert(unraw(&name).to_owned(), candidates[index].wire.clone());
-        result[index] = name;
+        let renamed = (name != wanted).then(|| Renamed {
+            index: 0,
+            wanted: wanted.as_str().to_owned(),
+            kept_by: self.held.get(&base).cloned().flatten(),
+        });
+        self.held.insert(name.unraw().to_owned(), Some(wire.to_owned()));
+        Ok((name, renamed))
     }
-    renamed.sort_by_key(|r| r.index);
-    (result, renamed)
+
+    /// Claims the first of `preferred` that is free, or else `fallback` (with a suffix when it
+    /// is held). Not a rename: the generator chose every one of these names.
+    pub fn claim_preferred(
+        &mut self,
+        wire: &str,
+        preferred: &[&str],
+        fallback: &str,
+    ) -> Result<RustIdent, String> {
+        let free = preferred.iter().copied().find(|name| !self.is_held(name));
+        Ok(self.claim(wire, free.unwrap_or(fallback))?.0)
+    }
+
+    /// Claims a batch of names: by priority, then in `order`. Returns the names given,
+    /// index-aligned with `claims`, and the renames in index order; an error (a generator bug)
+    /// when a wanted name is not an identifier.
+    pub fn claim_all(
+        &mut self,
+        claims: &[Claim],
+        order: Order,
+    ) -> Result<(Vec<RustIdent>, Vec<Renamed>), String> {
+        let mut sequence: Vec<usize> = (0..claims.len()).collect();
+        sequence.sort_by(|&a, &b| {
+            let key = |i: usize| {
+                let wire = match order {
+                    Order::Wire => claims[i].name.wire.as_str(),
+                    Order::Position => "",
+                };
+                (claims[i].priority, wire, i)
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut given: Vec<Option<RustIdent>> = vec![None; claims.len()];
+        let mut renames = Vec::new();
+        for index in sequence {
+            let (name, renamed) = self.claim(&claims[index].name.wire, &claims[index].name.rust)?;
+            renames.extend(renamed.map(|renamed| Renamed { index, ..renamed }));
+            given[index] = Some(name);
+        }
+        renames.sort_by_key(|renamed| renamed.index);
+        // Every index was in the sequence, so every slot is filled.
+        Ok((given.into_iter().flatten().collect(), renames))
+    }
 }
 
 #[cfg(test)]
@@ -340,17 +507,65 @@ mod tests {
     }
 
     #[test]
-    fn dedupe_orders_by_wire_name_and_skips_taken() {
-        let candidates = vec![
-            Candidate { wire: "user_id".into(), rust: "user_id".into() },
-            Candidate { wire: "userId".into(), rust: "user_id".into() },
-            Candidate { wire: "user-id".into(), rust: "user_id".into() },
-            Candidate { wire: "client".into(), rust: "client".into() },
+    fn namespaces_order_by_wire_name_and_skip_reserved() {
+        let claims = vec![
+            Claim::first("user_id", "user_id"),
+            Claim::first("userId", "user_id"),
+            Claim::first("user-id", "user_id"),
+            Claim::first("client", "client"),
         ];
-        let (names, renamed) = dedupe(&candidates, &["client"], Case::Snake);
+        let (names, renamed) =
+            Namespace::reserving(Case::Snake, &["client"]).claim_all(&claims, Order::Wire).unwrap();
         // "user-id" < "userId" < "user_id" in byte order.
+        let names: Vec<&str> = names.iter().map(RustIdent::as_str).collect();
         assert_eq!(names, vec!["user_id_3", "user_id_2", "user_id", "client_2"]);
         assert_eq!(renamed.len(), 3);
-        assert_eq!(renamed[0].kept_by, "user-id");
+        assert_eq!(renamed[0].kept_by.as_deref(), Some("user-id"));
+        assert_eq!(renamed[2].kept_by, None, "reserved");
+    }
+
+    #[test]
+    fn later_priorities_yield_whatever_the_wire_names() {
+        let claims = vec![Claim::then("a", "body"), Claim::first("z", "body"), Claim::first("y", "r#type")];
+        let (names, _) = Namespace::new(Case::Snake).claim_all(&claims, Order::Wire).unwrap();
+        let names: Vec<&str> = names.iter().map(RustIdent::as_str).collect();
+        assert_eq!(names, vec!["body_2", "body", "r#type"]);
+        let claims = vec![Claim::first("b", "Cat"), Claim::first("a", "Cat"), Claim::then("", "Cat")];
+        let (names, _) = Namespace::new(Case::Type).claim_all(&claims, Order::Position).unwrap();
+        let names: Vec<&str> = names.iter().map(RustIdent::as_str).collect();
+        assert_eq!(names, vec!["Cat", "Cat2", "Cat3"]);
+    }
+
+    #[test]
+    fn preferred_names_fall_back_to_a_free_suffix() {
+        let mut namespace = Namespace::new(Case::Type);
+        for held in ["Unknown", "UnknownValue", "Other", "UnknownValue2"] {
+            namespace.claim(held, held).unwrap();
+        }
+        let preferred = ["Unknown", "UnknownValue", "Other"];
+        assert_eq!(
+            namespace.claim_preferred("", &preferred, "UnknownValue").unwrap().as_str(),
+            "UnknownValue3"
+        );
+        let mut namespace = Namespace::new(Case::Type);
+        namespace.claim("Unknown", "Unknown").unwrap();
+        assert_eq!(
+            namespace.claim_preferred("", &preferred, "UnknownValue").unwrap().as_str(),
+            "UnknownValue"
+        );
+        assert!(namespace.claim("", "not an ident").is_err());
+    }
+
+    #[test]
+    fn identifiers_are_validated() {
+        for good in ["a", "_a", "r#type", "Self_", "V2fa", "user_id_2"] {
+            assert!(RustIdent::new(good).is_ok(), "{good}");
+        }
+        for bad in ["", "_", "2fa", "type", "self", "r#self", "r#foo", "a-b", "ação"] {
+            assert!(RustIdent::new(bad).is_err(), "{bad}");
+        }
+        for keyword in KEYWORDS {
+            assert!(RustIdent::new(snake_name(keyword, "x")).is_ok(), "{keyword}");
+        }
     }
 }

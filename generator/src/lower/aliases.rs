@@ -10,24 +10,13 @@
 //! iterative pass over it finds every cycle: no recursion, linear in the number of types.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{TypeDef, TypeId, TypeKind};
 
 /// The named type an alias's type expression refers to, and whether it reaches it through a
 /// list or a map.
 fn alias_edge(def: &TypeDef) -> Option<(TypeId, bool)> {
     let TypeKind::Alias(ty) = &def.kind else { return None };
-    let mut ty = ty;
-    let mut indirect = false;
-    loop {
-        match ty {
-            TypeRef::Named(id) => return Some((*id, indirect)),
-            TypeRef::List(inner) | TypeRef::Map(inner) => {
-                indirect = true;
-                ty = inner;
-            }
-            TypeRef::Primitive(_) | TypeRef::Any => return None,
-        }
-    }
+    ty.named()
 }
 
 /// Turns the aliases of every cycle through a list or a map into newtypes, and reports every

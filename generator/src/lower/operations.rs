@@ -6,24 +6,21 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
-
-use super::Context;
-use super::schemas::Node;
-use crate::ir::{
-    ApiKeyLocation, Auth, BodyEncoding, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle,
-    PathPart, PathTemplate, Primitive, RequestBody, SuccessResponse, TypeRef,
-};
-use crate::names::{self, Candidate, Case};
+use crate::ir::{Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle, PathPart, PathTemplate};
+use crate::names::{self, Case, Claim, Namespace, Order};
 use crate::pointer::JsonPointer;
 
+use super::context::Context;
+use super::media::is_json;
+use super::refs::Node;
+
 /// The group of operations without a tag.
-const DEFAULT_TAG: &str = "default";
+pub(super) const DEFAULT_TAG: &str = "default";
 
 /// The methods of the runtime's `Call`, which an optional parameter's method must not repeat.
-const CALL_METHODS: &[&str] = &[
+pub(super) const CALL_METHODS: &[&str] = &[
     "header",
     "idempotency_key",
     "into_future",
@@ -37,11 +34,41 @@ const CALL_METHODS: &[&str] = &[
 ];
 
 /// An operation before method names are chosen.
-struct Pending {
+pub(super) struct Pending {
     tag: String,
     full_name: String,
     short_name: String,
     operation: Operation,
+}
+
+/// A stable operation name for an operation without an operationId: the method and the path's
+/// words, parameters written as `by_<name>`.
+pub(super) fn derived_operation_id(method: HttpMethod, path: &str) -> String {
+    let mut words = vec![method.as_str().to_ascii_lowercase()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => words.push(format!("by {param}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    names::snake_name(&words.join(" "), "call")
+}
+
+/// The method name without the words of its tag: `get_chat` in `chats` is `get`. Returns the
+/// full name when nothing would be left.
+pub(super) fn short_method_name(full: &str, tag: &str) -> String {
+    let tag_words: Vec<String> = names::snake_name(tag, "").split('_').map(str::to_owned).collect();
+    let is_tag_word = |word: &str| {
+        tag_words
+            .iter()
+            .any(|t| t == word || t.strip_suffix('s') == Some(word) || word.strip_suffix('s') == Some(t))
+    };
+    let kept: Vec<&str> =
+        names::unraw(full).split('_').filter(|w| !w.is_empty() && !is_tag_word(w)).collect();
+    if kept.is_empty() {
+        return full.to_owned();
+    }
+    names::snake_name(&kept.join("_"), full)
 }
 
 impl<'a> Context<'a> {
@@ -85,7 +112,7 @@ impl<'a> Context<'a> {
         self.group(pending)
     }
 
-    fn lower_operation(
+    pub(super) fn lower_operation(
         &mut self,
         path: &str,
         method: HttpMethod,
@@ -101,7 +128,7 @@ impl<'a> Context<'a> {
         let mut params = self.lower_params(item, operation, at, &type_hint);
         let path_template = self.path_template(path, &mut params, at)?;
         let body = self.request_body(operation, at, &type_hint);
-        let mut candidates: Vec<Candidate> = params
+        let mut claims: Vec<Claim> = params
             .iter()
             .map(|p| {
                 // An optional parameter becomes a method of the returned call, beside the call's
@@ -111,20 +138,23 @@ impl<'a> Context<'a> {
                 } else {
                     p.name.clone()
                 };
-                Candidate { wire: p.wire_name.clone(), rust }
+                Claim::first(p.wire_name.clone(), rust)
             })
             .collect();
         if let Some(body) = &body {
-            // The body's wire name sorts after every parameter's, so a parameter called `body`
-            // keeps its name and the body argument becomes `body_2`.
-            candidates.push(Candidate { wire: String::from("\u{10FFFF}body"), rust: body.name.clone() });
+            // The body yields to every parameter, so a parameter called `body` keeps its name
+            // and the body argument becomes `body_2`.
+            claims.push(Claim::then("body", body.name.clone()));
         }
-        let (arg_names, _) = names::dedupe(&candidates, &[], Case::Snake);
+        let (arg_names, _) = self.settle(&mut Namespace::new(Case::Snake), &claims, Order::Wire);
         for (param, name) in params.iter_mut().zip(&arg_names) {
             param.name = name.clone();
         }
         let body = body.map(|mut body| {
-            body.name = arg_names.last().cloned().unwrap_or(body.name);
+            match arg_names.last() {
+                Some(name) => body.name = name.clone(),
+                None => self.bug(format!("the body argument of {at} got no name")),
+            }
             body
         });
         let response = self.success_response(operation, at, &type_hint);
@@ -157,7 +187,7 @@ impl<'a> Context<'a> {
     }
 
     /// Path-item and operation parameters, the operation's winning on the same name and place.
-    fn lower_params(
+    pub(super) fn lower_params(
         &mut self,
         (item, path_at): (&'a openapiv3::PathItem, &JsonPointer),
         operation: &'a openapiv3::Operation,
@@ -241,48 +271,9 @@ impl<'a> Context<'a> {
         params
     }
 
-    /// Follows `$ref`s (chains too) into `#/components/<section>/...` until an item.
-    pub(super) fn component<T>(
-        &mut self,
-        item: &'a ReferenceOr<T>,
-        at: JsonPointer,
-        section: &str,
-        entries: fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
-    ) -> Option<(&'a T, JsonPointer)> {
-        let spec = self.spec;
-        let prefix = format!("#/components/{section}/");
-        let mut current = item;
-        let mut pointer = at.clone();
-        // A chain longer than the section has entries goes round a cycle: a long chain is not one.
-        let links = spec.openapi.components.as_ref().map_or(0, |components| entries(components).len());
-        for _ in 0..=links {
-            match current {
-                ReferenceOr::Item(item) => return Some((item, pointer)),
-                ReferenceOr::Reference { reference } => {
-                    let found = reference.strip_prefix(&prefix).and_then(|key| {
-                        let key = crate::pointer::unescape(key);
-                        let next = entries(spec.openapi.components.as_ref()?).get(&key)?;
-                        Some((key, next))
-                    });
-                    let Some((key, next)) = found else {
-                        self.error(
-                            at,
-                            format!("`$ref` to `{reference}`, which is not in `#/components/{section}`"),
-                        );
-                        return None;
-                    };
-                    pointer = JsonPointer::root().push("components").push(section).push(key);
-                    current = next;
-                }
-            }
-        }
-        self.error(at, "`$ref`s form a cycle");
-        None
-    }
-
     /// Splits the path into literal parts and parameters; path parameters come first in
     /// `params`, in path order, so that the method signature follows the URL.
-    fn path_template(
+    pub(super) fn path_template(
         &mut self,
         path: &str,
         params: &mut Vec<Param>,
@@ -330,138 +321,17 @@ impl<'a> Context<'a> {
         Some(PathTemplate { raw: path.to_owned(), parts })
     }
 
-    fn request_body(
-        &mut self,
-        operation: &'a openapiv3::Operation,
-        at: &JsonPointer,
-        type_hint: &str,
-    ) -> Option<RequestBody> {
-        let (body, body_at) =
-            self.component(operation.request_body.as_ref()?, at.push("requestBody"), "requestBodies", |c| {
-                &c.request_bodies
-            })?;
-        // One media type is chosen when several are offered: JSON first, then form, multipart,
-        // text, and raw bytes last.
-        let chosen = body
-            .content
-            .iter()
-            .map(|(media, content)| (body_encoding(media), media, content))
-            .min_by_key(|(encoding, _, _)| *encoding);
-        let Some((encoding, media, content)) = chosen else {
-            self.warn(body_at, "the request body has no media type; the body is not sent");
-            return None;
-        };
-        let schema_at = body_at.push("content").push(media).push("schema");
-        let ty = match (&content.schema, encoding) {
-            (_, BodyEncoding::Text) => TypeRef::Primitive(Primitive::String),
-            (_, BodyEncoding::Bytes) => TypeRef::Primitive(Primitive::Binary),
-            (Some(schema), _) => {
-                self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Request")).ty
-            }
-            (None, _) => TypeRef::Any,
-        };
-        if encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
-            self.warn(schema_at, "a multipart body must be an object with properties; the body is not sent");
-            return None;
-        }
-        let media_type = match encoding {
-            BodyEncoding::Json => "application/json",
-            BodyEncoding::Form => "application/x-www-form-urlencoded",
-            BodyEncoding::Multipart => "multipart/form-data",
-            BodyEncoding::Text | BodyEncoding::Bytes if is_concrete(media) => media.as_str(),
-            BodyEncoding::Text => "text/plain",
-            BodyEncoding::Bytes => "application/octet-stream",
-        };
-        Some(RequestBody {
-            name: "body".to_owned(),
-            encoding,
-            media_type: media_type.to_owned(),
-            ty,
-            required: body.required,
-            description: body.description.clone(),
-        })
-    }
-
-    /// The type of the first 2xx response, in status order.
-    fn success_response(
-        &mut self,
-        operation: &'a openapiv3::Operation,
-        at: &JsonPointer,
-        type_hint: &str,
-    ) -> SuccessResponse {
-        let mut successes: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = operation
-            .responses
-            .responses
-            .iter()
-            .filter(|(code, _)| match code {
-                StatusCode::Code(code) => (200..300).contains(code),
-                StatusCode::Range(range) => *range == 2,
-            })
-            .collect();
-        successes.sort_by_key(|(code, _)| match code {
-            StatusCode::Code(code) => *code,
-            StatusCode::Range(_) => 299,
-        });
-        let Some((code, response)) = successes.first() else { return SuccessResponse::Empty };
-        let Some((response, response_at)) =
-            self.component(response, at.push("responses").push(code.to_string()), "responses", |c| {
-                &c.responses
-            })
-        else {
-            return SuccessResponse::Empty;
-        };
-        if response.content.is_empty() {
-            return SuccessResponse::Empty;
-        }
-        // JSON first (a wildcard type with an object schema counts), then text, then bytes.
-        let chosen = response
-            .content
-            .iter()
-            .map(|(media, content)| (response_kind(media, content), media, content))
-            .min_by_key(|(kind, _, _)| *kind);
-        match chosen {
-            Some((ResponseKind::Json, media, content)) => {
-                let schema_at = response_at.push("content").push(media).push("schema");
-                match &content.schema {
-                    Some(schema) => SuccessResponse::Json(
-                        self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Response")).ty,
-                    ),
-                    None => SuccessResponse::Json(TypeRef::Any),
-                }
-            }
-            Some((kind @ (ResponseKind::Text | ResponseKind::Bytes), _, _)) => {
-                // The `Accept` header names every media type of that kind the spec lists.
-                let listed: Vec<&str> = response
-                    .content
-                    .iter()
-                    .filter(|(media, content)| response_kind(media, content) == kind)
-                    .map(|(media, _)| media.as_str())
-                    .filter(|media| media.bytes().all(|b| (b' '..=b'~').contains(&b)))
-                    .collect();
-                let accept = if listed.is_empty() { "*/*".to_owned() } else { listed.join(", ") };
-                if kind == ResponseKind::Text {
-                    SuccessResponse::Text { accept }
-                } else {
-                    SuccessResponse::Bytes { accept }
-                }
-            }
-            None => SuccessResponse::Empty,
-        }
-    }
-
     /// Gives operations with the same operationId a numeric suffix, in path order.
-    fn dedupe_operation_ids(&mut self, pending: &mut [Pending]) {
-        let candidates: Vec<Candidate> = pending
+    pub(super) fn dedupe_operation_ids(&mut self, pending: &mut [Pending]) {
+        let claims: Vec<Claim> = pending
             .iter()
-            .map(|p| Candidate { wire: p.operation.origin.to_string(), rust: p.full_name.clone() })
+            .map(|p| Claim::first(p.operation.origin.to_string(), p.full_name.clone()))
             .collect();
-        let (unique, renamed) = names::dedupe(&candidates, &[], Case::Snake);
+        let (unique, renamed) = self.settle(&mut Namespace::new(Case::Snake), &claims, Order::Wire);
         for rename in renamed {
             let origin = pending[rename.index].operation.origin.clone();
-            self.warn(
-                origin,
-                format!("operation name `{}` is also used by {}; renamed", rename.wanted, rename.kept_by),
-            );
+            let other = rename.kept_by.unwrap_or_default();
+            self.warn(origin, format!("operation name `{}` is also used by {other}; renamed", rename.wanted));
         }
         for (p, name) in pending.iter_mut().zip(unique) {
             if p.full_name != name {
@@ -473,23 +343,21 @@ impl<'a> Context<'a> {
     }
 
     /// Groups operations by tag and chooses method names.
-    fn group(&mut self, pending: Vec<Pending>) -> Vec<Group> {
+    pub(super) fn group(&mut self, pending: Vec<Pending>) -> Vec<Group> {
         // BTreeMap: groups come out sorted by tag.
         let mut by_tag: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
         for p in pending {
             by_tag.entry(p.tag.clone()).or_default().push(p);
         }
         let spec = self.spec;
-        let tag_candidates: Vec<Candidate> = by_tag
-            .keys()
-            .map(|tag| Candidate { wire: tag.clone(), rust: names::snake_name(tag, "default") })
-            .collect();
-        let (accessors, _) = names::dedupe(&tag_candidates, &["new", "builder", "clone"], Case::Snake);
-        let type_candidates: Vec<Candidate> = by_tag
-            .keys()
-            .map(|tag| Candidate { wire: tag.clone(), rust: names::type_name(tag, "Default") })
-            .collect();
-        let (type_names, _) = names::dedupe(&type_candidates, &[], Case::Type);
+        let tag_claims: Vec<Claim> =
+            by_tag.keys().map(|tag| Claim::first(tag.clone(), names::snake_name(tag, "default"))).collect();
+        // The client's own methods are not group accessors.
+        let mut client = Namespace::reserving(Case::Snake, &["new", "builder", "clone"]);
+        let (accessors, _) = self.settle(&mut client, &tag_claims, Order::Wire);
+        let type_claims: Vec<Claim> =
+            by_tag.keys().map(|tag| Claim::first(tag.clone(), names::type_name(tag, "Default"))).collect();
+        let (type_names, _) = self.settle(&mut Namespace::new(Case::Type), &type_claims, Order::Wire);
         let mut groups = Vec::new();
         for (((tag, mut ops), accessor), type_name) in by_tag.into_iter().zip(accessors).zip(type_names) {
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -509,7 +377,7 @@ impl<'a> Context<'a> {
             for (p, name) in ops.iter_mut().zip(chosen) {
                 p.operation.method_name = name;
             }
-            super::errors::name_group_types(ops.iter_mut().map(|p| &mut p.operation), &type_name);
+            self.name_group_types(ops.iter_mut().map(|p| &mut p.operation), &type_name);
             let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
             operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
             let description =
@@ -525,156 +393,11 @@ impl<'a> Context<'a> {
         }
         groups
     }
-
-    /// The authentication the SDK applies to every request.
-    pub(super) fn auth(&mut self) -> Auth {
-        use openapiv3::{APIKeyLocation, SecurityScheme};
-        let spec = self.spec;
-        let Some(components) = &spec.openapi.components else { return Auth::None };
-        // The first scheme of the global requirements that the client can apply.
-        for requirement in spec.openapi.security.iter().flatten() {
-            for scheme_name in requirement.keys() {
-                let scheme = components.security_schemes.get(scheme_name).and_then(ReferenceOr::as_item);
-                match scheme {
-                    Some(SecurityScheme::HTTP { scheme, description, .. })
-                        if scheme.eq_ignore_ascii_case("bearer") =>
-                    {
-                        return Auth::Bearer { description: description.clone() };
-                    }
-                    Some(SecurityScheme::HTTP { scheme, description, .. })
-                        if scheme.eq_ignore_ascii_case("basic") =>
-                    {
-                        return Auth::Basic { description: description.clone() };
-                    }
-                    Some(
-                        SecurityScheme::OAuth2 { description, .. }
-                        | SecurityScheme::OpenIDConnect { description, .. },
-                    ) => {
-                        return Auth::Bearer { description: description.clone() };
-                    }
-                    Some(SecurityScheme::APIKey { location, name, description, .. }) if is_token(name) => {
-                        let location = match location {
-                            APIKeyLocation::Header => ApiKeyLocation::Header,
-                            APIKeyLocation::Query => ApiKeyLocation::Query,
-                            APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
-                        };
-                        return Auth::ApiKey {
-                            location,
-                            name: name.clone(),
-                            description: description.clone(),
-                        };
-                    }
-                    _ => {}
-                }
-            }
-        }
-        if spec.openapi.security.as_ref().is_some_and(|s| !s.is_empty()) {
-            self.warn(
-                JsonPointer::root().push("security"),
-                "none of the security schemes is one the client applies (bearer, basic, OAuth 2, OpenID Connect, API key); requests carry no credentials",
-            );
-        }
-        Auth::None
-    }
-}
-
-/// Whether a name can be an HTTP header name (RFC 9110 token), and so a query or cookie name.
-fn is_token(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = essence(media);
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-/// The media type without parameters, lower-cased.
-fn essence(media: &str) -> String {
-    media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
-}
-
-/// How a request body of this media type is sent; the order is the order of preference.
-fn body_encoding(media: &str) -> BodyEncoding {
-    let essence = essence(media);
-    if is_json(media) {
-        BodyEncoding::Json
-    } else if essence == "application/x-www-form-urlencoded" {
-        BodyEncoding::Form
-    } else if essence == "multipart/form-data" {
-        BodyEncoding::Multipart
-    } else if essence.starts_with("text/") {
-        BodyEncoding::Text
-    } else {
-        BodyEncoding::Bytes
-    }
-}
-
-/// What a response body of one media type is read as, in order of preference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum ResponseKind {
-    Json,
-    Text,
-    Bytes,
-}
-
-fn response_kind(media: &str, content: &openapiv3::MediaType) -> ResponseKind {
-    let essence = essence(media);
-    let binary_schema = match &content.schema {
-        Some(ReferenceOr::Item(schema)) => matches!(
-            &schema.schema_kind,
-            openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
-                if matches!(string.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
-        ),
-        _ => false,
-    };
-    if is_json(media) || (essence == "*/*" && content.schema.is_some() && !binary_schema) {
-        ResponseKind::Json
-    } else if essence.starts_with("text/") {
-        ResponseKind::Text
-    } else {
-        ResponseKind::Bytes
-    }
-}
-
-/// Whether a media type names one type (no `*`), so that it can be sent as `Content-Type`.
-fn is_concrete(media: &str) -> bool {
-    !media.contains('*') && media.is_ascii() && !media.chars().any(|c| c.is_ascii_control())
-}
-
-/// A stable operation name for an operation without an operationId: the method and the path's
-/// words, parameters written as `by_<name>`.
-fn derived_operation_id(method: HttpMethod, path: &str) -> String {
-    let mut words = vec![method.as_str().to_ascii_lowercase()];
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => words.push(format!("by {param}")),
-            None => words.push(segment.to_owned()),
-        }
-    }
-    names::snake_name(&words.join(" "), "call")
-}
-
-/// The method name without the words of its tag: `get_chat` in `chats` is `get`. Returns the
-/// full name when nothing would be left.
-fn short_method_name(full: &str, tag: &str) -> String {
-    let tag_words: Vec<String> = names::snake_name(tag, "").split('_').map(str::to_owned).collect();
-    let is_tag_word = |word: &str| {
-        tag_words
-            .iter()
-            .any(|t| t == word || t.strip_suffix('s') == Some(word) || word.strip_suffix('s') == Some(t))
-    };
-    let kept: Vec<&str> =
-        names::unraw(full).split('_').filter(|w| !w.is_empty() && !is_tag_word(w)).collect();
-    if kept.is_empty() {
-        return full.to_owned();
-    }
-    names::snake_name(&kept.join("_"), full)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{derived_operation_id, is_json, short_method_name};
+    use super::{derived_operation_id, short_method_name};
     use crate::ir::HttpMethod;
 
     #[test]
@@ -693,12 +416,5 @@ mod tests {
             derived_operation_id(HttpMethod::Delete, "/chats/{id}/participants/{userId}"),
             "delete_chats_by_id_participants_by_user_id"
         );
-    }
-
-    #[test]
-    fn json_media_types() {
-        assert!(is_json("application/json; charset=utf-8"));
-        assert!(is_json("application/problem+json"));
-        assert!(!is_json("text/plain"));
     }
 }
