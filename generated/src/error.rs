@@ -46,7 +46,8 @@ impl Error {
         match self {
             Self::Api(error) => error.request_id(),
             Self::Decode(error) => error.request_id(),
-            Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Transport(error) => error.request_ids.last().map(String::as_str),
+            Self::Config(_) | Self::Request { .. } => None,
         }
     }
     /// The server's ids for every attempt that was answered with one, in the order sent (an
@@ -267,7 +268,11 @@ impl ApiError {
             return Ok(());
         }
         match self.json.as_ref().and_then(|json| serde_json::to_string(json).ok()) {
-            Some(text) => write!(f, ": {}", excerpt(text.as_bytes(), EXCERPT_LEN)),
+            Some(text) => {
+                write!(
+                    f, ": {}", without_controls(& excerpt(text.as_bytes(), EXCERPT_LEN))
+                )
+            }
             None => {
                 write!(f, ": {}", without_controls(& excerpt(& self.body, EXCERPT_LEN)))
             }
@@ -350,7 +355,8 @@ impl DecodeError {
             return write!(
                 f,
                 "{}: the {} response does not match the spec at `{}`: {} (body near there: {})",
-                self.operation, self.status, self.path, self.source, self.excerpt()
+                self.operation, self.status, self.path, without_controls(& self.source
+                .to_string()), without_controls(& self.excerpt())
             );
         }
         let kind = match self.source.classify() {

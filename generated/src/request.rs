@@ -352,7 +352,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         );
         let run = async {
             let mut attempt = 1;
-            let mut spent = 0;
+            let mut spent: u32 = 0;
             let mut request_ids = Vec::new();
             loop {
                 tracing::Span::current().record("attempt", attempt);
@@ -422,7 +422,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                             "not retrying: the client's retry budget is spent"
                         );
                     } else {
-                        spent += transient.cost;
+                        spent = spent.saturating_add(transient.cost);
                         tracing::debug!(attempt, delay_ms, status, "retrying");
                         tokio::time::sleep(delay).await;
                         attempt += 1;
@@ -431,9 +431,9 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 }
                 return match outcome {
                     Ok((status, headers, bytes)) if status.is_success() => {
-                        budget.succeeded(spent);
                         match decode(operation, status, &headers, bytes.clone()) {
                             Ok(value) => {
+                                budget.succeeded(spent);
                                 Ok(Response {
                                     status,
                                     headers,

@@ -117,7 +117,7 @@ impl RetryPolicy {
 pub(crate) fn idempotent(method: &reqwest::Method) -> bool {
     matches!(
         * method, reqwest::Method::GET | reqwest::Method::HEAD | reqwest::Method::PUT |
-        reqwest::Method::DELETE | reqwest::Method::OPTIONS | reqwest::Method::TRACE
+        reqwest::Method::DELETE | reqwest::Method::OPTIONS
     )
 }
 /// The tokens a client's retry budget starts with, and its ceiling.

@@ -380,6 +380,13 @@ async fn error_messages_show_bodies_as_text_and_redacted_shows_none() {
     let shown = error.to_string();
     assert!(shown.contains("bad gateway\\nERROR forged log line") && !shown.contains('\n'), "{shown}");
 
+    // A decode error's message quotes the body escaped: a multi-line body adds no log line.
+    let pretty = "{\n  \"unread_count\": \"not\na number\"\n}";
+    let server = serve(ResponseTemplate::new(200).set_body_raw(pretty, "application/json")).await;
+    let error = client(&server).chats().get(uuid(CHAT)).await.expect_err("a decode error");
+    let shown = error.to_string();
+    assert!(shown.contains("unread_count") && !shown.contains('\n'), "{shown}");
+
     // A decode error names where it failed; redacted, not the value that failed.
     let error = get_with_body(json!({"unread_count": "secret-value"})).await.expect_err("a decode error");
     assert!(error.to_string().contains("secret-value"), "{error}");
@@ -398,4 +405,13 @@ async fn the_raw_body_of_a_success_is_kept_by_with_response() {
     let raw: Value = serde_json::from_slice(response.body()).expect("the raw body is JSON");
     assert_eq!(raw["field_from_the_future"], json!({"nested": [1, 2]}));
     assert_eq!(response.status().as_u16(), 200);
+}
+
+/// With `rustls-ring` on, building a client makes ring the process's crypto provider (reqwest
+/// built with `rustls-no-provider` alone would panic without one).
+#[tokio::test]
+async fn building_a_client_installs_the_ring_provider() {
+    let server = MockServer::start().await;
+    let _client = client(&server);
+    assert!(rustls::crypto::CryptoProvider::get_default().is_some(), "no process crypto provider");
 }

@@ -53,7 +53,8 @@ impl Error {
         match self {
             Self::Api(error) => error.request_id(),
             Self::Decode(error) => error.request_id(),
-            Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Transport(error) => error.request_ids.last().map(String::as_str),
+            Self::Config(_) | Self::Request { .. } => None,
         }
     }
 
@@ -304,7 +305,7 @@ impl ApiError {
         // A JSON body is shown as its text (`"não"`, not `"n\u00e3o"`); control characters stay
         // escaped, so a body cannot forge lines in a log.
         match self.json.as_ref().and_then(|json| serde_json::to_string(json).ok()) {
-            Some(text) => write!(f, ": {}", excerpt(text.as_bytes(), EXCERPT_LEN)),
+            Some(text) => write!(f, ": {}", without_controls(&excerpt(text.as_bytes(), EXCERPT_LEN))),
             None => write!(f, ": {}", without_controls(&excerpt(&self.body, EXCERPT_LEN))),
         }
     }
@@ -395,14 +396,15 @@ impl DecodeError {
 impl DecodeError {
     fn write(&self, f: &mut fmt::Formatter<'_>, bodies: bool) -> fmt::Result {
         if bodies {
+            // Both may quote the body: escaped, so that a body cannot add lines to a log.
             return write!(
                 f,
                 "{}: the {} response does not match the spec at `{}`: {} (body near there: {})",
                 self.operation,
                 self.status,
                 self.path,
-                self.source,
-                self.excerpt()
+                without_controls(&self.source.to_string()),
+                without_controls(&self.excerpt())
             );
         }
         // serde's message quotes the offending value: only its kind is shown.

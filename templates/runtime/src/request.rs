@@ -479,7 +479,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         );
         let run = async {
             let mut attempt = 1;
-            let mut spent = 0;
+            let mut spent: u32 = 0;
             let mut request_ids = Vec::new();
             loop {
                 tracing::Span::current().record("attempt", attempt);
@@ -530,7 +530,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     } else if !budget.acquire(transient.cost) {
                         tracing::debug!(attempt, status, "not retrying: the client's retry budget is spent");
                     } else {
-                        spent += transient.cost;
+                        spent = spent.saturating_add(transient.cost);
                         tracing::debug!(attempt, delay_ms, status, "retrying");
                         tokio::time::sleep(delay).await;
                         attempt += 1;
@@ -539,10 +539,13 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 }
                 return match outcome {
                     Ok((status, headers, bytes)) if status.is_success() => {
-                        budget.succeeded(spent);
                         // `Bytes` is shared, not copied: the raw body stays readable beside the value.
                         match decode(operation, status, &headers, bytes.clone()) {
-                            Ok(value) => Ok(Response { status, headers, body: bytes, value, attempts: attempt, request_ids }),
+                            Ok(value) => {
+                                // Only a call that succeeds gives its retries' tokens back.
+                                budget.succeeded(spent);
+                                Ok(Response { status, headers, body: bytes, value, attempts: attempt, request_ids })
+                            }
                             Err(Error::Decode(mut error)) => {
                                 error.attempts = attempt;
                                 error.request_ids = request_ids;

@@ -131,7 +131,6 @@ pub(crate) fn idempotent(method: &reqwest::Method) -> bool {
             | reqwest::Method::PUT
             | reqwest::Method::DELETE
             | reqwest::Method::OPTIONS
-            | reqwest::Method::TRACE
     )
 }
 
