@@ -35,7 +35,11 @@ pub fn lost(tree: &Value, document: &openapiv3::OpenAPI) -> Diagnostics {
 /// each component on its own, the rest of the document as one small value. The typed document
 /// is never serialized whole, so the guard holds one entry's copy at a time instead of a third
 /// copy of the whole spec (on 20,000 operations, hundreds of megabytes).
-fn compare(tree: &Value, document: &openapiv3::OpenAPI, losses: &mut Losses) -> Result<(), serde_json::Error> {
+fn compare(
+    tree: &Value,
+    document: &openapiv3::OpenAPI,
+    losses: &mut Losses,
+) -> Result<(), serde_json::Error> {
     let Value::Object(top) = tree else { return Ok(()) };
     let mut shell = serde_json::Map::new();
     shell.insert("openapi".to_owned(), serde_json::to_value(&document.openapi)?);
@@ -52,7 +56,9 @@ fn compare(tree: &Value, document: &openapiv3::OpenAPI, losses: &mut Losses) -> 
     for (key, value) in top {
         path.push(Step::Key(key.as_str()));
         match (key.as_str(), &document.components) {
-            ("paths", _) => entries(value, &document.paths.paths, &document.paths.extensions, &mut path, losses)?,
+            ("paths", _) => {
+                entries(value, &document.paths.paths, &document.paths.extensions, &mut path, losses)?
+            }
             ("components", Some(components)) => self::components(value, components, &mut path, losses)?,
             _ => {
                 path.pop();
