@@ -178,16 +178,7 @@ fn walk<'t>(tree: &'t Value, back: &Value, path: &mut Vec<Step<'t>>, losses: &mu
         (Value::Object(tree), Value::Object(back)) => {
             let beside_ref = tree.contains_key("$ref");
             for (key, value) in tree {
-                match back.get(key) {
-                    Some(kept) if kept.is_object() || kept.is_array() => {
-                        path.push(Step::Key(key));
-                        walk(value, kept, path, losses);
-                        path.pop();
-                    }
-                    Some(_) => {}
-                    None if says_nothing(key, value) => {}
-                    None => losses.record(key, beside_ref, path),
-                }
+                step(key, value, back.get(key), beside_ref, path, losses);
             }
         }
         (Value::Array(tree), Value::Array(back)) => {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use generator::{Config, Error};
 
-use crate::support::{temp_dir, timed, write};
+use crate::support::{mkfifo, temp_dir, timed, write};
 
 /// A spec whose only schema is `schema` (a YAML flow mapping).
 fn spec_with(schema: &str) -> String {
@@ -42,11 +42,6 @@ fn spec_errors(case: &str, result: Result<generator::Generated, Error>) -> Strin
         Err(other) => panic!("{case}: expected spec errors, got {}", chain(&other)),
         Ok(_) => panic!("{case}: expected spec errors, it generated"),
     }
-}
-
-fn mkfifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
-    assert!(status.success(), "mkfifo {}", path.display());
 }
 
 /// A folder `case/outside` with a secret schema and `case/api` for the spec.
