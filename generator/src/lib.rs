@@ -217,7 +217,8 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
             Error::Spec(diagnostics)
         }
     })?;
-    generate_from_str(config, &text)
+    // Validated above, before anything was read.
+    parallel::with_stack("generate", || generate_here(config, &text))
 }
 
 /// Generates the crate from spec text already in memory.
