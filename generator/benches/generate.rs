@@ -3,7 +3,7 @@
 //!
 //! Specs: `spec/wegly.yaml`, and GitHub's `api.github.com.json` when it is installed (by
 //! `cargo xtask corpus`, into `.tools/corpus`; or name any spec with `BENCH_SPEC=path`).
-//! Run with `cargo bench -p wegly-generator --bench generate`. The process's peak memory is
+//! Run with `cargo bench -p sdkwright --bench generate`. The process's peak memory is
 //! printed at the end (Linux).
 
 use std::path::{Path, PathBuf};
@@ -35,12 +35,12 @@ fn specs() -> Vec<(String, PathBuf)> {
 fn generate(c: &mut Criterion) {
     for (name, path) in specs() {
         let text = std::fs::read_to_string(&path).expect("the spec is readable");
-        let config = generator::Config::new(&path).spec_label(&name);
+        let config = sdkwright::Config::new(&path).spec_label(&name);
         let json = path.extension().is_some_and(|e| e == "json");
         let mut group = c.benchmark_group(&name);
         group.sample_size(10);
         group.bench_function("generate", |b| {
-            b.iter(|| generator::generate_from_str(&config, std::hint::black_box(&text)).expect("generates"))
+            b.iter(|| sdkwright::generate_from_str(&config, std::hint::black_box(&text)).expect("generates"))
         });
         group.bench_function("openapiv3_parse", |b| {
             b.iter(|| {

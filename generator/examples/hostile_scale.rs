@@ -2,7 +2,7 @@
 //! targets of the hostile suite (each generates in under 5 s and 500 MB, or is refused with a
 //! clear error in under 1 s):
 //!
-//! `/usr/bin/time -v cargo run --release -p wegly-generator --example hostile_scale -- CASE [N] [RUNS] [ir]`
+//! `/usr/bin/time -v cargo run --release -p sdkwright --example hostile_scale -- CASE [N] [RUNS] [ir]`
 //!
 //! CASE is `enum` (one string enum of N values, default 100,000), `allof` (a chain of N schemas,
 //! each extending the next through `allOf`, default 5,000), `refs` (N schemas, each a `$ref` to
@@ -48,15 +48,15 @@ fn main() {
     } else {
         ("scale.yaml", text)
     };
-    let config = generator::Config::new(file_name);
+    let config = sdkwright::Config::new(file_name);
     let mut times: Vec<Duration> = Vec::new();
     let mut outcome = String::new();
     for _ in 0..runs {
         let started = Instant::now();
         let result = if ir_only {
-            generator::build_ir(&text, file_name).map(|_| None)
+            sdkwright::build_ir(&text, file_name).map(|_| None)
         } else {
-            generator::generate_from_str(&config, &text).map(Some)
+            sdkwright::generate_from_str(&config, &text).map(Some)
         };
         times.push(started.elapsed());
         outcome = match result {

@@ -1,7 +1,7 @@
 //! Times each pipeline stage on one spec, once, in a release build:
-//! `cargo run --release -p wegly-generator --example stages -- SPEC`.
+//! `cargo run --release -p sdkwright --example stages -- SPEC`.
 //!
-//! For a quick look at where the time goes; `cargo bench -p wegly-generator --bench generate`
+//! For a quick look at where the time goes; `cargo bench -p sdkwright --bench generate`
 //! is the measurement (it repeats and reports medians).
 
 use std::time::Instant;
@@ -19,13 +19,13 @@ fn main() {
         eprint!("{name} {} ms  ", (now - clock).as_millis());
         clock = now;
     };
-    let spec = generator::load::load(&text, &path).expect("loads");
+    let spec = sdkwright::load::load(&text, &path).expect("loads");
     lap("load");
-    let (api, _) = generator::lower::lower(&spec).expect("lowers");
+    let (api, _) = sdkwright::lower::lower(&spec).expect("lowers");
     lap("lower");
-    let api = generator::analyze::analyze(api);
+    let api = sdkwright::analyze::analyze(api);
     lap("analyze");
-    let krate = generator::render::CrateInfo {
+    let krate = sdkwright::render::CrateInfo {
         name: "sdk".into(),
         version: "0.1.0".into(),
         spec_label: "spec".into(),
@@ -33,15 +33,15 @@ fn main() {
         generator_version: String::new(),
         package: Default::default(),
     };
-    let rendered = generator::render::render(&api, &krate).expect("renders");
+    let rendered = sdkwright::render::render(&api, &krate).expect("renders");
     lap("render");
-    let formatted = generator::format::format_all(&rendered, "spec").expect("formats");
+    let formatted = sdkwright::format::format_all(&rendered, "spec").expect("formats");
     lap("format");
-    let surface = generator::surface::surface(&api);
-    let yaml = generator::surface::to_yaml(&surface).expect("surface yaml");
+    let surface = sdkwright::surface::surface(&api);
+    let yaml = sdkwright::surface::to_yaml(&surface).expect("surface yaml");
     lap("surface");
-    let back = generator::surface::from_yaml(&yaml).expect("surface parses");
-    let _ = generator::surface::diff::diff(&back, &surface);
+    let back = sdkwright::surface::from_yaml(&yaml).expect("surface parses");
+    let _ = sdkwright::surface::diff::diff(&back, &surface);
     lap("surface read+diff");
     let bytes: usize = formatted.iter().map(String::len).sum();
     eprintln!("\nfiles {}, {} KB of Rust", formatted.len(), bytes / 1024);
@@ -54,8 +54,8 @@ fn main() {
     };
     eprintln!("openapiv3 parse alone {} ms (parsed: {parsed})", started.elapsed().as_millis());
     let started = Instant::now();
-    let config = generator::Config::new(&path);
-    let generated = generator::generate_from_str(&config, &text).expect("generates");
+    let config = sdkwright::Config::new(&path);
+    let generated = sdkwright::generate_from_str(&config, &text).expect("generates");
     let whole = started.elapsed();
     drop(generated);
     eprintln!(

@@ -262,7 +262,7 @@ fn order_union_variants(api: &mut Api) {
     }
 }
 
-/// Structs that are exactly the API's list envelope (the two `x-page-fields` properties, the
+/// Structs that are exactly the API's list envelope (the two `x-sdkwright-page-fields` properties, the
 /// records an array, nothing else) become `Page<T>` of their record type.
 fn find_pages(api: &mut Api) {
     let Some(fields) = api.page_fields.clone() else { return };

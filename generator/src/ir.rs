@@ -36,9 +36,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, sorted by group name.
     pub groups: Vec<Group>,
-    /// The property names of the API's list envelope (`x-page-fields`), when it declares one.
+    /// The property names of the API's list envelope (`x-sdkwright-page-fields`), when it declares one.
     pub page_fields: Option<PageFields>,
-    /// How the API delivers webhooks (`x-webhook-delivery`), when it says.
+    /// How the API delivers webhooks (`x-sdkwright-webhook-delivery`), when it says.
     pub webhooks: Option<Webhooks>,
 }
 

@@ -52,6 +52,14 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use diagnostics::{Diagnostic, Diagnostics, Error, Severity};
+
+/// The generator's name (its package name): the header of every generated file and the
+/// prefix of the spec extensions it defines are built from it, so a rename is one edit.
+pub const NAME: &str = env!("CARGO_PKG_NAME");
+
+/// The prefix of the spec extensions this generator defines (`x-sdkwright-page-fields`, ...).
+/// Extensions other tools defined (`x-enum-varnames`, `x-extensible-enum`) keep their names.
+pub const EXTENSION_PREFIX: &str = concat!("x-", env!("CARGO_PKG_NAME"), "-");
 pub use emit::{Drift, EmitError, FileSet, WriteOptions, WriteReport};
 
 /// What to generate and how to name it (prost-style builder).

@@ -44,7 +44,7 @@ const NODE_CEILING: usize = 8_000_000;
 const BYTE_ALLOWANCE: usize = 16 << 20;
 
 /// The marker a budget error carries through the parser; replaced by a real message.
-const BUDGET_EXCEEDED: &str = "wegly-generator: expansion budget exceeded";
+const BUDGET_EXCEEDED: &str = concat!(env!("CARGO_PKG_NAME"), ": expansion budget exceeded");
 
 /// Parses `text` (YAML, or JSON when `file_name` ends in `.json`) into a JSON tree that is an
 /// object, with the warnings parsing found (duplicate keys).

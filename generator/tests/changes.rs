@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use generator::surface::{self, diff};
+use sdkwright::surface::{self, diff};
 
 fn surface_of(path: &Path) -> surface::Surface {
     let text = std::fs::read_to_string(path).expect("readable");
     let (api, _) =
-        generator::build_ir(&text, "spec.yaml").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        sdkwright::build_ir(&text, "spec.yaml").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     surface::surface(&api)
 }
 
@@ -50,9 +50,9 @@ fn renaming_a_schema_touches_only_what_refers_to_it() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let text = std::fs::read_to_string(root.join("spec/wegly.yaml")).expect("spec");
     let renamed = text.replace("PhoneNumber", "WhatsappNumber");
-    let config = generator::Config::new("wegly.yaml").crate_name("wegly");
-    let before = generator::generate_from_str(&config, &text).expect("generates").files;
-    let after = generator::generate_from_str(&config, &renamed).expect("generates").files;
+    let config = sdkwright::Config::new("wegly.yaml").crate_name("wegly");
+    let before = sdkwright::generate_from_str(&config, &text).expect("generates").files;
+    let after = sdkwright::generate_from_str(&config, &renamed).expect("generates").files;
     let mut touched: Vec<String> = after
         .iter()
         .filter(|(path, contents)| before.get(path) != Some(*contents))
@@ -77,5 +77,5 @@ fn renaming_a_schema_touches_only_what_refers_to_it() {
 }
 
 fn surface_of_text(text: &str) -> surface::Surface {
-    surface::surface(&generator::build_ir(text, "spec.yaml").expect("lowers").0)
+    surface::surface(&sdkwright::build_ir(text, "spec.yaml").expect("lowers").0)
 }

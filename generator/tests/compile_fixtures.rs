@@ -48,8 +48,8 @@ fn generated_fixture_crates_compile_cleanly() {
     cases.sort();
     for case in cases {
         let name = case.file_name().expect("named").to_string_lossy().into_owned();
-        let config = generator::Config::new(case.join("openapi.yaml")).crate_name(format!("fixture_{name}"));
-        let generated = generator::generate(&config).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let config = sdkwright::Config::new(case.join("openapi.yaml")).crate_name(format!("fixture_{name}"));
+        let generated = sdkwright::generate(&config).unwrap_or_else(|e| panic!("{name}: {e}"));
         let crate_dir = out.join(&name);
         // Each run starts from a fresh crate folder (the workspace's target folder stays).
         if crate_dir.exists() {

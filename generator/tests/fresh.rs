@@ -5,8 +5,8 @@ use std::path::Path;
 
 /// The configuration `cargo xtask generate` uses: the package metadata beside the spec, and the
 /// version the generated crate has (generation keeps it; `cargo xtask release` moves it on).
-fn wegly_config(root: &Path) -> generator::Config {
-    generator::Config::new(root.join("spec/wegly.yaml"))
+fn wegly_config(root: &Path) -> sdkwright::Config {
+    sdkwright::Config::new(root.join("spec/wegly.yaml"))
         .spec_label("spec/wegly.yaml")
         .crate_name("wegly")
         .for_crate_in(&root.join("generated"), None)
@@ -18,7 +18,7 @@ fn generated_is_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let config = wegly_config(&root);
     let generated =
-        generator::generate(&config).unwrap_or_else(|e| panic!("the Wegly spec must generate: {e}"));
+        sdkwright::generate(&config).unwrap_or_else(|e| panic!("the Wegly spec must generate: {e}"));
     assert!(generated.warnings.is_empty(), "the Wegly spec generates with warnings:\n{}", generated.warnings);
     let drift = generated.files.check(&root.join("generated")).expect("generated/ is readable");
     assert!(drift.is_clean(), "generated/ is stale; run `cargo xtask generate` and commit:\n{drift}");
@@ -27,9 +27,9 @@ fn generated_is_fresh() {
 #[test]
 fn generation_is_deterministic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let config = generator::Config::new(root.join("spec/wegly.yaml")).crate_name("wegly");
-    let first = generator::generate(&config).expect("generates").files;
-    let second = generator::generate(&config).expect("generates").files;
+    let config = sdkwright::Config::new(root.join("spec/wegly.yaml")).crate_name("wegly");
+    let first = sdkwright::generate(&config).expect("generates").files;
+    let second = sdkwright::generate(&config).expect("generates").files;
     assert_eq!(first, second);
 }
 
@@ -41,9 +41,9 @@ fn a_description_change_touches_only_its_lines() {
     let before = "description: The reaction's UUID.";
     assert!(text.contains(before), "the test's anchor text is gone from the spec");
     let changed = text.replace(before, "description: The unique id of the reaction.");
-    let config = generator::Config::new("wegly.yaml").crate_name("wegly");
-    let old = generator::generate_from_str(&config, &text).expect("generates").files;
-    let new = generator::generate_from_str(&config, &changed).expect("generates").files;
+    let config = sdkwright::Config::new("wegly.yaml").crate_name("wegly");
+    let old = sdkwright::generate_from_str(&config, &text).expect("generates").files;
+    let new = sdkwright::generate_from_str(&config, &changed).expect("generates").files;
     let mut changed_lines = Vec::new();
     for (path, new_text) in new.iter() {
         let old_text = old.get(path).expect("same file set");
@@ -74,10 +74,10 @@ fn spec_order_does_not_matter() {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
         )
     };
-    let config = generator::Config::new("s.yaml");
-    let ab = generator::generate_from_str(&config, &spec(&["A", "B"])).expect("generates").files;
-    let ba = generator::generate_from_str(&config, &spec(&["B", "A"])).expect("generates").files;
-    let strip = |files: &generator::FileSet| -> Vec<(String, String)> {
+    let config = sdkwright::Config::new("s.yaml");
+    let ab = sdkwright::generate_from_str(&config, &spec(&["A", "B"])).expect("generates").files;
+    let ba = sdkwright::generate_from_str(&config, &spec(&["B", "A"])).expect("generates").files;
+    let strip = |files: &sdkwright::FileSet| -> Vec<(String, String)> {
         files.iter().filter(|(p, _)| *p != "src/lib.rs").map(|(p, t)| (p.to_owned(), t.to_owned())).collect()
     };
     assert_eq!(strip(&ab), strip(&ba));

@@ -159,9 +159,9 @@ fn mutated_specs_never_panic_nor_hit_a_generator_bug() {
 
 /// Generates `rounds` mutants of the spec at `path`; returns how many failed and succeeded.
 fn mutate_spec(path: &std::path::Path, mut rng: Rng, rounds: u64) -> [usize; 2] {
-    let config = generator::Config::new("mutant.json");
+    let config = sdkwright::Config::new("mutant.json");
     let text = std::fs::read_to_string(path).expect("readable");
-    let spec = generator::load::parse_tree(&text, "spec.yaml").expect("every fixture is YAML");
+    let spec = sdkwright::load::parse_tree(&text, "spec.yaml").expect("every fixture is YAML");
     let mut outcomes = [0usize; 2];
     for round in 0..rounds {
         let mut mutant = spec.clone();
@@ -169,9 +169,9 @@ fn mutate_spec(path: &std::path::Path, mut rng: Rng, rounds: u64) -> [usize; 2] 
             mutant = mutate(&mutant, &mut rng);
         }
         let text = mutant.to_string();
-        let outcome = std::panic::catch_unwind(|| generator::generate_from_str(&config, &text));
+        let outcome = std::panic::catch_unwind(|| sdkwright::generate_from_str(&config, &text));
         match outcome {
-            Ok(Err(error @ generator::Error::Internal { .. })) => {
+            Ok(Err(error @ sdkwright::Error::Internal { .. })) => {
                 panic!("generator bug on mutant {round} of {}: {error}\n{text}", path.display())
             }
             Ok(result) => outcomes[usize::from(result.is_ok())] += 1,

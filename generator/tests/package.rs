@@ -1,7 +1,7 @@
 //! The generated `Cargo.toml` carries the package metadata: the configuration's keys, with the
 //! spec's `info.license` as the default license and `publish = false` unless configured.
 
-use generator::package::Package;
+use sdkwright::package::Package;
 
 const SPEC: &str = r#"
 openapi: 3.0.3
@@ -10,8 +10,8 @@ paths: {}
 "#;
 
 fn manifest(spec: &str, package: Package) -> toml::Table {
-    let config = generator::Config::new("api.yaml").crate_name("pets").package(package);
-    let generated = generator::generate_from_str(&config, spec).expect("generates");
+    let config = sdkwright::Config::new("api.yaml").crate_name("pets").package(package);
+    let generated = sdkwright::generate_from_str(&config, spec).expect("generates");
     generated.files.get("Cargo.toml").expect("a manifest").parse().expect("valid TOML")
 }
 

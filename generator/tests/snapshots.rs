@@ -31,8 +31,8 @@ fn fixtures() {
         let case = case_name(path);
         let text = std::fs::read_to_string(path).expect("fixture is readable");
         // The real path, so that file `$ref`s resolve next to the fixture.
-        let config = generator::Config::new(path).spec_label("openapi.yaml").crate_name(&case);
-        let result = generator::build_ir(&text, &path.to_string_lossy());
+        let config = sdkwright::Config::new(path).spec_label("openapi.yaml").crate_name(&case);
+        let result = sdkwright::build_ir(&text, &path.to_string_lossy());
         if case.starts_with("errors_") {
             let error = result.expect_err("an errors_ fixture must fail");
             insta::assert_snapshot!("diagnostics", error.to_string());
@@ -42,7 +42,7 @@ fn fixtures() {
         insta::assert_yaml_snapshot!("ir", api);
         insta::assert_snapshot!("warnings", warnings.to_string());
         let generated =
-            generator::generate_from_str(&config, &text).unwrap_or_else(|e| panic!("{case}: {e}"));
+            sdkwright::generate_from_str(&config, &text).unwrap_or_else(|e| panic!("{case}: {e}"));
         for (file, contents) in generated.files.iter() {
             if RUNTIME_FILES.contains(&file) {
                 continue;

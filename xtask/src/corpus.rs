@@ -229,9 +229,9 @@ fn generate_all(specs: Vec<Spec>, out: &Path) -> Result<Vec<Outcome>> {
 /// Generates one spec in-process and writes the crate; a generator panic is recorded, not
 /// propagated. Failing to write is the tool's failure, not the generator's.
 fn generate_one(spec: Spec, out: &Path) -> Result<Outcome> {
-    let config = generator::Config::new(&spec.path).crate_name(spec.crate_name());
+    let config = sdkwright::Config::new(&spec.path).crate_name(spec.crate_name());
     let started = Instant::now();
-    let result = catching_panics(|| generator::generate(&config));
+    let result = catching_panics(|| sdkwright::generate(&config));
     let elapsed = started.elapsed();
     let generation = match result {
         Err(message) => Generation::Panicked(message),
@@ -283,18 +283,18 @@ fn record_panic(info: &panic::PanicHookInfo<'_>) {
 }
 
 /// The errors of a failed generation (the warnings that come along are left out).
-fn spec_errors(error: &generator::Error, spec: &Path) -> Vec<Problem> {
+fn spec_errors(error: &sdkwright::Error, spec: &Path) -> Vec<Problem> {
     match error {
-        generator::Error::Spec(diagnostics) => diagnostics
+        sdkwright::Error::Spec(diagnostics) => diagnostics
             .iter()
-            .filter(|d| d.severity == generator::Severity::Error)
+            .filter(|d| d.severity == sdkwright::Severity::Error)
             .map(|d| problem(d, spec))
             .collect(),
         other => vec![Problem { pointer: String::new(), message: first_line(&other.to_string(), spec) }],
     }
 }
 
-fn problem(diagnostic: &generator::Diagnostic, spec: &Path) -> Problem {
+fn problem(diagnostic: &sdkwright::Diagnostic, spec: &Path) -> Problem {
     Problem { pointer: diagnostic.pointer.to_string(), message: first_line(&diagnostic.message, spec) }
 }
 

@@ -73,21 +73,21 @@ const SURFACE_LIMIT: u64 = 256 * 1024 * 1024;
 /// and writes it as Markdown to `report` when asked. `version` is the crate's current version.
 fn report_changes(
     out: &Path,
-    surface: &generator::surface::Surface,
+    surface: &sdkwright::surface::Surface,
     version: &str,
     report: Option<&Path>,
 ) -> Result<()> {
     // Read as the generator reads its own files: not through a link, never a FIFO, bounded.
-    let previous = match generator::emit::read_file(out, "surface.yaml", SURFACE_LIMIT) {
+    let previous = match sdkwright::emit::read_file(out, "surface.yaml", SURFACE_LIMIT) {
         Ok(previous) => previous,
         Err(error) => {
             eprintln!("warning: the previous surface.yaml is not read ({error}); no change report");
             None
         }
     };
-    let markdown = match previous.as_deref().map(generator::surface::from_yaml) {
+    let markdown = match previous.as_deref().map(sdkwright::surface::from_yaml) {
         Some(Ok(old)) => {
-            let changes = generator::surface::diff::diff(&old, surface);
+            let changes = sdkwright::surface::diff::diff(&old, surface);
             eprint!("{changes}");
             changes.markdown(version)
         }
@@ -109,7 +109,7 @@ fn project_root() -> PathBuf {
 
 /// The generated crate a command works on, from the flags every such command shares.
 struct Target {
-    config: generator::Config,
+    config: sdkwright::Config,
     out: PathBuf,
 }
 
@@ -136,14 +136,14 @@ fn parse_target(
     }
     let (config, out) = match (spec, out) {
         (None, None) => (
-            generator::Config::new(root.join("spec/wegly.yaml"))
+            sdkwright::Config::new(root.join("spec/wegly.yaml"))
                 .spec_label("spec/wegly.yaml")
                 .crate_name(crate_name.unwrap_or_else(|| "wegly".to_owned())),
             root.join("generated"),
         ),
         (Some(spec), Some(out)) => {
             let name = crate_name.unwrap_or_else(|| "sdk".to_owned());
-            (generator::Config::new(spec).crate_name(name), out)
+            (sdkwright::Config::new(spec).crate_name(name), out)
         }
         _ => bail!("--spec and --out go together\n{USAGE}"),
     };
@@ -159,13 +159,13 @@ fn parse_target(
 }
 
 /// Generates in memory; spec errors are printed (with their pointers) and end the command.
-fn generate_or_report(config: &generator::Config) -> Result<generator::Generated> {
-    match generator::generate(config) {
+fn generate_or_report(config: &sdkwright::Config) -> Result<sdkwright::Generated> {
+    match sdkwright::generate(config) {
         Ok(generated) => {
             eprint!("{}", generated.warnings);
             Ok(generated)
         }
-        Err(generator::Error::Spec(diagnostics)) => {
+        Err(sdkwright::Error::Spec(diagnostics)) => {
             eprint!("{diagnostics}");
             bail!("{} has errors; nothing was generated", config.spec().display())
         }
@@ -175,8 +175,8 @@ fn generate_or_report(config: &generator::Config) -> Result<generator::Generated
 
 /// Writes the files to `out` (`force`: over files the generator does not own), printing what
 /// changed; returns how many files were written.
-fn write_files(files: &generator::FileSet, out: &Path, force: bool) -> Result<usize> {
-    let report = files.write_with(out, &generator::WriteOptions::new().force(force))?;
+fn write_files(files: &sdkwright::FileSet, out: &Path, force: bool) -> Result<usize> {
+    let report = files.write_with(out, &sdkwright::WriteOptions::new().force(force))?;
     for path in &report.written {
         eprintln!("wrote   {path}");
     }

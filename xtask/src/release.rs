@@ -15,11 +15,11 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use generator::release::{self, Release};
+use sdkwright::release::{self, Release};
 
 /// What to release: the crate's spec and folder, and the git revision of the last release.
 pub struct Options<'a> {
-    pub config: generator::Config,
+    pub config: sdkwright::Config,
     pub out: &'a Path,
     /// The last release's commit; by default the last commit that changed the version.
     pub since: Option<String>,
@@ -30,7 +30,7 @@ pub struct Options<'a> {
 
 pub fn run(options: Options<'_>) -> Result<()> {
     let Options { config, out, since, date, force } = options;
-    let current = generator::package::crate_version(out)?.with_context(|| {
+    let current = sdkwright::package::crate_version(out)?.with_context(|| {
         format!("{} holds no generated crate; run `cargo xtask generate` first", out.display())
     })?;
     let since = match since {
@@ -97,12 +97,12 @@ fn last_version_commit(out: &Path) -> Result<String> {
 
 /// The surface and version of the last release: `surface.yaml` and `Cargo.toml` of `out` as git
 /// has them at `rev`.
-fn last_release(out: &Path, rev: &str) -> Result<(generator::surface::Surface, String)> {
+fn last_release(out: &Path, rev: &str) -> Result<(sdkwright::surface::Surface, String)> {
     let surface = git_show(out, rev, "surface.yaml")?;
-    let surface = generator::surface::from_yaml(&surface)
+    let surface = sdkwright::surface::from_yaml(&surface)
         .map_err(|e| anyhow::anyhow!("{rev}:{}/surface.yaml cannot be read: {e}", out.display()))?;
     let manifest = git_show(out, rev, "Cargo.toml")?;
-    let version = generator::package::manifest_version(&manifest)
+    let version = sdkwright::package::manifest_version(&manifest)
         .with_context(|| format!("{rev}:{}/Cargo.toml has no package.version", out.display()))?;
     Ok((surface, version))
 }
@@ -131,7 +131,7 @@ fn read_changelog(path: &Path) -> Result<Option<String>> {
         Ok(metadata) if !metadata.is_file() => {
             bail!("{} is not a regular file; not touching it", path.display())
         }
-        Ok(_) => generator::read::read_text(path)
+        Ok(_) => sdkwright::read::read_text(path)
             .map(Some)
             .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display())),
     }

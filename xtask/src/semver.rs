@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use generator::surface::{self, diff};
+use sdkwright::surface::{self, diff};
 
 /// The cargo-semver-checks release this project is checked with.
 const PINNED: &str = "0.51.0";
@@ -90,8 +90,8 @@ fn stem(path: &Path) -> String {
 
 /// Generates a standalone crate for `spec` into `out`; returns its folder and surface.
 fn generate(spec: &Path, out: &Path, name: &str) -> Result<(PathBuf, surface::Surface)> {
-    let config = generator::Config::new(spec).crate_name(name);
-    let generated = generator::generate(&config).map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
+    let config = sdkwright::Config::new(spec).crate_name(name);
+    let generated = sdkwright::generate(&config).map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
     generated.files.write(out)?;
     // A workspace of its own, so that cargo does not look for one above the temp folder.
     let manifest = out.join("Cargo.toml");

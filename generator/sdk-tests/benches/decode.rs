@@ -1,7 +1,7 @@
 //! Decoding the seed's chat-detail JSON into the generated typed model and into a
 //! `serde_json::Value`, side by side: the typed decode should not be the slower one.
 //!
-//! Run with `cargo bench -p wegly-generator --bench decode`.
+//! Run with `cargo bench -p wegly-sdk-tests --bench decode`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 

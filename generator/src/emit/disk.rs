@@ -86,14 +86,18 @@ const FIRST_LINE_LIMIT: u64 = 1024;
 
 /// Whether the regular file at `path` has `marker` on its first line. Reads at most
 /// [`FIRST_LINE_LIMIT`] bytes.
-pub fn first_line_has(path: &Path, found: &Metadata, marker: &str) -> Result<bool, EmitError> {
+pub fn first_line_has(
+    path: &Path,
+    found: &Metadata,
+    marker: impl Fn(&str) -> bool,
+) -> Result<bool, EmitError> {
     let mut bytes = Vec::new();
     open_found(path, found)?
         .take(FIRST_LINE_LIMIT)
         .read_to_end(&mut bytes)
         .map_err(|source| EmitError::Io { action: "read", path: path.to_owned(), source })?;
     let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    Ok(String::from_utf8_lossy(first).contains(marker))
+    Ok(marker(&String::from_utf8_lossy(first)))
 }
 
 /// The contents of the regular file at `path`, or `None` when it is longer than `limit` bytes.

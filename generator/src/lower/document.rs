@@ -1,5 +1,5 @@
 //! What the document says once for the whole API: the authentication the client applies and
-//! the root extensions `x-page-fields` and `x-webhook-delivery`.
+//! the root extensions `x-sdkwright-page-fields` and `x-sdkwright-webhook-delivery`.
 
 use openapiv3::ReferenceOr;
 
@@ -65,26 +65,40 @@ impl<'a> Context<'a> {
         Auth::None
     }
 
-    /// `x-page-fields: { total: <name>, records: <name> }` at the document root: the API's list
-    /// envelope, which the SDK represents with one generic type.
+    /// The root extension `x-sdkwright-<short>` and where it is. The unprefixed name the
+    /// generator read before its extensions had a prefix (`x-<short>`) is still read, with a
+    /// warning that says to rename it.
+    fn extension(&mut self, short: &str) -> Option<(&'a serde_json::Value, JsonPointer)> {
+        let name = format!("{}{short}", crate::EXTENSION_PREFIX);
+        if let Some(raw) = self.spec.raw.get(&name) {
+            return Some((raw, JsonPointer::root().push(&name)));
+        }
+        let former = format!("x-{short}");
+        let raw = self.spec.raw.get(&former)?;
+        let at = JsonPointer::root().push(&former);
+        self.warn(at.clone(), format!("the extension is now called `{name}`; rename it"));
+        Some((raw, at))
+    }
+
+    /// `x-sdkwright-page-fields: { total: <name>, records: <name> }` at the document root: the
+    /// API's list envelope, which the SDK represents with one generic type.
     pub(super) fn page_fields(&mut self) -> Option<ir::PageFields> {
-        let raw = self.spec.raw.get("x-page-fields")?;
+        let (raw, at) = self.extension("page-fields")?;
         let field = |key: &str| raw.get(key).and_then(|v| v.as_str()).map(str::to_owned);
         match (field("total"), field("records")) {
             (Some(total), Some(records)) => Some(ir::PageFields { total, records }),
             _ => {
                 let message = "must be an object with string properties `total` and `records`; ignored";
-                self.warn(JsonPointer::root().push("x-page-fields"), message);
+                self.warn(at, message);
                 None
             }
         }
     }
 
-    /// `x-webhook-delivery: { envelope: <component schema>, signature-header: <name>,
+    /// `x-sdkwright-webhook-delivery: { envelope: <component schema>, signature-header: <name>,
     /// event-header: <name> }` at the document root.
     pub(super) fn webhooks(&mut self) -> Option<ir::Webhooks> {
-        let raw = self.spec.raw.get("x-webhook-delivery")?;
-        let at = JsonPointer::root().push("x-webhook-delivery");
+        let (raw, at) = self.extension("webhook-delivery")?;
         let text = |key: &str| raw.get(key).and_then(|v| v.as_str()).map(str::to_owned);
         let envelope = text("envelope").and_then(|name| self.components.get(&name).copied());
         match (envelope, text("signature-header")) {

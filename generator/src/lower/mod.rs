@@ -138,4 +138,21 @@ mod tests {
             cx.diagnostics
         );
     }
+
+    #[test]
+    fn extensions_carry_the_generator_prefix_and_the_former_names_still_work_with_a_warning() {
+        let page = "x-sdkwright-page-fields: {total: total, records: records}\n";
+        let (api, diagnostics) = crate::build_ir(&format!("{SPEC}{page}"), "openapi.yaml").unwrap();
+        assert!(api.page_fields.is_some());
+        assert!(diagnostics.to_string().is_empty(), "{diagnostics}");
+
+        let former = "x-page-fields: {total: total, records: records}\n";
+        let (api, diagnostics) = crate::build_ir(&format!("{SPEC}{former}"), "openapi.yaml").unwrap();
+        assert!(api.page_fields.is_some());
+        let text = diagnostics.to_string();
+        assert!(
+            text.contains("#/x-page-fields") && text.contains("now called `x-sdkwright-page-fields`"),
+            "{text}"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{Config, Error};
+use sdkwright::{Config, Error};
 
 use crate::support::{mkfifo, temp_dir, timed, write};
 
@@ -18,9 +18,9 @@ fn spec_with(schema: &str) -> String {
 }
 
 /// Generates from the spec at `path` (with `config` adjusted by `adjust`) on a guarded thread.
-fn generate(case: &str, path: &Path, adjust: fn(Config) -> Config) -> Result<generator::Generated, Error> {
+fn generate(case: &str, path: &Path, adjust: fn(Config) -> Config) -> Result<sdkwright::Generated, Error> {
     let config = adjust(Config::new(path));
-    timed(case, move || generator::generate(&config))
+    timed(case, move || sdkwright::generate(&config))
 }
 
 /// The error's message and every source under it, one per line: what `{:#}` would print.
@@ -36,7 +36,7 @@ fn chain(error: &Error) -> String {
 }
 
 /// The diagnostics of a spec error; fails the case on success or on any other error.
-fn spec_errors(case: &str, result: Result<generator::Generated, Error>) -> String {
+fn spec_errors(case: &str, result: Result<sdkwright::Generated, Error>) -> String {
     match result {
         Err(Error::Spec(diagnostics)) => diagnostics.to_string(),
         Err(other) => panic!("{case}: expected spec errors, got {}", chain(&other)),
@@ -54,7 +54,7 @@ fn outside_and_api(case: &str) -> (PathBuf, PathBuf) {
     (outside, api)
 }
 
-fn assert_no_secret(case: &str, result: &Result<generator::Generated, Error>) {
+fn assert_no_secret(case: &str, result: &Result<sdkwright::Generated, Error>) {
     if let Ok(generated) = result {
         for (file, text) in generated.files.iter() {
             assert!(!text.contains("SECRET-MARKER"), "{case}: {file} holds the outside file's text");
@@ -106,7 +106,7 @@ fn a_widened_ref_root_lets_refs_out_of_the_folder() {
     let spec = write(&api, "api.yaml", &spec_with("{$ref: '../outside/secret.yaml#/Secret'}"));
     let root = api.parent().expect("case folder").to_path_buf();
     let config = Config::new(&spec).ref_root(root);
-    let generated = timed(case, move || generator::generate(&config)).expect("the widened root allows it");
+    let generated = timed(case, move || sdkwright::generate(&config)).expect("the widened root allows it");
     let models: String = generated.files.iter().map(|(_, text)| text).collect();
     assert!(models.contains("SECRET-MARKER"), "the outside schema is read once the root allows it");
 }

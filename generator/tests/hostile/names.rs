@@ -7,8 +7,8 @@ use crate::support::timed;
 
 const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Names, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: none}}\n";
 
-fn generate(config: generator::Config, text: &str) -> Result<generator::Generated, String> {
-    generator::generate_from_str(&config, text).map_err(|error| error.to_string())
+fn generate(config: sdkwright::Config, text: &str) -> Result<sdkwright::Generated, String> {
+    sdkwright::generate_from_str(&config, text).map_err(|error| error.to_string())
 }
 
 /// Crate names cargo refuses were written into Cargo.toml as they came (a quote or a newline
@@ -29,14 +29,14 @@ fn crate_names_cargo_refuses_are_refused() {
         (&long, "at most 64"),
     ];
     for (name, problem) in cases {
-        let config = generator::Config::new("spec.yaml").crate_name(name);
+        let config = sdkwright::Config::new("spec.yaml").crate_name(name);
         let case = format!("names: crate name {name:?}");
         let message = timed(&case, move || generate(config, SPEC)).expect_err(name);
         assert!(message.starts_with("invalid crate name `"), "{name:?}: {message}");
         assert!(message.contains(problem), "{name:?}: {message}");
     }
     for name in ["sdk", "my-api_2", "Wegly"] {
-        let config = generator::Config::new("spec.yaml").crate_name(name);
+        let config = sdkwright::Config::new("spec.yaml").crate_name(name);
         timed("names: a valid crate name", move || generate(config, SPEC)).expect(name);
     }
 }
@@ -45,11 +45,11 @@ fn crate_names_cargo_refuses_are_refused() {
 #[test]
 fn crate_versions_that_are_not_semver_are_refused() {
     for version in ["1.0", "1.0.0\"", "01.0.0", "1.0.0-", "x"] {
-        let config = generator::Config::new("spec.yaml").crate_version(version);
+        let config = sdkwright::Config::new("spec.yaml").crate_version(version);
         let message = timed("names: a crate version", move || generate(config, SPEC)).expect_err(version);
         assert!(message.starts_with("invalid crate version"), "{version:?}: {message}");
     }
-    let config = generator::Config::new("spec.yaml").crate_version("1.2.3-beta.1+build.5");
+    let config = sdkwright::Config::new("spec.yaml").crate_version("1.2.3-beta.1+build.5");
     timed("names: a semver version", move || generate(config, SPEC)).expect("valid");
 }
 
@@ -59,7 +59,7 @@ fn crate_versions_that_are_not_semver_are_refused() {
 #[test]
 fn the_spec_label_cannot_inject_code_or_end_a_comment() {
     let label = "spec.yaml\npub fn injected() {} \" --> \u{202e}";
-    let config = generator::Config::new("spec.yaml").spec_label(label);
+    let config = sdkwright::Config::new("spec.yaml").spec_label(label);
     let generated = timed("names: a hostile spec label", move || generate(config, SPEC)).expect("generates");
     for (path, text) in generated.files.iter() {
         let first = text.lines().next().unwrap_or_default();
@@ -93,7 +93,7 @@ fn the_spec_label_cannot_inject_code_or_end_a_comment() {
 fn control_characters_in_the_title_reach_no_file_raw() {
     let text =
         SPEC.replace("title: Names", "title: \"My\\0API\\x7F\\x1B[31m \\\"quoted\\\" \\\\ \\u0085end\"");
-    let config = generator::Config::new("spec.yaml");
+    let config = sdkwright::Config::new("spec.yaml");
     let generated =
         timed("names: control characters in the title", move || generate(config, &text)).expect("generates");
     for (path, text) in generated.files.iter() {
@@ -116,7 +116,7 @@ fn alias_cycles_are_errors_and_lists_of_themselves_are_newtypes() {
         "{}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/A'}}\n    B: {{$ref: '#/components/schemas/C'}}\n    C: {{$ref: '#/components/schemas/B'}}\n    D: {{allOf: [{{$ref: '#/components/schemas/D'}}]}}\n",
         SPEC
     );
-    let config = generator::Config::new("spec.yaml");
+    let config = sdkwright::Config::new("spec.yaml");
     let message = timed("names: alias cycles", move || generate(config, &cycles)).expect_err("cycles");
     for schema in ["A", "B", "C", "D"] {
         let expected = format!("error: #/components/schemas/{schema}: this schema only refers to itself");
@@ -126,7 +126,7 @@ fn alias_cycles_are_errors_and_lists_of_themselves_are_newtypes() {
         "{}components:\n  schemas:\n    E: {{type: array, items: {{$ref: '#/components/schemas/E'}}}}\n    M: {{type: object, additionalProperties: {{$ref: '#/components/schemas/N'}}}}\n    N: {{$ref: '#/components/schemas/M'}}\n",
         SPEC
     );
-    let config = generator::Config::new("spec.yaml");
+    let config = sdkwright::Config::new("spec.yaml");
     let generated = timed("names: lists of themselves", move || generate(config, &lists)).expect("generates");
     let models = generated.files.get("src/models/mod.rs").expect("models");
     assert!(models.contains("pub struct E(pub Vec<crate::models::E>);"), "{models}");
@@ -141,7 +141,7 @@ fn a_spec_file_name_with_a_line_break_injects_nothing() {
     let dir = crate::support::temp_dir("names-file-name");
     let path = crate::support::write(&dir, "spec\npub fn injected() {}.yaml", SPEC);
     let generated = timed("names: a spec file named with a line break", move || {
-        generator::generate(&generator::Config::new(path)).map_err(|error| error.to_string())
+        sdkwright::generate(&sdkwright::Config::new(path)).map_err(|error| error.to_string())
     })
     .expect("generates");
     for (file, text) in generated.files.iter() {

@@ -10,13 +10,13 @@ use crate::support::timed;
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Scale, version: '1'}\n";
 
 /// Loads, lowers and analyzes (no rendering: these cases are about the stages before it).
-fn build(text: String) -> Result<(generator::ir::Api, String), String> {
-    generator::build_ir(&text, "scale.yaml")
+fn build(text: String) -> Result<(sdkwright::ir::Api, String), String> {
+    sdkwright::build_ir(&text, "scale.yaml")
         .map(|(api, warnings)| (api, warnings.to_string()))
         .map_err(|error| error.to_string())
 }
 
-fn type_named<'a>(api: &'a generator::ir::Api, name: &str) -> &'a generator::ir::TypeDef {
+fn type_named<'a>(api: &'a sdkwright::ir::Api, name: &str) -> &'a sdkwright::ir::TypeDef {
     api.types.iter().find(|def| def.name == name).unwrap_or_else(|| panic!("no type {name}"))
 }
 
@@ -47,7 +47,7 @@ fn a_long_all_of_chain_is_refused_without_overflowing() {
     );
     // A chain within the bound still merges every link's properties.
     let (api, _) = timed("scale: 40-link allOf chain", || build(all_of_chain(40))).expect("generates");
-    let generator::ir::TypeKind::Struct(s0) = &type_named(&api, "S0").kind else { panic!("S0 is a struct") };
+    let sdkwright::ir::TypeKind::Struct(s0) = &type_named(&api, "S0").kind else { panic!("S0 is a struct") };
     assert_eq!(s0.fields.len(), 40);
     assert!(s0.fields.iter().any(|f| f.wire_name == "last"), "the last link's property is merged");
 }
@@ -87,7 +87,7 @@ fn a_long_reference_chain_in_all_of_is_not_a_cycle() {
     }
     text.push_str("    R100: {type: object, properties: {deep: {type: string}}}\n");
     let (api, warnings) = timed("scale: 100 $refs in a row under allOf", || build(text)).expect("generates");
-    let generator::ir::TypeKind::Struct(top) = &type_named(&api, "Top").kind else {
+    let sdkwright::ir::TypeKind::Struct(top) = &type_named(&api, "Top").kind else {
         panic!("Top is a struct, not free-form JSON: {warnings}")
     };
     let names: Vec<&str> = top.fields.iter().map(|f| f.wire_name.as_str()).collect();
@@ -153,7 +153,7 @@ fn a_huge_enum_is_checked_for_duplicates_in_linear_time() {
         values.join(",")
     );
     let (api, warnings) =
-        timed("scale: 300,000-value enum", move || generator::build_ir(&text, "scale.json"))
+        timed("scale: 300,000-value enum", move || sdkwright::build_ir(&text, "scale.json"))
             .expect("generates");
     let warnings = warnings.to_string();
     let expected = "warning: #/components/schemas/Big: 300000 values are more than the 10000 an enum is \
@@ -163,8 +163,8 @@ fn a_huge_enum_is_checked_for_duplicates_in_linear_time() {
     assert!(
         matches!(
             big,
-            generator::ir::TypeKind::Alias(generator::ir::TypeRef::Primitive(
-                generator::ir::Primitive::String
+            sdkwright::ir::TypeKind::Alias(sdkwright::ir::TypeRef::Primitive(
+                sdkwright::ir::Primitive::String
             ))
         ),
         "{big:?}"
@@ -193,10 +193,10 @@ fn colliding_field_names_are_numbered_in_linear_time() {
          \"components\": {{\"schemas\": {{\"Same\": {{\"type\": \"object\", \"properties\": {{{}}}}}}}}}}}",
         properties.join(",")
     );
-    let api = timed("scale: 117,649 colliding field names", move || generator::build_ir(&text, "scale.json"))
+    let api = timed("scale: 117,649 colliding field names", move || sdkwright::build_ir(&text, "scale.json"))
         .expect("generates")
         .0;
-    let generator::ir::TypeKind::Struct(same) = &type_named(&api, "Same").kind else { panic!("a struct") };
+    let sdkwright::ir::TypeKind::Struct(same) = &type_named(&api, "Same").kind else { panic!("a struct") };
     let mut fields: Vec<&str> = same.fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(fields.len(), n);
     let last = format!("a_b_c_d_e_f_g_{n}");
@@ -227,9 +227,9 @@ fn schemas_nested_as_deep_as_the_parser_allows_generate() {
             "{HEAD}paths:\n  /deep:\n    get:\n      operationId: getDeep\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Deep'}}\ncomponents:\n  schemas:\n    Deep: {schema}\n"
         );
         let case = format!("scale: {shape} nested to the parser's limit");
-        let config = generator::Config::new("deep.yaml");
+        let config = sdkwright::Config::new("deep.yaml");
         let generated =
-            timed(&case, move || generator::generate_from_str(&config, &text).map_err(|e| e.to_string()))
+            timed(&case, move || sdkwright::generate_from_str(&config, &text).map_err(|e| e.to_string()))
                 .unwrap_or_else(|error| panic!("{shape}: {error}"));
         assert!(generated.files.get("src/models/mod.rs").is_some(), "{shape}");
     }

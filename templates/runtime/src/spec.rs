@@ -4,7 +4,7 @@
 //! expression or a type), the generator puts the spec's value instead, as a literal or a path;
 //! a name it does not know is a generator bug. Page's serde renames are the one value that is
 //! not a path: the generator adds `rename = "..."` to the `#[serde]` of `Page::total` and
-//! `Page::records` when the spec's list envelope (`x-page-fields`) names them otherwise.
+//! `Page::records` when the spec's list envelope (`x-sdkwright-page-fields`) names them otherwise.
 
 /// The header the credential travels in (lower case).
 pub(crate) const CREDENTIAL_HEADER: &str = "authorization";

@@ -390,8 +390,11 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
         generated_from: string_literal(&format!(
-            "{} {} by wegly-generator {}",
-            krate.spec_label, krate.fingerprint, krate.generator_version
+            "{} {} by {} {}",
+            krate.spec_label,
+            krate.fingerprint,
+            crate::NAME,
+            krate.generator_version
         )),
         title: one_line(&api.title),
         api_version: one_line(&api.api_version),
