@@ -1,7 +1,7 @@
 //! The one walk over the type expressions a definition refers to, which the passes that
 //! follow references (recursion boxing, sharing identical types, alias cycles) are built on.
 
-use super::{TypeId, TypeKind, TypeRef};
+use super::{Api, Operation, SuccessResponse, TypeId, TypeKind, TypeRef};
 
 /// How a type holds one of the type expressions it refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,5 +75,69 @@ impl TypeRef {
                 TypeRef::Primitive(_) | TypeRef::Any => return None,
             }
         }
+    }
+}
+
+impl Operation {
+    /// Every type expression the operation refers to: parameters, body, success and error
+    /// responses.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let params = self.params.iter().map(|param| &param.ty);
+        let body = self.body.iter().map(|body| &body.ty);
+        let success = match &self.response {
+            SuccessResponse::Json(ty) => Some(ty),
+            SuccessResponse::Text { .. } | SuccessResponse::Bytes { .. } | SuccessResponse::Empty => None,
+        };
+        let errors = self.errors.iter().filter_map(|error| error.ty.as_ref());
+        params.chain(body).chain(success).chain(errors).collect()
+    }
+}
+
+impl Api {
+    /// Checks the invariant later stages index by: every named type the API refers to is
+    /// defined. A broken one is a generator bug; the message names the first dangling use.
+    pub fn check_references(&self) -> Result<(), String> {
+        let defined = |id: TypeId| id.0 < self.types.len();
+        for def in &self.types {
+            for (ty, _) in def.kind.type_refs() {
+                if let Some((id, _)) = ty.named().filter(|(id, _)| !defined(*id)) {
+                    return Err(format!(
+                        "type `{}` refers to type #{}, which is not defined",
+                        def.name, id.0
+                    ));
+                }
+            }
+        }
+        for operation in self.groups.iter().flat_map(|group| &group.operations) {
+            for ty in operation.type_refs() {
+                if let Some((id, _)) = ty.named().filter(|(id, _)| !defined(*id)) {
+                    let name = &operation.operation_id;
+                    return Err(format!("operation `{name}` refers to type #{}, which is not defined", id.0));
+                }
+            }
+        }
+        match &self.webhooks {
+            Some(webhooks) if !defined(webhooks.envelope) => {
+                Err(format!("the webhook envelope is type #{}, which is not defined", webhooks.envelope.0))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{TypeId, TypeKind, TypeRef};
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Chat:\n      type: object\n      properties:\n        id: {type: string}\n";
+
+    #[test]
+    fn a_dangling_reference_is_reported_not_rendered_as_a_placeholder() {
+        let (mut api, _) = crate::build_ir(SPEC, "openapi.yaml").unwrap();
+        assert_eq!(api.check_references(), Ok(()));
+        let TypeKind::Struct(chat) = &mut api.types[0].kind else { panic!("Chat is a struct") };
+        chat.fields[0].ty = TypeRef::List(Box::new(TypeRef::Named(TypeId(7))));
+        let error = api.check_references().unwrap_err();
+        assert_eq!(error, "type `Chat` refers to type #7, which is not defined");
     }
 }

@@ -67,7 +67,8 @@ impl Scope {
         match ty {
             TypeRef::Primitive(primitive) => self.primitive(*primitive).to_owned(),
             TypeRef::Named(id) => {
-                let name = api.types.get(id.0).map(|def| def.name.as_str()).unwrap_or("UnknownType");
+                // Rendering starts by checking every reference (`Api::check_references`).
+                let name = &api.types[id.0].name;
                 if self.in_models { format!("super::{name}") } else { format!("crate::models::{name}") }
             }
             TypeRef::List(inner) => {

@@ -7,6 +7,7 @@
 //! changes only where the surface does. [`diff`] compares two surfaces.
 
 pub mod diff;
+mod report;
 
 use std::collections::BTreeMap;
 
