@@ -100,6 +100,25 @@ impl Scope {
         }
     }
 
+    /// The declared type of a struct field: boxed when it closes a cycle, and an `Option` when
+    /// the field may be absent or null. The view of the model and the surface both use it.
+    pub fn field_type(&self, api: &Api, field: &crate::ir::Field) -> String {
+        let mut ty = self.type_expr(api, &field.ty);
+        if field.boxed {
+            ty = self.boxed(&ty);
+        }
+        if !field.required || field.nullable {
+            ty = self.option(&ty);
+        }
+        ty
+    }
+
+    /// The type a union variant holds, boxed when it closes a cycle.
+    pub fn variant_type(&self, api: &Api, variant: &crate::ir::UnionVariant) -> String {
+        let ty = self.type_expr(api, &variant.ty);
+        if variant.boxed { self.boxed(&ty) } else { ty }
+    }
+
     /// The type of a method argument: strings and lists borrowed, named types by reference,
     /// small scalars by value; wrapped in `Option` when the argument may be left out.
     pub fn arg_type(&self, api: &Api, ty: &TypeRef, required: bool) -> String {

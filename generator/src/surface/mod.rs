@@ -165,15 +165,10 @@ pub fn surface(api: &Api) -> Surface {
                 let fields = s
                     .fields
                     .iter()
-                    .map(|f| {
-                        let mut ty = scope.type_expr(api, &f.ty);
-                        if f.boxed {
-                            ty = scope.boxed(&ty);
-                        }
-                        if !f.required || f.nullable {
-                            ty = scope.option(&ty);
-                        }
-                        FieldSurface { name: f.name.clone(), ty, required: f.required }
+                    .map(|f| FieldSurface {
+                        name: f.name.clone(),
+                        ty: scope.field_type(api, f),
+                        required: f.required,
                     })
                     .collect();
                 TypeSurface::Struct { fields, open: s.extra.is_some() }
@@ -186,10 +181,7 @@ pub fn surface(api: &Api) -> Surface {
                 variants: u
                     .variants
                     .iter()
-                    .map(|v| {
-                        let ty = scope.type_expr(api, &v.ty);
-                        format!("{}({})", v.name, if v.boxed { scope.boxed(&ty) } else { ty })
-                    })
+                    .map(|v| format!("{}({})", v.name, scope.variant_type(api, v)))
                     .collect(),
             },
             TypeKind::Alias(ty) => TypeSurface::Alias { target: scope.type_expr(api, ty) },

@@ -301,20 +301,17 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
             variants: u
                 .variants
                 .iter()
-                .map(|v| {
-                    let ty = scope.type_expr(api, &v.ty);
-                    UnionVariantView {
-                        name: v.name.clone(),
-                        ty: if v.boxed { scope.boxed(&ty) } else { ty },
-                        tag_values: v.tag_values.iter().map(|t| string_literal(t)).collect(),
-                        tag_docs: v
-                            .tag_values
-                            .iter()
-                            .map(|t| format!("`{}`", code_span(t)))
-                            .collect::<Vec<_>>()
-                            .join(" or "),
-                        fallback: v.fallback,
-                    }
+                .map(|v| UnionVariantView {
+                    name: v.name.clone(),
+                    ty: scope.variant_type(api, v),
+                    tag_values: v.tag_values.iter().map(|t| string_literal(t)).collect(),
+                    tag_docs: v
+                        .tag_values
+                        .iter()
+                        .map(|t| format!("`{}`", code_span(t)))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    fallback: v.fallback,
                 })
                 .collect(),
             fallback: u.variants.iter().find(|v| v.fallback).map(|v| v.name.clone()),
@@ -327,14 +324,8 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
 }
 
 fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
-    let mut ty = scope.type_expr(api, &field.ty);
-    if field.boxed {
-        ty = scope.boxed(&ty);
-    }
+    let ty = scope.field_type(api, field);
     let optional = !field.required || field.nullable;
-    if optional {
-        ty = scope.option(&ty);
-    }
     let mut serde = Vec::new();
     if crate::names::unraw(&field.name) != field.wire_name {
         serde.push(format!("rename = {}", string_literal(&field.wire_name)));
