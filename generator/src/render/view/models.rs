@@ -325,7 +325,6 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
 
 fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
     let ty = scope.field_type(api, field);
-    let optional = !field.required || field.nullable;
     let mut serde = Vec::new();
     if crate::names::unraw(&field.name) != field.wire_name {
         serde.push(format!("rename = {}", string_literal(&field.wire_name)));
