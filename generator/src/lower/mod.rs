@@ -15,6 +15,7 @@ mod errors;
 mod media;
 mod objects;
 mod operations;
+mod pagination;
 mod refs;
 mod schemas;
 mod unions;
@@ -32,7 +33,8 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
     cx.declare_components();
     cx.define_components();
     aliases::settle_alias_cycles(&mut cx.types, &mut cx.diagnostics);
-    let groups = cx.lower_operations();
+    let mut groups = cx.lower_operations();
+    cx.paginate(&mut groups);
     let auth = cx.auth();
     let page_fields = cx.page_fields();
     let webhooks = cx.webhooks();

@@ -21,10 +21,13 @@ pub(super) const DEFAULT_TAG: &str = "default";
 
 /// The methods of the runtime's `Call`, which an optional parameter's method must not repeat.
 pub(super) const CALL_METHODS: &[&str] = &[
+    "attempt_timeout",
     "header",
     "idempotency_key",
     "into_future",
+    "items",
     "new",
+    "pages",
     "retry",
     "retry_non_idempotent",
     "send",
@@ -178,6 +181,7 @@ impl<'a> Context<'a> {
                 errors,
                 error_enum: None,
                 options: None,
+                pagination: None,
                 summary: operation.summary.clone(),
                 description: operation.description.clone(),
                 deprecated: operation.deprecated,

@@ -68,6 +68,7 @@ where
     F: Fn(RenderedFile) -> Result<R, Error> + Sync,
 {
     api.check_references().map_err(|message| Error::Internal { stage: "render", message })?;
+    view::check_paging(api).map_err(|message| Error::Internal { stage: "render", message })?;
     let env = environment()?;
     let runtime = view::runtime(api);
     let krate_view = view::krate(api, krate, &runtime).value();

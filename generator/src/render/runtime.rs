@@ -37,6 +37,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/src/error.rs", include_str!("../../../templates/runtime/src/error.rs")),
     ("runtime/src/multipart.rs", include_str!("../../../templates/runtime/src/multipart.rs")),
     ("runtime/src/page.rs", include_str!("../../../templates/runtime/src/page.rs")),
+    ("runtime/src/paginate.rs", include_str!("../../../templates/runtime/src/paginate.rs")),
     ("runtime/src/request.rs", include_str!("../../../templates/runtime/src/request.rs")),
     ("runtime/src/retry.rs", include_str!("../../../templates/runtime/src/retry.rs")),
     ("runtime/src/webhooks.rs", include_str!("../../../templates/runtime/src/webhooks.rs")),

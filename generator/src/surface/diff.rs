@@ -85,6 +85,21 @@ fn operation(name: &str, before: &OperationSurface, after: &OperationSurface, pu
         ));
     }
     options(before.options.as_ref(), after.options.as_ref(), push);
+    match (&before.items, &after.items) {
+        (None, Some(item)) => {
+            push(added(format!("`pages()` and `items()` added: streams of every `{item}`")))
+        }
+        (Some(_), None) => push(breaking(
+            "`pages()` and `items()` removed: the spec no longer says how its pages follow each other"
+                .to_owned(),
+            "fetch the pages yourself, setting the page parameter on each call".to_owned(),
+        )),
+        (Some(old), Some(new)) if old != new => push(breaking(
+            format!("`items()` yields `{new}` instead of `{old}`"),
+            format!("read its items as `{new}`"),
+        )),
+        _ => {}
+    }
     match (&before.errors, &after.errors) {
         (None, Some(new)) => push(added(format!("error enum `{}` added", new.name))),
         (Some(old), None) => push(breaking(
@@ -290,6 +305,7 @@ mod tests {
             returns: returns.into(),
             options: None,
             errors: None,
+            items: None,
         }
     }
 
@@ -445,5 +461,18 @@ mod tests {
         assert_eq!(addition.next_version("0.1.3"), "0.1.4");
         assert_eq!(addition.next_version("1.4.2"), "1.5.0");
         assert_eq!(Report { changes: vec![] }.next_version("0.1.0"), "0.1.0");
+    }
+
+    #[test]
+    fn page_streams_added_removed_or_retyped() {
+        let plain = op(&[], "Vec<String>");
+        let paged = OperationSurface { items: Some("String".into()), ..op(&[], "Vec<String>") };
+        let report = diff(&with_op(plain.clone()), &with_op(paged.clone()));
+        assert_eq!(report.bump(), Bump::Minor, "{report}");
+        let report = diff(&with_op(paged.clone()), &with_op(plain));
+        assert_eq!(report.bump(), Bump::Major, "{report}");
+        assert!(report.to_string().contains("`pages()` and `items()` removed"), "{report}");
+        let retyped = OperationSurface { items: Some("i64".into()), ..paged.clone() };
+        assert_eq!(diff(&with_op(paged), &with_op(retyped)).bump(), Bump::Major);
     }
 }

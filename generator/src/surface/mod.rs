@@ -42,6 +42,10 @@ pub struct OperationSurface {
     /// The operation's error enum, when it documents error bodies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<ErrorEnumSurface>,
+    /// The item type of the call's `pages()` and `items()` streams, when it is a list the SDK
+    /// walks to the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
 }
 
 /// An operation's error enum.
@@ -154,6 +158,11 @@ pub fn surface(api: &Api) -> Surface {
                     options,
                     returns,
                     errors,
+                    items: op
+                        .pagination
+                        .as_ref()
+                        .filter(|_| op.options.is_some())
+                        .map(|pagination| scope.type_expr(api, &pagination.item)),
                 },
             );
         }

@@ -20,6 +20,8 @@ mod error;
 mod multipart;
 #[cfg(feature = "page")]
 mod page;
+#[cfg(feature = "paginate")]
+mod paginate;
 mod request;
 mod retry;
 mod spec;
@@ -34,6 +36,8 @@ pub use error::{TypedError, Unmatched};
 pub use multipart::UploadFile;
 #[cfg(feature = "page")]
 pub use page::Page;
+#[cfg(feature = "paginate")]
+pub use paginate::{Items, Pages};
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;
 

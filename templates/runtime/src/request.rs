@@ -129,6 +129,43 @@ pub(crate) struct Request<'a> {
     error: Option<String>,
 }
 
+#[cfg(feature = "paginate")]
+impl Request<'_> {
+    /// A copy for the next page; `None` for a multipart body, whose parts are read once.
+    fn try_clone(&self) -> Option<Self> {
+        #[cfg(feature = "multipart")]
+        if self.form.is_some() {
+            return None;
+        }
+        Some(Self {
+            client: self.client,
+            operation: self.operation,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            #[cfg(feature = "cookies")]
+            cookies: self.cookies.clone(),
+            body: self.body.clone(),
+            content_type: self.content_type,
+            #[cfg(feature = "multipart")]
+            form: None,
+            error: self.error.clone(),
+        })
+    }
+
+    /// Sets query parameter `param` to `value`, replacing what it was set to.
+    pub(crate) fn set_query(self, param: &'static str, value: String) -> Self {
+        self.query(param, &value)
+    }
+
+    /// Sends the request to `path` (below the base URL, already encoded) with exactly `query`.
+    pub(crate) fn set_target(mut self, path: String, query: Vec<(String, String)>) -> Self {
+        self.path = path;
+        self.query = query.into_iter().map(|(name, value)| ("", name, value)).collect();
+        self
+    }
+}
+
 impl<'a> Request<'a> {
     #[cfg(feature = "requests")]
     pub(crate) fn new(client: &'a crate::Client, operation: &'static Operation) -> Self {
@@ -331,6 +368,45 @@ pub struct Call<'a, T, O = ()> {
     idempotency_key: Option<String>,
     retry_non_idempotent: bool,
     operation: PhantomData<fn() -> O>,
+}
+
+#[cfg(feature = "paginate")]
+impl<'a, T, O> Call<'a, T, O> {
+    /// A copy of the call for the next page; `None` for a multipart body.
+    pub(crate) fn try_clone(&self) -> Option<Self> {
+        Some(Self {
+            request: self.request.try_clone()?,
+            decode: self.decode,
+            timeout: self.timeout,
+            attempt_timeout: self.attempt_timeout,
+            retry: self.retry.clone(),
+            extra_headers: self.extra_headers.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            retry_non_idempotent: self.retry_non_idempotent,
+            operation: PhantomData,
+        })
+    }
+
+    /// Changes the request (the next page's parameters).
+    pub(crate) fn with_request(mut self, set: impl FnOnce(Request<'a>) -> Request<'a>) -> Self {
+        self.request = set(self.request);
+        self
+    }
+
+    /// The value query parameter `param` was set to (its first, for a list).
+    pub(crate) fn query_value(&self, param: &str) -> Option<&str> {
+        self.request.query.iter().find(|(name, _, _)| *name == param).map(|(_, _, value)| value.as_str())
+    }
+
+    /// The operation the call is of.
+    pub(crate) fn operation(&self) -> &'static Operation {
+        self.request.operation
+    }
+
+    /// The client's base URL.
+    pub(crate) fn client_base_url(&self) -> &str {
+        self.request.client.base_url()
+    }
 }
 
 impl<'a, T: Send + 'a, O> Call<'a, T, O> {

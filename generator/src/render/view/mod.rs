@@ -7,9 +7,11 @@
 
 mod models;
 mod operations;
+mod paging;
 
 pub use models::*;
 pub use operations::*;
+pub use paging::check as check_paging;
 
 use serde::Serialize;
 
@@ -173,6 +175,8 @@ pub struct RuntimeUses {
     pub options: bool,
     /// Some tagged union has no variant for other values: its tag must be there.
     pub tag_required: bool,
+    /// Some operation offers page streams.
+    pub paginate: bool,
 }
 
 /// The view of the runtime files.
@@ -182,6 +186,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
         uses.requests = true;
         uses.typed_errors |= op.error_enum.is_some();
         uses.options |= op.options.is_some();
+        uses.paginate |= op.pagination.is_some() && op.options.is_some();
         for param in &op.params {
             match param.location {
                 ParamLocation::Path => uses.path_params = true,

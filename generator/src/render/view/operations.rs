@@ -69,6 +69,8 @@ pub struct OptionsView {
     /// The method, as docs mention it (see [`ErrorEnumView::method_doc`]).
     pub method_doc: String,
     pub setters: Vec<SetterView>,
+    /// The page streams, when the operation is a list the SDK can walk to the end.
+    pub paging: Option<super::paging::PagingView>,
 }
 
 /// The method that sets one optional parameter.
@@ -325,6 +327,8 @@ fn options(
         marker,
         method_doc: method_doc(group_type, op),
         setters,
+        // Rendering checked that every operation's paging view can be built.
+        paging: super::paging::paging(api, scope, op).ok().flatten(),
     })
 }
 
@@ -353,6 +357,13 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
             " Optional parameters, set by methods of the returned call: {}.",
             setters.join(", ")
         ));
+    }
+    if op.pagination.is_some() && op.options.is_some() {
+        docs.push(String::new());
+        docs.push(
+            " A list: the returned call's `pages()` and `items()` are streams that follow it to the end."
+                .to_owned(),
+        );
     }
 
     let mut args: Vec<ArgView> = op
