@@ -21,4 +21,10 @@ impl AddLeadFollowerRequest {
             notes: None,
         }
     }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
 }

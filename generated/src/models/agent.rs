@@ -16,4 +16,16 @@ impl Agent {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::user`] and returns the value, for chaining.
+    #[must_use]
+    pub fn user(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
 }

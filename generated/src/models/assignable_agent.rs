@@ -19,4 +19,22 @@ impl AssignableAgent {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::agent_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn agent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::user`] and returns the value, for chaining.
+    #[must_use]
+    pub fn user(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
 }

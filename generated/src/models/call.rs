@@ -37,4 +37,64 @@ impl Call {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<super::CallStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::direction`] and returns the value, for chaining.
+    #[must_use]
+    pub fn direction(mut self, value: impl Into<super::CallDirection>) -> Self {
+        self.direction = Some(value.into());
+        self
+    }
+    /// Sets [`Self::started_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn started_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::ended_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn ended_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ended_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::duration_ms`] and returns the value, for chaining.
+    #[must_use]
+    pub fn duration_ms(mut self, value: impl Into<i64>) -> Self {
+        self.duration_ms = Some(value.into());
+        self
+    }
+    /// Sets [`Self::recording_processed`] and returns the value, for chaining.
+    #[must_use]
+    pub fn recording_processed(mut self, value: impl Into<bool>) -> Self {
+        self.recording_processed = Some(value.into());
+        self
+    }
+    /// Sets [`Self::recording_available`] and returns the value, for chaining.
+    #[must_use]
+    pub fn recording_available(mut self, value: impl Into<bool>) -> Self {
+        self.recording_available = Some(value.into());
+        self
+    }
+    /// Sets [`Self::has_recording`] and returns the value, for chaining.
+    #[must_use]
+    pub fn has_recording(mut self, value: impl Into<bool>) -> Self {
+        self.has_recording = Some(value.into());
+        self
+    }
 }

@@ -82,4 +82,175 @@ impl ChatDetail {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::wa_contact_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn wa_contact_id(mut self, value: impl Into<String>) -> Self {
+        self.wa_contact_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::remote_profile_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn remote_profile_name(mut self, value: impl Into<String>) -> Self {
+        self.remote_profile_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::contact_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn contact_name(mut self, value: impl Into<String>) -> Self {
+        self.contact_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::contact_number`] and returns the value, for chaining.
+    #[must_use]
+    pub fn contact_number(mut self, value: impl Into<String>) -> Self {
+        self.contact_number = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<super::ChatStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::chat_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn chat_type(mut self, value: impl Into<super::ChatType>) -> Self {
+        self.chat_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::unread_count`] and returns the value, for chaining.
+    #[must_use]
+    pub fn unread_count(mut self, value: impl Into<i64>) -> Self {
+        self.unread_count = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_manually_unread`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_manually_unread(mut self, value: impl Into<bool>) -> Self {
+        self.is_manually_unread = Some(value.into());
+        self
+    }
+    /// Sets [`Self::priority`] and returns the value, for chaining.
+    #[must_use]
+    pub fn priority(mut self, value: impl Into<super::ChatPriority>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets [`Self::archived_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn archived_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.archived_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::assigned_agent_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn assigned_agent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.assigned_agent_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::last_customer_msg_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn last_customer_msg_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_customer_msg_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::session_expires_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn session_expires_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.session_expires_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::updated_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::last_message_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn last_message_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_message_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::last_message`] and returns the value, for chaining.
+    #[must_use]
+    pub fn last_message(mut self, value: impl Into<super::Message>) -> Self {
+        self.last_message = Some(value.into());
+        self
+    }
+    /// Sets [`Self::assigned_agent`] and returns the value, for chaining.
+    #[must_use]
+    pub fn assigned_agent(mut self, value: impl Into<super::ChatParticipant>) -> Self {
+        self.assigned_agent = Some(value.into());
+        self
+    }
+    /// Sets [`Self::participants`] and returns the value, for chaining.
+    #[must_use]
+    pub fn participants(
+        mut self,
+        value: impl Into<Vec<super::ChatParticipant>>,
+    ) -> Self {
+        self.participants = Some(value.into());
+        self
+    }
+    /// Sets [`Self::phone_number`] and returns the value, for chaining.
+    #[must_use]
+    pub fn phone_number(mut self, value: impl Into<super::PhoneNumber>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_person`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_person(mut self, value: impl Into<super::CrmPerson>) -> Self {
+        self.crm_person = Some(value.into());
+        self
+    }
+    /// Sets [`Self::assignable_agents`] and returns the value, for chaining.
+    #[must_use]
+    pub fn assignable_agents(
+        mut self,
+        value: impl Into<Vec<super::AssignableAgent>>,
+    ) -> Self {
+        self.assignable_agents = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_marketing_lead_source`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_marketing_lead_source(
+        mut self,
+        value: impl Into<Vec<super::LeadSource>>,
+    ) -> Self {
+        self.crm_marketing_lead_source = Some(value.into());
+        self
+    }
 }

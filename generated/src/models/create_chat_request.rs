@@ -39,4 +39,61 @@ impl CreateChatRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::whatsapp_phone_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn whatsapp_phone_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.whatsapp_phone_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::template`] and returns the value, for chaining.
+    #[must_use]
+    pub fn template(mut self, value: impl Into<super::MessageTemplate>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Sets [`Self::wa_contact_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn wa_contact_id(mut self, value: impl Into<String>) -> Self {
+        self.wa_contact_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::person_contact_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn person_contact_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.person_contact_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::remote_profile_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn remote_profile_name(mut self, value: impl Into<String>) -> Self {
+        self.remote_profile_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_person_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_person_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_person_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::assigned_agent_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn assigned_agent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.assigned_agent_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<super::ChatStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::template_fields`] and returns the value, for chaining.
+    #[must_use]
+    pub fn template_fields(
+        mut self,
+        value: impl Into<Vec<super::TemplateField>>,
+    ) -> Self {
+        self.template_fields = Some(value.into());
+        self
+    }
 }

@@ -16,4 +16,16 @@ impl CreateDealFollower {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::user_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::role_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn role_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
 }

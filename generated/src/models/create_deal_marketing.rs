@@ -13,4 +13,10 @@ impl CreateDealMarketing {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::url_conversion`] and returns the value, for chaining.
+    #[must_use]
+    pub fn url_conversion(mut self, value: impl Into<String>) -> Self {
+        self.url_conversion = Some(value.into());
+        self
+    }
 }

@@ -16,4 +16,16 @@ impl CreateDealNote {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::content`] and returns the value, for chaining.
+    #[must_use]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_pinned`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_pinned(mut self, value: impl Into<bool>) -> Self {
+        self.is_pinned = Some(value.into());
+        self
+    }
 }

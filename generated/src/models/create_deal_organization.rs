@@ -13,4 +13,10 @@ impl CreateDealOrganization {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }

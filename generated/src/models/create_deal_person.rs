@@ -22,4 +22,31 @@ impl CreateDealPerson {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::contacts`] and returns the value, for chaining.
+    #[must_use]
+    pub fn contacts(
+        mut self,
+        value: impl Into<Vec<super::CreateDealPersonContact>>,
+    ) -> Self {
+        self.contacts = Some(value.into());
+        self
+    }
+    /// Sets [`Self::avoid_duplicate`] and returns the value, for chaining.
+    #[must_use]
+    pub fn avoid_duplicate(mut self, value: impl Into<bool>) -> Self {
+        self.avoid_duplicate = Some(value.into());
+        self
+    }
+    /// Sets [`Self::duplicate_check_types`] and returns the value, for chaining.
+    #[must_use]
+    pub fn duplicate_check_types(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.duplicate_check_types = Some(value.into());
+        self
+    }
 }

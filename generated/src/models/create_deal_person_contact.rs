@@ -16,4 +16,16 @@ impl CreateDealPersonContact {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<i64>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

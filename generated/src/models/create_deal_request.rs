@@ -75,4 +75,103 @@ impl CreateDealRequest {
             note: None,
         }
     }
+    /// Sets [`Self::stage_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn stage_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.stage_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::responsible_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn responsible_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.responsible_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<f64>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`Self::expected_close_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn expected_close_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expected_close_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::quality_rating`] and returns the value, for chaining.
+    #[must_use]
+    pub fn quality_rating(mut self, value: impl Into<super::DealQualityRating>) -> Self {
+        self.quality_rating = Some(value.into());
+        self
+    }
+    /// Sets [`Self::quality_reason`] and returns the value, for chaining.
+    #[must_use]
+    pub fn quality_reason(mut self, value: impl Into<String>) -> Self {
+        self.quality_reason = Some(value.into());
+        self
+    }
+    /// Sets [`Self::visibility`] and returns the value, for chaining.
+    #[must_use]
+    pub fn visibility(mut self, value: impl Into<i64>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets [`Self::temperature`] and returns the value, for chaining.
+    #[must_use]
+    pub fn temperature(mut self, value: impl Into<i64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+    /// Sets [`Self::marketing`] and returns the value, for chaining.
+    #[must_use]
+    pub fn marketing(mut self, value: impl Into<super::CreateDealMarketing>) -> Self {
+        self.marketing = Some(value.into());
+        self
+    }
+    /// Sets [`Self::lead_source`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lead_source(mut self, value: impl Into<super::CreateDealLeadSource>) -> Self {
+        self.lead_source = Some(value.into());
+        self
+    }
+    /// Sets [`Self::tags`] and returns the value, for chaining.
+    #[must_use]
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets [`Self::person`] and returns the value, for chaining.
+    #[must_use]
+    pub fn person(mut self, value: impl Into<super::CreateDealPerson>) -> Self {
+        self.person = Some(value.into());
+        self
+    }
+    /// Sets [`Self::organization`] and returns the value, for chaining.
+    #[must_use]
+    pub fn organization(
+        mut self,
+        value: impl Into<super::CreateDealOrganization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets [`Self::followers`] and returns the value, for chaining.
+    #[must_use]
+    pub fn followers(
+        mut self,
+        value: impl Into<Vec<super::CreateDealFollower>>,
+    ) -> Self {
+        self.followers = Some(value.into());
+        self
+    }
+    /// Sets [`Self::note`] and returns the value, for chaining.
+    #[must_use]
+    pub fn note(mut self, value: impl Into<super::CreateDealNote>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
 }

@@ -29,6 +29,54 @@ impl CreateFileBatchRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::crm_lead_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_lead_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_lead_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_deal_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_deal_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_deal_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::lead_code`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lead_code(mut self, value: impl Into<String>) -> Self {
+        self.lead_code = Some(value.into());
+        self
+    }
+    /// Sets [`Self::deal_code`] and returns the value, for chaining.
+    #[must_use]
+    pub fn deal_code(mut self, value: impl Into<String>) -> Self {
+        self.deal_code = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::note`] and returns the value, for chaining.
+    #[must_use]
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+    /// Sets [`Self::file`] and returns the value, for chaining.
+    #[must_use]
+    pub fn file(mut self, value: impl Into<crate::UploadFile>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+    /// Sets [`Self::files`] and returns the value, for chaining.
+    #[must_use]
+    pub fn files(mut self, value: impl Into<Vec<crate::UploadFile>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
 }
 impl crate::multipart::ToForm for CreateFileBatchRequest {
     fn to_form(&self) -> crate::multipart::Form {

@@ -73,4 +73,139 @@ impl CreateTaskRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::crm_task_type_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_task_type_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_task_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::start_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn start_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_task_stage_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_task_stage_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_task_stage_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::responsible_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn responsible_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.responsible_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_lead_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_lead_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_lead_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_deal_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_deal_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_deal_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_delivery_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_delivery_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_delivery_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::priority`] and returns the value, for chaining.
+    #[must_use]
+    pub fn priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets [`Self::description`] and returns the value, for chaining.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`Self::mentions`] and returns the value, for chaining.
+    #[must_use]
+    pub fn mentions(mut self, value: impl Into<Vec<super::TaskMention>>) -> Self {
+        self.mentions = Some(value.into());
+        self
+    }
+    /// Sets [`Self::end_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn end_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meeting_outcome`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meeting_outcome(mut self, value: impl Into<i64>) -> Self {
+        self.meeting_outcome = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meeting_outcome_notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meeting_outcome_notes(mut self, value: impl Into<String>) -> Self {
+        self.meeting_outcome_notes = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_personal`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_personal(mut self, value: impl Into<bool>) -> Self {
+        self.is_personal = Some(value.into());
+        self
+    }
+    /// Sets [`Self::create_meeting`] and returns the value, for chaining.
+    #[must_use]
+    pub fn create_meeting(mut self, value: impl Into<bool>) -> Self {
+        self.create_meeting = Some(value.into());
+        self
+    }
+    /// Sets [`Self::create_event`] and returns the value, for chaining.
+    #[must_use]
+    pub fn create_event(mut self, value: impl Into<bool>) -> Self {
+        self.create_event = Some(value.into());
+        self
+    }
+    /// Sets [`Self::create_online_meeting_link`] and returns the value, for chaining.
+    #[must_use]
+    pub fn create_online_meeting_link(mut self, value: impl Into<bool>) -> Self {
+        self.create_online_meeting_link = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meeting_provider`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meeting_provider(
+        mut self,
+        value: impl Into<super::TaskMeetingProvider>,
+    ) -> Self {
+        self.meeting_provider = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meeting_participants`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meeting_participants(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.meeting_participants = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reminders_minutes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reminders_minutes(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.reminders_minutes = Some(value.into());
+        self
+    }
 }

@@ -34,4 +34,52 @@ impl CrmPerson {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::birth_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn birth_date(mut self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        self.birth_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::gender`] and returns the value, for chaining.
+    #[must_use]
+    pub fn gender(mut self, value: impl Into<i64>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets [`Self::contacts`] and returns the value, for chaining.
+    #[must_use]
+    pub fn contacts(mut self, value: impl Into<Vec<super::CrmPersonContact>>) -> Self {
+        self.contacts = Some(value.into());
+        self
+    }
+    /// Sets [`Self::documents`] and returns the value, for chaining.
+    #[must_use]
+    pub fn documents(mut self, value: impl Into<Vec<super::CrmPersonDocument>>) -> Self {
+        self.documents = Some(value.into());
+        self
+    }
+    /// Sets [`Self::address`] and returns the value, for chaining.
+    #[must_use]
+    pub fn address(mut self, value: impl Into<super::CrmPersonAddress>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
 }

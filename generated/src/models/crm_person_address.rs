@@ -43,4 +43,70 @@ impl CrmPersonAddress {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<i64>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::street`] and returns the value, for chaining.
+    #[must_use]
+    pub fn street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+    /// Sets [`Self::number`] and returns the value, for chaining.
+    #[must_use]
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets [`Self::complement`] and returns the value, for chaining.
+    #[must_use]
+    pub fn complement(mut self, value: impl Into<String>) -> Self {
+        self.complement = Some(value.into());
+        self
+    }
+    /// Sets [`Self::district`] and returns the value, for chaining.
+    #[must_use]
+    pub fn district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+    /// Sets [`Self::city`] and returns the value, for chaining.
+    #[must_use]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets [`Self::state`] and returns the value, for chaining.
+    #[must_use]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets [`Self::postal_code`] and returns the value, for chaining.
+    #[must_use]
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
 }

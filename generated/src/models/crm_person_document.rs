@@ -22,4 +22,28 @@ impl CrmPersonDocument {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<i64>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::label`] and returns the value, for chaining.
+    #[must_use]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets [`Self::value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

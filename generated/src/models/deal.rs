@@ -87,4 +87,178 @@ impl Deal {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::code`] and returns the value, for chaining.
+    #[must_use]
+    pub fn code(mut self, value: impl Into<i64>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_by`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_by(mut self, value: impl Into<super::DealUser>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets [`Self::stage`] and returns the value, for chaining.
+    #[must_use]
+    pub fn stage(mut self, value: impl Into<super::DealStage>) -> Self {
+        self.stage = Some(value.into());
+        self
+    }
+    /// Sets [`Self::pipeline_stages`] and returns the value, for chaining.
+    #[must_use]
+    pub fn pipeline_stages(
+        mut self,
+        value: impl Into<Vec<super::DealPipelineStage>>,
+    ) -> Self {
+        self.pipeline_stages = Some(value.into());
+        self
+    }
+    /// Sets [`Self::responsible`] and returns the value, for chaining.
+    #[must_use]
+    pub fn responsible(mut self, value: impl Into<super::DealUser>) -> Self {
+        self.responsible = Some(value.into());
+        self
+    }
+    /// Sets [`Self::deal_source`] and returns the value, for chaining.
+    #[must_use]
+    pub fn deal_source(mut self, value: impl Into<super::DealSource>) -> Self {
+        self.deal_source = Some(value.into());
+        self
+    }
+    /// Sets [`Self::marketing_lead_source`] and returns the value, for chaining.
+    #[must_use]
+    pub fn marketing_lead_source(
+        mut self,
+        value: impl Into<super::DealMarketingLeadSource>,
+    ) -> Self {
+        self.marketing_lead_source = Some(value.into());
+        self
+    }
+    /// Sets [`Self::quality_rating`] and returns the value, for chaining.
+    #[must_use]
+    pub fn quality_rating(mut self, value: impl Into<i64>) -> Self {
+        self.quality_rating = Some(value.into());
+        self
+    }
+    /// Sets [`Self::quality_reason`] and returns the value, for chaining.
+    #[must_use]
+    pub fn quality_reason(mut self, value: impl Into<String>) -> Self {
+        self.quality_reason = Some(value.into());
+        self
+    }
+    /// Sets [`Self::won_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn won_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.won_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::lost_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lost_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.lost_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_loss_reason`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_loss_reason(mut self, value: impl Into<super::DealLossReason>) -> Self {
+        self.crm_loss_reason = Some(value.into());
+        self
+    }
+    /// Sets [`Self::lost_reason_description`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lost_reason_description(mut self, value: impl Into<String>) -> Self {
+        self.lost_reason_description = Some(value.into());
+        self
+    }
+    /// Sets [`Self::visibility`] and returns the value, for chaining.
+    #[must_use]
+    pub fn visibility(mut self, value: impl Into<i64>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::updated_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::archived_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn archived_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.archived_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::last_activity_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn last_activity_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_activity_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::expected_close_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn expected_close_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expected_close_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::temperature`] and returns the value, for chaining.
+    #[must_use]
+    pub fn temperature(mut self, value: impl Into<i64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+    /// Sets [`Self::participants`] and returns the value, for chaining.
+    #[must_use]
+    pub fn participants(
+        mut self,
+        value: impl Into<Vec<super::DealParticipant>>,
+    ) -> Self {
+        self.participants = Some(value.into());
+        self
+    }
 }

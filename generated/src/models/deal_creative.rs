@@ -19,4 +19,22 @@ impl DealCreative {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`Self::creative_uri`] and returns the value, for chaining.
+    #[must_use]
+    pub fn creative_uri(mut self, value: impl Into<String>) -> Self {
+        self.creative_uri = Some(value.into());
+        self
+    }
 }

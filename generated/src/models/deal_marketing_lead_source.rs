@@ -40,4 +40,64 @@ impl DealMarketingLeadSource {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::utm_search_term`] and returns the value, for chaining.
+    #[must_use]
+    pub fn utm_search_term(mut self, value: impl Into<String>) -> Self {
+        self.utm_search_term = Some(value.into());
+        self
+    }
+    /// Sets [`Self::lead_source`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lead_source(mut self, value: impl Into<super::DealSource>) -> Self {
+        self.lead_source = Some(value.into());
+        self
+    }
+    /// Sets [`Self::url_conversion`] and returns the value, for chaining.
+    #[must_use]
+    pub fn url_conversion(mut self, value: impl Into<String>) -> Self {
+        self.url_conversion = Some(value.into());
+        self
+    }
+    /// Sets [`Self::campaing_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn campaing_name(mut self, value: impl Into<String>) -> Self {
+        self.campaing_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::ad_set_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn ad_set_name(mut self, value: impl Into<String>) -> Self {
+        self.ad_set_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::content_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn content_name(mut self, value: impl Into<String>) -> Self {
+        self.content_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::displayed_on_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn displayed_on_name(mut self, value: impl Into<String>) -> Self {
+        self.displayed_on_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::conversion_tool_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn conversion_tool_name(mut self, value: impl Into<String>) -> Self {
+        self.conversion_tool_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::creative`] and returns the value, for chaining.
+    #[must_use]
+    pub fn creative(mut self, value: impl Into<super::DealCreative>) -> Self {
+        self.creative = Some(value.into());
+        self
+    }
 }

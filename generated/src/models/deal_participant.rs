@@ -23,4 +23,22 @@ impl DealParticipant {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::role`] and returns the value, for chaining.
+    #[must_use]
+    pub fn role(mut self, value: impl Into<super::DealParticipantRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
 }

@@ -19,4 +19,22 @@ impl DealPipelineStage {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::position`] and returns the value, for chaining.
+    #[must_use]
+    pub fn position(mut self, value: impl Into<i64>) -> Self {
+        self.position = Some(value.into());
+        self
+    }
 }

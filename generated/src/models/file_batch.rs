@@ -46,4 +46,85 @@ impl FileBatch {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::note`] and returns the value, for chaining.
+    #[must_use]
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+    /// Sets [`Self::files_count`] and returns the value, for chaining.
+    #[must_use]
+    pub fn files_count(mut self, value: impl Into<i64>) -> Self {
+        self.files_count = Some(value.into());
+        self
+    }
+    /// Sets [`Self::total_size`] and returns the value, for chaining.
+    #[must_use]
+    pub fn total_size(mut self, value: impl Into<i64>) -> Self {
+        self.total_size = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_by`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_by(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_lead`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_lead(mut self, value: impl Into<super::LeadReference>) -> Self {
+        self.crm_lead = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_deal`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_deal(mut self, value: impl Into<super::DealReference>) -> Self {
+        self.crm_deal = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_delivery`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_delivery(
+        mut self,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.crm_delivery = Some(value.into());
+        self
+    }
+    /// Sets [`Self::files`] and returns the value, for chaining.
+    #[must_use]
+    pub fn files(mut self, value: impl Into<Vec<super::WeglyFile>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::updated_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
 }

@@ -19,4 +19,22 @@ impl InteractiveAction {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::buttons`] and returns the value, for chaining.
+    #[must_use]
+    pub fn buttons(mut self, value: impl Into<Vec<super::InteractiveButton>>) -> Self {
+        self.buttons = Some(value.into());
+        self
+    }
+    /// Sets [`Self::button`] and returns the value, for chaining.
+    #[must_use]
+    pub fn button(mut self, value: impl Into<String>) -> Self {
+        self.button = Some(value.into());
+        self
+    }
+    /// Sets [`Self::sections`] and returns the value, for chaining.
+    #[must_use]
+    pub fn sections(mut self, value: impl Into<Vec<super::InteractiveSection>>) -> Self {
+        self.sections = Some(value.into());
+        self
+    }
 }

@@ -13,4 +13,10 @@ impl InteractiveBody {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::text`] and returns the value, for chaining.
+    #[must_use]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }

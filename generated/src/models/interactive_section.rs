@@ -16,4 +16,16 @@ impl InteractiveSection {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::rows`] and returns the value, for chaining.
+    #[must_use]
+    pub fn rows(mut self, value: impl Into<Vec<super::InteractiveRow>>) -> Self {
+        self.rows = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }

@@ -19,4 +19,22 @@ impl LeadFollower {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::role`] and returns the value, for chaining.
+    #[must_use]
+    pub fn role(mut self, value: impl Into<super::LeadFollowerRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets [`Self::user`] and returns the value, for chaining.
+    #[must_use]
+    pub fn user(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
 }

@@ -13,4 +13,10 @@ impl LeadFollowers {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::followers`] and returns the value, for chaining.
+    #[must_use]
+    pub fn followers(mut self, value: impl Into<Vec<super::LeadFollower>>) -> Self {
+        self.followers = Some(value.into());
+        self
+    }
 }

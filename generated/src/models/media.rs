@@ -25,4 +25,34 @@ impl Media {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::mime_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::file_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_downloaded`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_downloaded(mut self, value: impl Into<bool>) -> Self {
+        self.is_downloaded = Some(value.into());
+        self
+    }
+    /// Sets [`Self::url`] and returns the value, for chaining.
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
 }

@@ -79,4 +79,154 @@ impl Message {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<super::MessageType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::origin`] and returns the value, for chaining.
+    #[must_use]
+    pub fn origin(mut self, value: impl Into<super::MessageOrigin>) -> Self {
+        self.origin = Some(value.into());
+        self
+    }
+    /// Sets [`Self::from_me`] and returns the value, for chaining.
+    #[must_use]
+    pub fn from_me(mut self, value: impl Into<bool>) -> Self {
+        self.from_me = Some(value.into());
+        self
+    }
+    /// Sets [`Self::sent_via`] and returns the value, for chaining.
+    #[must_use]
+    pub fn sent_via(mut self, value: impl Into<super::MessageSentVia>) -> Self {
+        self.sent_via = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<super::MessageStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::body_text`] and returns the value, for chaining.
+    #[must_use]
+    pub fn body_text(mut self, value: impl Into<String>) -> Self {
+        self.body_text = Some(value.into());
+        self
+    }
+    /// Sets [`Self::content_payload`] and returns the value, for chaining.
+    #[must_use]
+    pub fn content_payload(
+        mut self,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.content_payload = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reactions`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reactions(mut self, value: impl Into<Vec<super::Reaction>>) -> Self {
+        self.reactions = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meta_timestamp`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meta_timestamp(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.meta_timestamp = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_history`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_history(mut self, value: impl Into<bool>) -> Self {
+        self.is_history = Some(value.into());
+        self
+    }
+    /// Sets [`Self::history_phase`] and returns the value, for chaining.
+    #[must_use]
+    pub fn history_phase(mut self, value: impl Into<i64>) -> Self {
+        self.history_phase = Some(value.into());
+        self
+    }
+    /// Sets [`Self::history_chunk_order`] and returns the value, for chaining.
+    #[must_use]
+    pub fn history_chunk_order(mut self, value: impl Into<i64>) -> Self {
+        self.history_chunk_order = Some(value.into());
+        self
+    }
+    /// Sets [`Self::history_progress`] and returns the value, for chaining.
+    #[must_use]
+    pub fn history_progress(mut self, value: impl Into<i64>) -> Self {
+        self.history_progress = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_media_placeholder`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_media_placeholder(mut self, value: impl Into<bool>) -> Self {
+        self.is_media_placeholder = Some(value.into());
+        self
+    }
+    /// Sets [`Self::agent`] and returns the value, for chaining.
+    #[must_use]
+    pub fn agent(mut self, value: impl Into<super::Agent>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+    /// Sets [`Self::user`] and returns the value, for chaining.
+    #[must_use]
+    pub fn user(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+    /// Sets [`Self::media`] and returns the value, for chaining.
+    #[must_use]
+    pub fn media(mut self, value: impl Into<super::Media>) -> Self {
+        self.media = Some(value.into());
+        self
+    }
+    /// Sets [`Self::call`] and returns the value, for chaining.
+    #[must_use]
+    pub fn call(mut self, value: impl Into<super::Call>) -> Self {
+        self.call = Some(value.into());
+        self
+    }
+    /// Sets [`Self::quoted_message`] and returns the value, for chaining.
+    #[must_use]
+    pub fn quoted_message(mut self, value: impl Into<Box<super::Message>>) -> Self {
+        self.quoted_message = Some(value.into());
+        self
+    }
+    /// Sets [`Self::page`] and returns the value, for chaining.
+    #[must_use]
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_marketing_lead_source`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_marketing_lead_source(
+        mut self,
+        value: impl Into<Vec<super::LeadSource>>,
+    ) -> Self {
+        self.crm_marketing_lead_source = Some(value.into());
+        self
+    }
 }

@@ -17,4 +17,16 @@ impl MessageTemplate {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::language`] and returns the value, for chaining.
+    #[must_use]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
 }

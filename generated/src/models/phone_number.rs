@@ -22,4 +22,28 @@ impl PhoneNumber {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::display_number`] and returns the value, for chaining.
+    #[must_use]
+    pub fn display_number(mut self, value: impl Into<String>) -> Self {
+        self.display_number = Some(value.into());
+        self
+    }
+    /// Sets [`Self::raw_number`] and returns the value, for chaining.
+    #[must_use]
+    pub fn raw_number(mut self, value: impl Into<String>) -> Self {
+        self.raw_number = Some(value.into());
+        self
+    }
+    /// Sets [`Self::phone_number_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.phone_number_id = Some(value.into());
+        self
+    }
 }

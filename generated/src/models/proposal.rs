@@ -65,4 +65,109 @@ impl Proposal {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::lead`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lead(mut self, value: impl Into<super::LeadReference>) -> Self {
+        self.lead = Some(value.into());
+        self
+    }
+    /// Sets [`Self::deal`] and returns the value, for chaining.
+    #[must_use]
+    pub fn deal(mut self, value: impl Into<super::DealReference>) -> Self {
+        self.deal = Some(value.into());
+        self
+    }
+    /// Sets [`Self::code`] and returns the value, for chaining.
+    #[must_use]
+    pub fn code(mut self, value: impl Into<i64>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets [`Self::version`] and returns the value, for chaining.
+    #[must_use]
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_primary`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_primary(mut self, value: impl Into<bool>) -> Self {
+        self.is_primary = Some(value.into());
+        self
+    }
+    /// Sets [`Self::discount_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn discount_type(mut self, value: impl Into<i64>) -> Self {
+        self.discount_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::discount_value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn discount_value(mut self, value: impl Into<f64>) -> Self {
+        self.discount_value = Some(value.into());
+        self
+    }
+    /// Sets [`Self::subtotal`] and returns the value, for chaining.
+    #[must_use]
+    pub fn subtotal(mut self, value: impl Into<f64>) -> Self {
+        self.subtotal = Some(value.into());
+        self
+    }
+    /// Sets [`Self::total`] and returns the value, for chaining.
+    #[must_use]
+    pub fn total(mut self, value: impl Into<f64>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
+    /// Sets [`Self::items_count`] and returns the value, for chaining.
+    #[must_use]
+    pub fn items_count(mut self, value: impl Into<i64>) -> Self {
+        self.items_count = Some(value.into());
+        self
+    }
+    /// Sets [`Self::valid_until`] and returns the value, for chaining.
+    #[must_use]
+    pub fn valid_until(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.valid_until = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_by`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_by(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets [`Self::approved_by`] and returns the value, for chaining.
+    #[must_use]
+    pub fn approved_by(mut self, value: impl Into<super::ProposalApprover>) -> Self {
+        self.approved_by = Some(value.into());
+        self
+    }
 }

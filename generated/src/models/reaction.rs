@@ -28,4 +28,43 @@ impl Reaction {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::emoji`] and returns the value, for chaining.
+    #[must_use]
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+    /// Sets [`Self::actor`] and returns the value, for chaining.
+    #[must_use]
+    pub fn actor(mut self, value: impl Into<super::ReactionActor>) -> Self {
+        self.actor = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reactor_wa_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reactor_wa_id(mut self, value: impl Into<String>) -> Self {
+        self.reactor_wa_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reactor_user_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reactor_user_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.reactor_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
 }

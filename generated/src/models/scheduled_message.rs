@@ -74,4 +74,148 @@ impl ScheduledMessage {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::chat_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn chat_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::company_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn company_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_scheduled`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_scheduled(mut self, value: impl Into<bool>) -> Self {
+        self.is_scheduled = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<super::ScheduledMessageStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::message_kind`] and returns the value, for chaining.
+    #[must_use]
+    pub fn message_kind(
+        mut self,
+        value: impl Into<super::ScheduledMessageKind>,
+    ) -> Self {
+        self.message_kind = Some(value.into());
+        self
+    }
+    /// Sets [`Self::cancel_reason`] and returns the value, for chaining.
+    #[must_use]
+    pub fn cancel_reason(
+        mut self,
+        value: impl Into<super::ScheduledMessageCancelReason>,
+    ) -> Self {
+        self.cancel_reason = Some(value.into());
+        self
+    }
+    /// Sets [`Self::cancel_reason_description`] and returns the value, for chaining.
+    #[must_use]
+    pub fn cancel_reason_description(mut self, value: impl Into<String>) -> Self {
+        self.cancel_reason_description = Some(value.into());
+        self
+    }
+    /// Sets [`Self::failure_reason`] and returns the value, for chaining.
+    #[must_use]
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+    /// Sets [`Self::cancel_on_inbound`] and returns the value, for chaining.
+    #[must_use]
+    pub fn cancel_on_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_on_inbound = Some(value.into());
+        self
+    }
+    /// Sets [`Self::scheduled_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn scheduled_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::processed_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn processed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.processed_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::sent_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn sent_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.sent_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::canceled_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn canceled_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.canceled_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::updated_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_by_user_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_by_user_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.created_by_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::sender_agent_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn sender_agent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.sender_agent_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::canceled_by_user_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn canceled_by_user_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.canceled_by_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::payload`] and returns the value, for chaining.
+    #[must_use]
+    pub fn payload(mut self, value: impl Into<super::ScheduledMessagePayload>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
 }

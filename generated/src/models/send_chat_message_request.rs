@@ -27,4 +27,37 @@ impl SendChatMessageRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<super::MessageType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::body`] and returns the value, for chaining.
+    #[must_use]
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reference_wamid`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reference_wamid(mut self, value: impl Into<String>) -> Self {
+        self.reference_wamid = Some(value.into());
+        self
+    }
+    /// Sets [`Self::template`] and returns the value, for chaining.
+    #[must_use]
+    pub fn template(mut self, value: impl Into<super::MessageTemplate>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Sets [`Self::template_fields`] and returns the value, for chaining.
+    #[must_use]
+    pub fn template_fields(
+        mut self,
+        value: impl Into<Vec<super::TemplateField>>,
+    ) -> Self {
+        self.template_fields = Some(value.into());
+        self
+    }
 }

@@ -22,4 +22,28 @@ impl SendInteractiveMessageRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::interactive_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn interactive_type(mut self, value: impl Into<super::InteractiveType>) -> Self {
+        self.interactive_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::body`] and returns the value, for chaining.
+    #[must_use]
+    pub fn body(mut self, value: impl Into<super::InteractiveBody>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets [`Self::action`] and returns the value, for chaining.
+    #[must_use]
+    pub fn action(mut self, value: impl Into<super::InteractiveAction>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reference_wamid`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reference_wamid(mut self, value: impl Into<String>) -> Self {
+        self.reference_wamid = Some(value.into());
+        self
+    }
 }

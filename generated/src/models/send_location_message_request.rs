@@ -25,4 +25,34 @@ impl SendLocationMessageRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::latitude`] and returns the value, for chaining.
+    #[must_use]
+    pub fn latitude(mut self, value: impl Into<f64>) -> Self {
+        self.latitude = Some(value.into());
+        self
+    }
+    /// Sets [`Self::longitude`] and returns the value, for chaining.
+    #[must_use]
+    pub fn longitude(mut self, value: impl Into<f64>) -> Self {
+        self.longitude = Some(value.into());
+        self
+    }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::address`] and returns the value, for chaining.
+    #[must_use]
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// Sets [`Self::reference_wamid`] and returns the value, for chaining.
+    #[must_use]
+    pub fn reference_wamid(mut self, value: impl Into<String>) -> Self {
+        self.reference_wamid = Some(value.into());
+        self
+    }
 }

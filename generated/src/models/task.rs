@@ -77,4 +77,145 @@ impl Task {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::description`] and returns the value, for chaining.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_personal`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_personal(mut self, value: impl Into<bool>) -> Self {
+        self.is_personal = Some(value.into());
+        self
+    }
+    /// Sets [`Self::priority`] and returns the value, for chaining.
+    #[must_use]
+    pub fn priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets [`Self::start_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn start_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::end_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn end_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::completed_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn completed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meeting_outcome`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meeting_outcome(mut self, value: impl Into<i64>) -> Self {
+        self.meeting_outcome = Some(value.into());
+        self
+    }
+    /// Sets [`Self::meeting_outcome_notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn meeting_outcome_notes(mut self, value: impl Into<String>) -> Self {
+        self.meeting_outcome_notes = Some(value.into());
+        self
+    }
+    /// Sets [`Self::ai_processed`] and returns the value, for chaining.
+    #[must_use]
+    pub fn ai_processed(mut self, value: impl Into<bool>) -> Self {
+        self.ai_processed = Some(value.into());
+        self
+    }
+    /// Sets [`Self::ai_status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn ai_status(mut self, value: impl Into<i64>) -> Self {
+        self.ai_status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::ai_error_log`] and returns the value, for chaining.
+    #[must_use]
+    pub fn ai_error_log(mut self, value: impl Into<String>) -> Self {
+        self.ai_error_log = Some(value.into());
+        self
+    }
+    /// Sets [`Self::ai_last_action`] and returns the value, for chaining.
+    #[must_use]
+    pub fn ai_last_action(mut self, value: impl Into<i64>) -> Self {
+        self.ai_last_action = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::updated_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_task_type_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_task_type_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_task_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_task_stage_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_task_stage_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_task_stage_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_lead_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_lead_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_lead_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_deal_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_deal_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_deal_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_delivery_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_delivery_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.crm_delivery_id = Some(value.into());
+        self
+    }
 }

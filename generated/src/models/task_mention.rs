@@ -13,4 +13,10 @@ impl TaskMention {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::mentioned_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn mentioned_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.mentioned_id = Some(value.into());
+        self
+    }
 }

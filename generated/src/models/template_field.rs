@@ -29,4 +29,40 @@ impl TemplateField {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::component`] and returns the value, for chaining.
+    #[must_use]
+    pub fn component(mut self, value: impl Into<super::TemplateComponent>) -> Self {
+        self.component = Some(value.into());
+        self
+    }
+    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<super::TemplateFieldType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::index`] and returns the value, for chaining.
+    #[must_use]
+    pub fn index(mut self, value: impl Into<i64>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+    /// Sets [`Self::button_index`] and returns the value, for chaining.
+    #[must_use]
+    pub fn button_index(mut self, value: impl Into<i64>) -> Self {
+        self.button_index = Some(value.into());
+        self
+    }
+    /// Sets [`Self::card_index`] and returns the value, for chaining.
+    #[must_use]
+    pub fn card_index(mut self, value: impl Into<i64>) -> Self {
+        self.card_index = Some(value.into());
+        self
+    }
+    /// Sets [`Self::value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

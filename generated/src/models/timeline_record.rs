@@ -26,4 +26,31 @@ impl TimelineRecord {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::event_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn event_type(mut self, value: impl Into<super::TimelineEventType>) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::event_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn event_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.event_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::message`] and returns the value, for chaining.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<super::Message>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }

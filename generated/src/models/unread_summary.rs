@@ -16,4 +16,16 @@ impl UnreadSummary {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::unread_messages_total`] and returns the value, for chaining.
+    #[must_use]
+    pub fn unread_messages_total(mut self, value: impl Into<i64>) -> Self {
+        self.unread_messages_total = Some(value.into());
+        self
+    }
+    /// Sets [`Self::unread_chats_total`] and returns the value, for chaining.
+    #[must_use]
+    pub fn unread_chats_total(mut self, value: impl Into<i64>) -> Self {
+        self.unread_chats_total = Some(value.into());
+        self
+    }
 }

@@ -26,4 +26,22 @@ impl UpdateChatResponsibleRequest {
             update_deals: None,
         }
     }
+    /// Sets [`Self::update_chat`] and returns the value, for chaining.
+    #[must_use]
+    pub fn update_chat(mut self, value: impl Into<bool>) -> Self {
+        self.update_chat = Some(value.into());
+        self
+    }
+    /// Sets [`Self::update_leads`] and returns the value, for chaining.
+    #[must_use]
+    pub fn update_leads(mut self, value: impl Into<bool>) -> Self {
+        self.update_leads = Some(value.into());
+        self
+    }
+    /// Sets [`Self::update_deals`] and returns the value, for chaining.
+    #[must_use]
+    pub fn update_deals(mut self, value: impl Into<bool>) -> Self {
+        self.update_deals = Some(value.into());
+        self
+    }
 }

@@ -64,4 +64,118 @@ impl UpdateProposalItem {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::delete`] and returns the value, for chaining.
+    #[must_use]
+    pub fn delete(mut self, value: impl Into<bool>) -> Self {
+        self.delete = Some(value.into());
+        self
+    }
+    /// Sets [`Self::product_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::sku`] and returns the value, for chaining.
+    #[must_use]
+    pub fn sku(mut self, value: impl Into<String>) -> Self {
+        self.sku = Some(value.into());
+        self
+    }
+    /// Sets [`Self::name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::description`] and returns the value, for chaining.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`Self::quantity`] and returns the value, for chaining.
+    #[must_use]
+    pub fn quantity(mut self, value: impl Into<f64>) -> Self {
+        self.quantity = Some(value.into());
+        self
+    }
+    /// Sets [`Self::unit_price`] and returns the value, for chaining.
+    #[must_use]
+    pub fn unit_price(mut self, value: impl Into<f64>) -> Self {
+        self.unit_price = Some(value.into());
+        self
+    }
+    /// Sets [`Self::unit`] and returns the value, for chaining.
+    #[must_use]
+    pub fn unit(mut self, value: impl Into<i64>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets [`Self::discount_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn discount_type(mut self, value: impl Into<i64>) -> Self {
+        self.discount_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::discount_value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn discount_value(mut self, value: impl Into<f64>) -> Self {
+        self.discount_value = Some(value.into());
+        self
+    }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets [`Self::is_recurring_default`] and returns the value, for chaining.
+    #[must_use]
+    pub fn is_recurring_default(mut self, value: impl Into<bool>) -> Self {
+        self.is_recurring_default = Some(value.into());
+        self
+    }
+    /// Sets [`Self::billing_interval_default`] and returns the value, for chaining.
+    #[must_use]
+    pub fn billing_interval_default(mut self, value: impl Into<i64>) -> Self {
+        self.billing_interval_default = Some(value.into());
+        self
+    }
+    /// Sets [`Self::contract_term_months`] and returns the value, for chaining.
+    #[must_use]
+    pub fn contract_term_months(mut self, value: impl Into<i64>) -> Self {
+        self.contract_term_months = Some(value.into());
+        self
+    }
+    /// Sets [`Self::start_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn start_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::end_date`] and returns the value, for chaining.
+    #[must_use]
+    pub fn end_date(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets [`Self::billing_cycles`] and returns the value, for chaining.
+    #[must_use]
+    pub fn billing_cycles(mut self, value: impl Into<i64>) -> Self {
+        self.billing_cycles = Some(value.into());
+        self
+    }
 }

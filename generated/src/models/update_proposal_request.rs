@@ -52,4 +52,100 @@ impl UpdateProposalRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::lead_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lead_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.lead_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::deal_id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn deal_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.deal_id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::deal_code`] and returns the value, for chaining.
+    #[must_use]
+    pub fn deal_code(mut self, value: impl Into<String>) -> Self {
+        self.deal_code = Some(value.into());
+        self
+    }
+    /// Sets [`Self::title`] and returns the value, for chaining.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets [`Self::notes`] and returns the value, for chaining.
+    #[must_use]
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets [`Self::status`] and returns the value, for chaining.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`Self::discount_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn discount_type(mut self, value: impl Into<i64>) -> Self {
+        self.discount_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::discount_value`] and returns the value, for chaining.
+    #[must_use]
+    pub fn discount_value(mut self, value: impl Into<f64>) -> Self {
+        self.discount_value = Some(value.into());
+        self
+    }
+    /// Sets [`Self::valid_until`] and returns the value, for chaining.
+    #[must_use]
+    pub fn valid_until(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.valid_until = Some(value.into());
+        self
+    }
+    /// Sets [`Self::approved_by`] and returns the value, for chaining.
+    #[must_use]
+    pub fn approved_by(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.approved_by = Some(value.into());
+        self
+    }
+    /// Sets [`Self::approved_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn approved_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.approved_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::archived_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn archived_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.archived_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::rejected_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn rejected_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.rejected_at = Some(value.into());
+        self
+    }
+    /// Sets [`Self::items`] and returns the value, for chaining.
+    #[must_use]
+    pub fn items(mut self, value: impl Into<Vec<super::UpdateProposalItem>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
 }

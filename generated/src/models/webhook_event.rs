@@ -20,4 +20,16 @@ impl WebhookEvent {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::event_key`] and returns the value, for chaining.
+    #[must_use]
+    pub fn event_key(mut self, value: impl Into<super::WebhookEventKey>) -> Self {
+        self.event_key = Some(value.into());
+        self
+    }
+    /// Sets [`Self::payload`] and returns the value, for chaining.
+    #[must_use]
+    pub fn payload(mut self, value: impl Into<super::WebhookPayload>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
 }

@@ -17,4 +17,10 @@ impl WebhookPayload {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::lead`] and returns the value, for chaining.
+    #[must_use]
+    pub fn lead(mut self, value: impl Into<super::WebhookLead>) -> Self {
+        self.lead = Some(value.into());
+        self
+    }
 }

@@ -43,4 +43,73 @@ impl WeglyFile {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets [`Self::id`] and returns the value, for chaining.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_by`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_by(mut self, value: impl Into<super::UserSummary>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_lead`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_lead(mut self, value: impl Into<super::LeadReference>) -> Self {
+        self.crm_lead = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_deal`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_deal(mut self, value: impl Into<super::DealReference>) -> Self {
+        self.crm_deal = Some(value.into());
+        self
+    }
+    /// Sets [`Self::crm_delivery`] and returns the value, for chaining.
+    #[must_use]
+    pub fn crm_delivery(mut self, value: impl Into<super::DeliveryReference>) -> Self {
+        self.crm_delivery = Some(value.into());
+        self
+    }
+    /// Sets [`Self::batch`] and returns the value, for chaining.
+    #[must_use]
+    pub fn batch(mut self, value: impl Into<super::FileBatchReference>) -> Self {
+        self.batch = Some(value.into());
+        self
+    }
+    /// Sets [`Self::file_url`] and returns the value, for chaining.
+    #[must_use]
+    pub fn file_url(mut self, value: impl Into<String>) -> Self {
+        self.file_url = Some(value.into());
+        self
+    }
+    /// Sets [`Self::file_name`] and returns the value, for chaining.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets [`Self::mime_type`] and returns the value, for chaining.
+    #[must_use]
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+    /// Sets [`Self::size`] and returns the value, for chaining.
+    #[must_use]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Sets [`Self::created_at`] and returns the value, for chaining.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
 }

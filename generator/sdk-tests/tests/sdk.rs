@@ -415,3 +415,27 @@ async fn building_a_client_installs_the_ring_provider() {
     let _client = client(&server);
     assert!(rustls::crypto::CryptoProvider::get_default().is_some(), "no process crypto provider");
 }
+
+#[tokio::test]
+async fn a_body_built_with_chained_setters_sends_exactly_the_fields_set() {
+    use wegly::models::{MessageTemplate, SendChatMessageRequest};
+    use wiremock::matchers::body_json;
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/integrations/external/chats/{CHAT}/messages")))
+        // Exactly these fields: the ones not set stay out of the JSON.
+        .and(body_json(json!({
+            "type": "text",
+            "template": {"name": "saudacao_inicial", "language": "pt_BR"}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total": 0, "records": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `&str` and `String` both go where a `String` is wanted, a model where a model is.
+    let body = SendChatMessageRequest::new()
+        .r#type(MessageType::Text)
+        .template(MessageTemplate::new().name("saudacao_inicial").language(String::from("pt_BR")));
+    client(&server).chats().send_message(uuid(CHAT), &body).await.expect("sent");
+}

@@ -39,6 +39,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("models/enum.rs.j2", include_str!("../../../templates/models/enum.rs.j2")),
     ("models/form.rs.j2", include_str!("../../../templates/models/form.rs.j2")),
     ("models/mod.rs.j2", include_str!("../../../templates/models/mod.rs.j2")),
+    ("models/setters.rs.j2", include_str!("../../../templates/models/setters.rs.j2")),
     ("models/struct.rs.j2", include_str!("../../../templates/models/struct.rs.j2")),
     ("models/union.rs.j2", include_str!("../../../templates/models/union.rs.j2")),
 ];

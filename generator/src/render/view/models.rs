@@ -74,6 +74,17 @@ pub struct FieldView {
     /// Whether `new` takes the field as an argument (required properties); the others start
     /// empty (`None`).
     pub in_new: bool,
+    /// The chained setter of an optional field.
+    pub setter: Option<FieldSetterView>,
+}
+
+/// `fn name(mut self, value: impl Into<ty>) -> Self`, which sets an optional field.
+#[derive(Debug, Serialize)]
+pub struct FieldSetterView {
+    /// The method's name: the field's, unless that is the constructor's.
+    pub name: String,
+    /// The type inside the field's `Option`.
+    pub ty: String,
 }
 
 /// The map that keeps unnamed properties.
@@ -127,6 +138,8 @@ pub struct FormFieldView {
     /// `text` or `files`: the form method that adds the part.
     pub part: &'static str,
     pub in_new: bool,
+    pub deprecated: bool,
+    pub setter: Option<FieldSetterView>,
 }
 
 /// A union model (`oneOf` / `anyOf`).
@@ -244,6 +257,8 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
                             ty: base.ty,
                             part,
                             in_new: base.in_new,
+                            deprecated: base.deprecated,
+                            setter: base.setter,
                         }
                     })
                     .collect(),
@@ -343,6 +358,13 @@ fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
     if docs.is_empty() {
         docs.push(format!(" The `{}` property.", code_span(&field.wire_name)));
     }
+    let setter = (!field.required).then(|| {
+        let value = scope.type_expr(api, &field.ty);
+        FieldSetterView {
+            name: if field.name == "new" { "with_new".to_owned() } else { field.name.clone() },
+            ty: if field.boxed { scope.boxed(&value) } else { value },
+        }
+    });
     FieldView {
         name: field.name.clone(),
         docs,
@@ -350,5 +372,6 @@ fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
         serde: (!serde.is_empty()).then(|| serde.join(", ")),
         ty,
         in_new: field.required,
+        setter,
     }
 }
