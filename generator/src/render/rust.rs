@@ -157,6 +157,14 @@ impl Scope {
     }
 }
 
+/// Whether a function of `args` arguments (`self` included) is over clippy's
+/// `too_many_arguments` limit, so that it needs an `allow`.
+pub fn too_many_arguments(args: usize) -> bool {
+    /// Clippy's default `too-many-arguments-threshold`.
+    const CLIPPY_MAX_ARGUMENTS: usize = 7;
+    args > CLIPPY_MAX_ARGUMENTS
+}
+
 /// A Rust string literal with the compiler's escaping.
 pub fn string_literal(value: &str) -> String {
     proc_macro2::Literal::string(value).to_string()

@@ -52,7 +52,7 @@ impl ConstructorView {
         let has_required = fields.iter().any(|f| f.required);
         ConstructorView {
             has_required,
-            many_args: fields.iter().filter(|f| f.required).count() > 7,
+            many_args: crate::render::rust::too_many_arguments(fields.iter().filter(|f| f.required).count()),
             uses_deprecated: has_required && fields.iter().any(|f| f.deprecated),
         }
     }

@@ -419,7 +419,8 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
         path_template: string_literal(&op.path.raw),
         docs,
         deprecated: op.deprecated,
-        many_args: args.len() > 6,
+        // `&self` is one of them.
+        many_args: crate::render::rust::too_many_arguments(args.len() + 1),
         args,
         return_ty,
         calls,
