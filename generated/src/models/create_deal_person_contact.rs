@@ -16,7 +16,7 @@ impl CreateDealPersonContact {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    /// Sets the `type` field and returns the value, for chaining.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<i64>) -> Self {
         self.r#type = Some(value.into());

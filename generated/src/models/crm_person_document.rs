@@ -28,7 +28,7 @@ impl CrmPersonDocument {
         self.id = Some(value.into());
         self
     }
-    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    /// Sets the `type` field and returns the value, for chaining.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<i64>) -> Self {
         self.r#type = Some(value.into());

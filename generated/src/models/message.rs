@@ -85,7 +85,7 @@ impl Message {
         self.id = Some(value.into());
         self
     }
-    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    /// Sets the `type` field and returns the value, for chaining.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<super::MessageType>) -> Self {
         self.r#type = Some(value.into());

@@ -27,7 +27,7 @@ impl SendChatMessageRequest {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    /// Sets the `type` field and returns the value, for chaining.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<super::MessageType>) -> Self {
         self.r#type = Some(value.into());

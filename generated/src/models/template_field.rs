@@ -35,7 +35,7 @@ impl TemplateField {
         self.component = Some(value.into());
         self
     }
-    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    /// Sets the `type` field and returns the value, for chaining.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<super::TemplateFieldType>) -> Self {
         self.r#type = Some(value.into());

@@ -50,7 +50,7 @@ impl UpdateScheduledMessageRequest {
         self.cancel_on_inbound = Some(value.into());
         self
     }
-    /// Sets [`Self::r#type`] and returns the value, for chaining.
+    /// Sets the `type` field and returns the value, for chaining.
     #[must_use]
     pub fn r#type(mut self, value: impl Into<super::MessageType>) -> Self {
         self.r#type = Some(value.into());

@@ -85,6 +85,9 @@ pub struct FieldSetterView {
     pub name: String,
     /// The type inside the field's `Option`.
     pub ty: String,
+    /// How the docs name the field: a link to it, or its name in code for a raw identifier
+    /// (rustdoc cannot link `Self::r#type`).
+    pub field_doc: String,
 }
 
 /// The map that keeps unnamed properties.
@@ -363,6 +366,10 @@ fn field_view(api: &Api, scope: Scope, field: &ir::Field) -> FieldView {
         FieldSetterView {
             name: if field.name == "new" { "with_new".to_owned() } else { field.name.clone() },
             ty: if field.boxed { scope.boxed(&value) } else { value },
+            field_doc: match field.name.strip_prefix("r#") {
+                Some(bare) => format!("the `{bare}` field"),
+                None => format!("[`Self::{}`]", field.name),
+            },
         }
     });
     FieldView {
