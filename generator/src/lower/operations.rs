@@ -36,6 +36,23 @@ pub(super) const CALL_METHODS: &[&str] = &[
     "with_response",
 ];
 
+/// The methods of the runtime's `Client` (and `Clone`'s), which a group accessor must not
+/// repeat: a path segment such as `/request` or `/url` names a group now and then.
+pub(super) const CLIENT_METHODS: &[&str] = &[
+    "attempt_timeout",
+    "base_url",
+    "builder",
+    "clone",
+    "default_headers",
+    "http_client",
+    "new",
+    "request",
+    "retry_budget",
+    "retry_policy",
+    "timeout",
+    "url",
+];
+
 /// An operation before method names are chosen.
 pub(super) struct Pending {
     tag: String,
@@ -407,7 +424,7 @@ impl<'a> Context<'a> {
         let tag_claims: Vec<Claim> =
             by_tag.keys().map(|tag| Claim::first(tag.clone(), names::snake_name(tag, "default"))).collect();
         // The client's own methods are not group accessors.
-        let mut client = Namespace::reserving(Case::Snake, &["new", "builder", "clone"]);
+        let mut client = Namespace::reserving(Case::Snake, CLIENT_METHODS);
         let (accessors, _) = self.settle(&mut client, &tag_claims, Order::Wire);
         let type_claims: Vec<Claim> =
             by_tag.keys().map(|tag| Claim::first(tag.clone(), names::type_name(tag, "Default"))).collect();

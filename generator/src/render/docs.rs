@@ -7,6 +7,7 @@
 //! block is reduced, bare URLs become autolinks, and `[`, `]` and `<` outside code spans are
 //! escaped unless they form a link.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 /// The most of one description that reaches the docs. Longer ones (a whole manual pasted into
@@ -114,8 +115,9 @@ pub(crate) fn is_html(text: &str) -> bool {
     if !text.contains("</") && !text.contains("<br") && !text.contains("<BR") {
         return false;
     }
-    let mut opened: Vec<&str> = Vec::new();
-    let mut closed: Vec<&str> = Vec::new();
+    // Sets of the known elements: at most as many as there are, whatever the text's length.
+    let mut opened: BTreeSet<&str> = BTreeSet::new();
+    let mut closed: BTreeSet<&str> = BTreeSet::new();
     let (mut depth, mut deepest) = (0usize, 0usize);
     // Tags in Markdown code spans (`` `<p>` ``) are text about HTML, not HTML.
     let outside_code = without_code_spans(text);
@@ -136,19 +138,28 @@ pub(crate) fn is_html(text: &str) -> bool {
             continue;
         };
         let void = matches!(*known, "br" | "hr");
+        // A paragraph, list item or table cell left open is closed by the next one: it nests
+        // nothing, so it does not count towards the depth.
+        let self_closing = matches!(*known, "p" | "li" | "dd" | "dt" | "tr" | "td" | "th");
         match (closing, void) {
-            (true, _) => {
-                closed.push(known);
-                depth = depth.saturating_sub(1);
+            // A void element is whole as it is.
+            (_, true) => {
+                closed.insert(known);
             }
-            (false, true) => closed.push(known),
-            (false, false) => {
+            (true, false) => {
+                closed.insert(known);
+                if !self_closing {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            (false, false) if !self_closing => {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
+            (false, false) => {}
         }
         if !closing {
-            opened.push(known);
+            opened.insert(known);
         }
     }
     let paired = opened.iter().any(|tag| closed.contains(tag));
@@ -458,6 +469,7 @@ mod tests {
             "Markdown `<p>` in code",
             "Use `<p>` and `</p>` tags.",
             "<p>opened, never closed",
+            "<p>opened, another </b> closed",
             "line one with <b>bold</b>\nline two",
             "<a>",
         ];
@@ -472,6 +484,8 @@ mod tests {
     fn deeply_nested_html_stays_text() {
         let deep = format!("{}x{}", "<div>".repeat(100), "</div>".repeat(100));
         assert!(!super::is_html(&deep));
+        // Items and paragraphs left open do not nest.
+        assert!(super::is_html(&format!("<ul>{}</ul>", "<li>x".repeat(100))));
         let lines = rustdoc_lines(&deep);
         assert!(lines[0].starts_with("&lt;div&gt;"), "{lines:?}");
         let shallow = format!("{}x{}", "<div>".repeat(10), "</div>".repeat(10));

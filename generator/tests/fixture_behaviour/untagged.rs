@@ -20,6 +20,7 @@ async fn untagged_operations_are_grouped_by_path() {
         ("GET", "/v2beta/payment-intents", ResponseTemplate::new(204)),
         ("GET", "/2024-01-01/health", ResponseTemplate::new(204)),
         ("GET", "/", ResponseTemplate::new(204)),
+        ("POST", "/url/shorten", ResponseTemplate::new(204)),
         ("GET", "/v1/x1", ResponseTemplate::new(204)),
     ] {
         Mock::given(method(verb)).and(path(route)).respond_with(response).expect(1).mount(&server).await;
@@ -34,6 +35,8 @@ async fn untagged_operations_are_grouped_by_path() {
     client.notes().list_customer("c1").await.expect("notes");
     client.payment_intents().list().await.expect("intents");
     client.health().get_2024_01_01().await.expect("health");
+    // `url` is a method of the client already.
+    client.url_2().shorten().await.expect("shortened");
     // No meaningful segment: `default`.
     client.default().root().await.expect("root");
     client.default().lookup("x1").await.expect("lookup");
