@@ -5,10 +5,14 @@
 //! [`ir::UnionVariant::boxed`]) set wherever a type contains, without indirection, the type that
 //! holds it. `Vec` and
 //! maps already allocate, so only direct and `Option` containment counts. The template prints
-//! the `Box`; it never decides it. Last, inline schemas identical to an earlier type become
-//! aliases of it ([`share_identical_inline_types`]).
+//! the `Box`; it never decides it. Last, inline schemas of one shape share one definition
+//! ([`share_identical_inline_types`]).
+
+mod shared;
 
 use crate::ir::{Api, Holding, SuccessResponse, TypeId, TypeKind, TypeRef};
+
+pub use shared::share_identical_inline_types;
 
 /// Orders union variants for decoding, then sets `boxed` on the fields and variants that close
 /// a containment cycle.
@@ -64,110 +68,6 @@ pub fn analyze(mut api: Api) -> Api {
     }
     share_identical_inline_types(&mut api);
     api
-}
-
-/// An inline (hoisted) type whose definition is identical to an earlier type's, once the types
-/// it refers to are themselves reduced to the first of their kind, becomes an alias of that
-/// type. Every inline schema keeps its own, path-derived name, so names stay stable; only the
-/// repeated definitions go (GitHub's webhook schemas repeat the same enums hundreds of times).
-/// Component schemas are never replaced: the spec named them.
-pub fn share_identical_inline_types(api: &mut Api) {
-    // Referred types first (post-order), so that a definition's key already sees its parts
-    // reduced; one pass does it. A cycle is cut where the walk meets a type it is inside.
-    let order = post_order(api);
-    let mut canonical: Vec<TypeId> = (0..api.types.len()).map(TypeId).collect();
-    let mut first_with_key: std::collections::HashMap<String, TypeId> = std::collections::HashMap::new();
-    for index in order {
-        let Some(def) = api.types.get(index) else { continue };
-        // A deprecated type is only shared with deprecated ones, so that sharing adds no warnings.
-        let Some(key) = sharing_key(&def.kind, &canonical).map(|key| format!("{}{key}", def.deprecated))
-        else {
-            continue;
-        };
-        match first_with_key.get(&key) {
-            Some(first) if !is_component(def.origin.as_str()) => {
-                canonical[index] = *first;
-                if let Some(def) = api.types.get_mut(index) {
-                    def.kind = TypeKind::Alias(TypeRef::Named(*first));
-                }
-            }
-            Some(_) => {}
-            None => {
-                first_with_key.insert(key, TypeId(index));
-            }
-        }
-    }
-}
-
-/// What makes two definitions the same: their JSON, with referred types reduced to the first of
-/// their kind and field origins left out. `None` for definitions that are never shared.
-fn sharing_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<String> {
-    match kind {
-        TypeKind::Struct(s) if s.form => return None,
-        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {}
-        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Page(_) => return None,
-    }
-    let mut kind = kind.clone();
-    for_each_ref(&mut kind, &mut |id| *id = canonical[id.0]);
-    if let TypeKind::Struct(s) = &mut kind {
-        // Where a field was written says nothing about what it is.
-        s.fields.iter_mut().for_each(|field| field.origin = crate::pointer::JsonPointer::root());
-    }
-    serde_json::to_string(&kind).ok()
-}
-
-/// The types in post-order of the references between them (a type after those it refers to),
-/// starting from each type in id order.
-fn post_order(api: &Api) -> Vec<usize> {
-    let refs: Vec<Vec<TypeId>> = api
-        .types
-        .iter()
-        .map(|def| {
-            let mut ids = Vec::new();
-            refs_of(&def.kind, &mut ids);
-            ids
-        })
-        .collect();
-    let mut state = vec![0u8; refs.len()]; // 0 new, 1 on the stack, 2 done
-    let mut order = Vec::with_capacity(refs.len());
-    for root in 0..refs.len() {
-        if state[root] != 0 {
-            continue;
-        }
-        let mut stack = vec![(root, 0usize)];
-        state[root] = 1;
-        while let Some((node, next)) = stack.pop() {
-            match refs[node].get(next) {
-                Some(child) => {
-                    stack.push((node, next + 1));
-                    if state.get(child.0) == Some(&0) {
-                        state[child.0] = 1;
-                        stack.push((child.0, 0));
-                    }
-                }
-                None => {
-                    state[node] = 2;
-                    order.push(node);
-                }
-            }
-        }
-    }
-    order
-}
-
-/// Whether a pointer is `#/components/schemas/<name>`.
-fn is_component(origin: &str) -> bool {
-    origin.strip_prefix("#/components/schemas/").is_some_and(|name| !name.contains('/'))
-}
-
-/// Collects the type ids a definition refers to.
-fn refs_of(kind: &TypeKind, ids: &mut Vec<TypeId>) {
-    ids.extend(kind.type_refs().into_iter().filter_map(|(ty, _)| ty.named()).map(|(id, _)| id));
-}
-
-/// Calls `f` on every type id a definition refers to.
-fn for_each_ref(kind: &mut TypeKind, f: &mut impl FnMut(&mut TypeId)) {
-    kind.type_refs_mut().into_iter().filter_map(TypeRef::named_mut).for_each(f);
 }
 
 /// The types a type contains without indirection: held inline, and not inside a list or map.

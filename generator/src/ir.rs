@@ -16,6 +16,11 @@ mod walk;
 
 pub use walk::Holding;
 
+/// Whether a flag is set, for fields left out of the IR's dumps when they are.
+fn is_true(flag: &bool) -> bool {
+    *flag
+}
+
 /// The whole API.
 #[derive(Debug, Clone, Serialize)]
 pub struct Api {
@@ -114,12 +119,19 @@ pub struct TypeDef {
     pub module: String,
     /// Where the schema is.
     pub origin: JsonPointer,
-    /// The schema's description.
+    /// The schema's description, or its `title` when it has none.
     pub description: Option<String>,
+    /// The schema's `title`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Whether the schema is deprecated.
     pub deprecated: bool,
     /// What the type is.
     pub kind: TypeKind,
+    /// The inline types that are aliases of this definition, which they share (set by
+    /// `analyze` on a definition of its own that several inline schemas of one shape share).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_by: Vec<TypeId>,
 }
 
 /// The shape of a named type.
@@ -205,7 +217,7 @@ pub struct Field {
     pub nullable: bool,
     /// Whether the type is boxed to break a recursive cycle (set by `analyze`).
     pub boxed: bool,
-    /// The property's description.
+    /// The property's description, or its schema's `title` when it has none.
     pub description: Option<String>,
     /// Whether the property is deprecated.
     pub deprecated: bool,
@@ -307,8 +319,16 @@ pub struct Group {
     pub type_name: String,
     /// The module of that type.
     pub module: String,
-    /// The tag as the spec writes it.
+    /// The tag as the spec writes it; for operations without one, the path segment they are
+    /// grouped by (or `default`).
     pub tag: String,
+    /// Whether some of the operations have the tag; the others have none.
+    #[serde(skip_serializing_if = "is_true")]
+    pub tagged: bool,
+    /// The paths, up to the segment the group is named after (`/v1/customers`), of the
+    /// operations without a tag; sorted, without repeats.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub untagged_under: Vec<String>,
     /// The tag's description.
     pub description: Option<String>,
     /// The operations, sorted by method name.
@@ -332,6 +352,10 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The request body.
     pub body: Option<RequestBody>,
+    /// A request body the spec declares that can hold nothing; the method takes no argument
+    /// for it. `body` is then `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty_body: Option<EmptyBody>,
     /// What a successful response carries.
     pub response: SuccessResponse,
     /// The error responses the spec documents, in spec order (`default` last).
@@ -566,6 +590,20 @@ pub struct RequestBody {
     pub required: bool,
     /// `description`.
     pub description: Option<String>,
+}
+
+/// A request body that can hold nothing: an object schema without properties that admits no
+/// others (`additionalProperties: false`), as Stripe declares the form bodies of its `GET` and
+/// `DELETE` operations. Only JSON and form bodies are ever empty ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmptyBody {
+    /// How it would travel.
+    pub encoding: BodyEncoding,
+    /// The `Content-Type` it would be sent with.
+    pub media_type: String,
+    /// Whether the spec requires it: then the one value it can hold (`{}`, or a form of no
+    /// fields) is sent; otherwise nothing is.
+    pub required: bool,
 }
 
 /// How a request body travels, in order of preference when several are offered.

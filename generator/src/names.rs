@@ -206,6 +206,27 @@ pub fn is_device_name(stem: &str) -> bool {
     }
 }
 
+/// The words that every one of `names` (type names) ends in, as a type name; empty when their
+/// last words differ. `["BankAccountCustomer", "PaymentIntentCustomer"]` end in `Customer`.
+pub fn common_ending(names: &[&str]) -> String {
+    let words: Vec<Vec<String>> = names
+        .iter()
+        .map(|name| snake_name(name, "").split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect())
+        .collect();
+    let Some((first, others)) = words.split_first() else { return String::new() };
+    let shared = (1..=first.len())
+        .take_while(|&count| {
+            let ending = &first[first.len() - count..];
+            others.iter().all(|other| other.len() >= count && other[other.len() - count..] == *ending)
+        })
+        .last()
+        .unwrap_or(0);
+    if shared == 0 {
+        return String::new();
+    }
+    type_name(&first[first.len() - shared..].join(" "), "")
+}
+
 /// The identifier without a leading `r#`: what serde uses as the default wire name.
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
@@ -463,6 +484,23 @@ mod tests {
         ];
         for (raw, case, expected) in cases {
             assert_eq!(ident(raw, case, "fallback"), expected, "{raw} as {case:?}");
+        }
+    }
+
+    #[test]
+    fn common_endings_are_whole_words() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["BankAccountCustomer", "PaymentIntentCustomer"], "Customer"),
+            (&["WebhookIssuesOpenedIssueUser", "WebhookIssuesClosedIssueUser"], "IssueUser"),
+            (&["ChatStatus", "DealStatus", "TaskStatus"], "Status"),
+            (&["ChatStatus", "ChatState"], ""),
+            (&["UserId", "Id"], "Id"),
+            (&["Sid", "Id"], ""),
+            (&["Same", "Same"], "Same"),
+            (&[], ""),
+        ];
+        for (names, ending) in cases {
+            assert_eq!(common_ending(names), *ending, "{names:?}");
         }
     }
 

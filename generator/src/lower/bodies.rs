@@ -1,22 +1,47 @@
 //! Request bodies and success responses: the media type chosen among those offered and the
-//! type its schema lowers to.
+//! type its schema lowers to. A JSON or form body that can hold nothing (Stripe's `GET` and
+//! `DELETE` bodies) is an [`EmptyBody`], which the method does not take.
 
-use openapiv3::{ReferenceOr, StatusCode};
+use openapiv3::{AdditionalProperties, ReferenceOr, StatusCode};
 
-use crate::ir::{BodyEncoding, Primitive, RequestBody, SuccessResponse, TypeRef};
+use crate::ir::{BodyEncoding, EmptyBody, Primitive, RequestBody, SuccessResponse, TypeRef};
 use crate::pointer::JsonPointer;
 
 use super::context::Context;
 use super::media::{ResponseKind, body_encoding, is_concrete, response_kind};
-use super::refs::Node;
+use super::refs::{Link, Node};
+
+/// The media type of form bodies.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// An operation's request body as the method takes it.
+pub(super) enum Body {
+    /// A body the method takes as an argument.
+    Sent(RequestBody),
+    /// A body that can hold nothing, which the method does not take.
+    Empty(EmptyBody),
+}
 
 impl<'a> Context<'a> {
+    /// Whether a body schema can hold nothing but `{}`: an object (through `$ref`s and `allOf`
+    /// parts) without properties that admits no others.
+    fn holds_nothing(&self, node: Node<'a>, at: &JsonPointer) -> bool {
+        let found = match node {
+            Link::Item(schema) => Some((schema, at.clone())),
+            Link::Ref(_) => self.resolve(node),
+        };
+        let Some((schema, at)) = found else { return false };
+        self.object_parts(schema, &at).is_some_and(|parts| {
+            parts.properties.is_empty() && matches!(parts.additional, Some(AdditionalProperties::Any(false)))
+        })
+    }
+
     pub(super) fn request_body(
         &mut self,
         operation: &'a openapiv3::Operation,
         at: &JsonPointer,
         type_hint: &str,
-    ) -> Option<RequestBody> {
+    ) -> Option<Body> {
         let (body, body_at) =
             self.component(operation.request_body.as_ref()?, at.push("requestBody"), "requestBodies", |c| {
                 &c.request_bodies
@@ -33,6 +58,18 @@ impl<'a> Context<'a> {
             return None;
         };
         let schema_at = body_at.push("content").push(media).push("schema");
+        // A JSON or form body that can hold nothing is no argument: the one value it could
+        // carry is sent when the spec requires the body, and nothing otherwise.
+        let empty = matches!(encoding, BodyEncoding::Json | BodyEncoding::Form)
+            && content
+                .schema
+                .as_ref()
+                .is_some_and(|schema| self.holds_nothing(Node::from(schema), &schema_at));
+        if empty {
+            let media_type = if encoding == BodyEncoding::Json { "application/json" } else { FORM };
+            let required = body.required;
+            return Some(Body::Empty(EmptyBody { encoding, media_type: media_type.to_owned(), required }));
+        }
         let ty = match (&content.schema, encoding) {
             (_, BodyEncoding::Text) => TypeRef::Primitive(Primitive::String),
             (_, BodyEncoding::Bytes) => TypeRef::Primitive(Primitive::Binary),
@@ -47,20 +84,20 @@ impl<'a> Context<'a> {
         }
         let media_type = match encoding {
             BodyEncoding::Json => "application/json",
-            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Form => FORM,
             BodyEncoding::Multipart => "multipart/form-data",
             BodyEncoding::Text | BodyEncoding::Bytes if is_concrete(media) => media.as_str(),
             BodyEncoding::Text => "text/plain",
             BodyEncoding::Bytes => "application/octet-stream",
         };
-        Some(RequestBody {
+        Some(Body::Sent(RequestBody {
             name: "body".to_owned(),
             encoding,
             media_type: media_type.to_owned(),
             ty,
             required: body.required,
             description: body.description.clone(),
-        })
+        }))
     }
 
     /// The type of the first 2xx response, in status order.

@@ -128,9 +128,11 @@ impl<'a> Context<'a> {
             name,
             module,
             origin,
-            description: schema.description.clone(),
+            description: schema.description.clone().or_else(|| schema.title.clone()),
+            title: schema.title.clone(),
             deprecated: schema.deprecated,
             kind,
+            shared_by: Vec::new(),
         };
         match self.types.get_mut(id.0) {
             Some(slot) => *slot = Some(def),

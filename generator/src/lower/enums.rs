@@ -1,4 +1,5 @@
-//! Enumerations: `enum` lists (closed), `x-extensible-enum` (open), `x-enum-varnames`.
+//! Enumerations: `enum` lists (closed; typed, or untyped with values of one kind),
+//! `x-extensible-enum` (open), `x-enum-varnames`.
 //!
 //! Input: a schema that lists values. Output: an [`EnumDef`] whose variant names are unique
 //! (a [`Namespace`] ordered by value, renames warned about) and whose catch-all variant is
@@ -39,7 +40,51 @@ pub(super) fn is_enum(schema: &Schema) -> bool {
             !string.enumeration.is_empty() || schema.schema_data.extensions.contains_key(EXTENSIBLE_ENUM)
         }
         SchemaKind::Type(Type::Integer(integer)) => !integer.enumeration.is_empty(),
+        SchemaKind::Any(any) => untyped_enum(any).is_some(),
         _ => false,
+    }
+}
+
+/// An `enum` written without `type` (or with `type` in the untyped form a sibling keyword
+/// forces): an enumeration of strings when every value is a string, of integers when every
+/// value is an integer, `null` allowed beside either. The usual case is an `allOf` part that
+/// narrows an inherited property to some of its values (`kind: {enum: [card]}`), which becomes
+/// an enum of the narrowed values. Mixed values, or a schema with structure of its own
+/// (properties, items, alternatives), are no enumeration. The values keep their order; `None`
+/// stands for `null`.
+pub(super) fn untyped_enum(any: &openapiv3::AnySchema) -> Option<(EnumRepr, Vec<Option<EnumValue>>)> {
+    let shapeless = any.properties.is_empty()
+        && any.items.is_none()
+        && any.additional_properties.is_none()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none();
+    if !shapeless || any.enumeration.iter().all(serde_json::Value::is_null) {
+        return None;
+    }
+    let strings: Option<Vec<Option<EnumValue>>> = any
+        .enumeration
+        .iter()
+        .map(|value| match value {
+            serde_json::Value::Null => Some(None),
+            serde_json::Value::String(text) => Some(Some(EnumValue::String(text.clone()))),
+            _ => None,
+        })
+        .collect();
+    let integers = || -> Option<Vec<Option<EnumValue>>> {
+        any.enumeration
+            .iter()
+            .map(|value| match value {
+                serde_json::Value::Null => Some(None),
+                value => value.as_i64().map(|i| Some(EnumValue::Integer(i))),
+            })
+            .collect()
+    };
+    match any.typ.as_deref() {
+        None | Some("string") if strings.is_some() => strings.map(|values| (EnumRepr::String, values)),
+        None | Some("integer") => integers().map(|values| (EnumRepr::Integer, values)),
+        _ => None,
     }
 }
 
@@ -76,6 +121,10 @@ impl<'a> Context<'a> {
                 integer.enumeration.iter().flatten().map(|v| EnumValue::Integer(*v)).collect(),
                 true,
             ),
+            SchemaKind::Any(any) => {
+                let (repr, values) = untyped_enum(any)?;
+                (repr, values.into_iter().flatten().collect(), true)
+            }
             _ => return None,
         };
         if values.is_empty() {
@@ -176,6 +225,9 @@ impl<'a> Context<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_none),
             SchemaKind::Type(Type::Integer(integer)) => integer.enumeration.iter().any(Option::is_none),
+            SchemaKind::Any(any) => {
+                untyped_enum(any).is_some_and(|(_, values)| values.iter().any(Option::is_none))
+            }
             _ => false,
         }
     }

@@ -5,14 +5,15 @@
 //! unique field names. Merges are bounded ([`MAX_MERGE_DEPTH`], [`MAX_MERGE_STEPS`]); one past
 //! a bound is recorded and reported once as an error.
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 
 use crate::ir::{ExtraFields, Field, StructDef, TypeRef};
 use crate::names::{self, Case, Claim, Namespace, Order};
 use crate::pointer::JsonPointer;
 
 use super::context::Context;
-use super::refs::Node;
+use super::enums::untyped_enum;
+use super::refs::{Link, Node};
 
 /// How many schemas deep one `allOf` merge may go (each schema extending the next). Real
 /// hierarchies are a handful deep; the bound keeps the merge's recursion off the end of the
@@ -37,30 +38,96 @@ pub(super) struct ObjectParts<'s> {
     pub(super) properties: Vec<(&'s String, Node<'s>)>,
     pub(super) required: Vec<&'s String>,
     pub(super) additional: Option<&'s AdditionalProperties>,
+    /// What later `allOf` parts say about an inherited property without saying what it is
+    /// ([`narrowing`]): the property keeps its type and takes these annotations.
+    pub(super) narrowed: Vec<(&'s String, &'s SchemaData)>,
+    /// The description of an inherited property that a later `allOf` part redefined without
+    /// one (`kind: {enum: [card]}`): the field keeps it.
+    pub(super) inherited_docs: Vec<(&'s String, &'s str)>,
+}
+
+/// An inline schema that annotates or constrains a value without saying what it is: no `type`,
+/// no structure, no enumeration of one kind of value (`{description: …}`, `{maxLength: 10}`,
+/// `{nullable: true}`, `{enum: [1, "one"]}`). Where a later `allOf` part gives an inherited
+/// property such a schema, it narrows that property: the property keeps the type it had, with
+/// this schema's description, `nullable` and `deprecated`. (A type-less `enum` of strings or of
+/// integers says what the value is: an enum of those values, see [`untyped_enum`].)
+fn narrowing(node: Node<'_>) -> Option<&SchemaData> {
+    let Link::Item(schema) = node else { return None };
+    match &schema.schema_kind {
+        SchemaKind::Any(any)
+            if any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && untyped_enum(any).is_none() =>
+        {
+            Some(&schema.schema_data)
+        }
+        _ => None,
+    }
 }
 
 impl<'s> ObjectParts<'s> {
     pub(super) fn empty() -> Self {
-        ObjectParts { properties: Vec::new(), required: Vec::new(), additional: None }
+        ObjectParts {
+            properties: Vec::new(),
+            required: Vec::new(),
+            additional: None,
+            narrowed: Vec::new(),
+            inherited_docs: Vec::new(),
+        }
+    }
+
+    /// An object's own properties, required names and extra properties.
+    fn of(
+        properties: &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'s [String],
+        additional: Option<&'s AdditionalProperties>,
+    ) -> Self {
+        ObjectParts {
+            properties: properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
+            required: required.iter().collect(),
+            additional,
+            narrowed: Vec::new(),
+            inherited_docs: Vec::new(),
+        }
     }
 
     /// The properties an untyped schema declares itself, without its `allOf` parts or `oneOf`
     /// alternatives.
     pub(super) fn own(any: &'s openapiv3::AnySchema) -> Self {
-        ObjectParts {
-            properties: any.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
-            required: any.required.iter().collect(),
-            additional: any.additional_properties.as_ref(),
-        }
+        Self::of(&any.properties, &any.required, any.additional_properties.as_ref())
     }
 
-    /// Adds another part. An `allOf` part (`all_of`) replaces properties of the same name and
-    /// adds its `required`; a `oneOf`/`anyOf` alternative only adds properties not there yet,
-    /// all optional.
+    /// Adds another part. An `allOf` part (`all_of`) replaces properties of the same name
+    /// (or narrows them, see [`narrowing`]) and adds its `required`; a `oneOf`/`anyOf`
+    /// alternative only adds properties not there yet, all optional.
     pub(super) fn absorb(&mut self, other: ObjectParts<'s>, all_of: bool) {
+        if all_of {
+            self.narrowed.extend(other.narrowed);
+            self.inherited_docs.extend(other.inherited_docs);
+        }
         for (name, node) in other.properties {
             match self.properties.iter_mut().find(|(existing, _)| *existing == name) {
-                Some(slot) if all_of => slot.1 = node,
+                Some(_) if all_of && narrowing(node).is_some() => {
+                    self.narrowed.extend(narrowing(node).map(|data| (name, data)));
+                }
+                Some(slot) if all_of => {
+                    if let (Link::Item(old), Link::Item(new)) = (slot.1, node) {
+                        if let (Some(doc), None) =
+                            (&old.schema_data.description, &new.schema_data.description)
+                        {
+                            self.inherited_docs.push((name, doc));
+                        }
+                    }
+                    slot.1 = node;
+                    self.narrowed.retain(|(narrowed, _)| *narrowed != name);
+                }
                 Some(_) => {}
                 None => self.properties.push((name, node)),
             }
@@ -109,10 +176,12 @@ impl<'a> Context<'a> {
             SchemaKind::Type(Type::Object(object)) => {
                 let closed_empty =
                     matches!(object.additional_properties, Some(AdditionalProperties::Any(false)));
-                (!object.properties.is_empty() || closed_empty).then(|| ObjectParts {
-                    properties: object.properties.iter().map(|(k, v)| (k, Node::from(v))).collect(),
-                    required: object.required.iter().collect(),
-                    additional: object.additional_properties.as_ref(),
+                (!object.properties.is_empty() || closed_empty).then(|| {
+                    ObjectParts::of(
+                        &object.properties,
+                        &object.required,
+                        object.additional_properties.as_ref(),
+                    )
                 })
             }
             // `allOf: [$ref]` alone (with `nullable` or docs beside it) is that reference.
@@ -201,9 +270,9 @@ impl<'a> Context<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => Some(ObjectParts {
-                properties: Vec::new(),
                 required: object.required.iter().collect(),
                 additional: object.additional_properties.as_ref(),
+                ..ObjectParts::empty()
             }),
             SchemaKind::Any(any)
                 if any.typ.as_deref().is_none_or(|t| t == "object")
@@ -213,9 +282,9 @@ impl<'a> Context<'a> {
                     && any.enumeration.is_empty() =>
             {
                 Some(ObjectParts {
-                    properties: Vec::new(),
                     required: any.required.iter().collect(),
                     additional: any.additional_properties.as_ref(),
+                    ..ObjectParts::empty()
                 })
             }
             _ => None,
@@ -251,7 +320,18 @@ impl<'a> Context<'a> {
         for ((wire, node), name) in parts.properties.into_iter().zip(field_names) {
             let pointer = at.push("properties").push(wire);
             let hint = format!("{type_name}{}", names::type_name(wire, "Field"));
-            let lowered = self.lower_node(node, &pointer, &hint);
+            let mut lowered = self.lower_node(node, &pointer, &hint);
+            if lowered.description.is_none() {
+                let inherited = parts.inherited_docs.iter().rev().find(|(named, _)| *named == wire);
+                lowered.description = inherited.map(|(_, doc)| (*doc).to_owned());
+            }
+            for (_, data) in parts.narrowed.iter().filter(|(narrowed, _)| *narrowed == wire) {
+                lowered.nullable |= data.nullable;
+                lowered.deprecated |= data.deprecated;
+                if data.description.is_some() {
+                    lowered.description = data.description.clone();
+                }
+            }
             fields.push(Field {
                 name,
                 wire_name: wire.clone(),

@@ -1,8 +1,10 @@
 //! Lowering of paths and operations into groups of methods.
 //!
 //! Operations are visited in path order, then in a fixed method order. Each lands in the group
-//! of its first tag (or `default`). A method's name is its operationId with the group's own
-//! words removed (`getChat` in `chats` becomes `get`), unless that would collide in the group.
+//! of its first tag; one without a tag lands in the group named after the first meaningful
+//! segment of its path ([`path_group`]: `/v1/customers/{id}` is in `customers`), or in `default`
+//! when its path has none. A method's name is its operationId with the group's own words
+//! removed (`getChat` in `chats` becomes `get`), unless that would collide in the group.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +14,7 @@ use crate::ir::{Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle, 
 use crate::names::{self, Case, Claim, Namespace, Order};
 use crate::pointer::JsonPointer;
 
+use super::bodies::Body;
 use super::context::Context;
 use super::media::is_json;
 use super::refs::Node;
@@ -36,9 +39,31 @@ pub(super) const CALL_METHODS: &[&str] = &[
     "with_response",
 ];
 
+/// The methods of the runtime's `Client` (and `Clone`'s), which a group accessor must not
+/// repeat: a path segment such as `/request` or `/url` names a group now and then.
+pub(super) const CLIENT_METHODS: &[&str] = &[
+    "attempt_timeout",
+    "base_url",
+    "builder",
+    "clone",
+    "default_headers",
+    "http_client",
+    "new",
+    "request",
+    "retry_budget",
+    "retry_policy",
+    "timeout",
+    "url",
+];
+
 /// An operation before method names are chosen.
 pub(super) struct Pending {
     tag: String,
+    /// For an operation without a tag grouped by its path: the path up to the segment its
+    /// group is named after.
+    untagged_under: Option<String>,
+    /// Whether the operation has a tag.
+    tagged: bool,
     full_name: String,
     short_name: String,
     operation: Operation,
@@ -55,6 +80,38 @@ pub(super) fn derived_operation_id(method: HttpMethod, path: &str) -> String {
         }
     }
     names::snake_name(&words.join(" "), "call")
+}
+
+/// Whether a path segment says which version of the API is meant rather than what the
+/// operation is about: `v1`, `V2`, `v1beta1`, `v2.1`, `2024-01-01`, `3`, or `api`.
+fn is_version_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    let versioned = lower.strip_prefix('v').is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+    });
+    let dated = !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+    versioned || dated || lower == "api"
+}
+
+/// The group of an operation without a tag, and the path up to it: the first segment of its
+/// path that is not a version ([`is_version_segment`]), nor `api`, nor holds a parameter
+/// (`/api/v1/customers/{id}/sources` gives `customers` under `/api/v1/customers`). `None` when
+/// no segment is left (`/`, `/v1/{id}`): the operation is then in `default`.
+pub(super) fn path_group(path: &str) -> Option<(String, String)> {
+    let mut under = String::new();
+    for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+        under.push('/');
+        under.push_str(segment);
+        if segment.contains('{') || is_version_segment(segment) {
+            continue;
+        }
+        // A segment with no letter or digit (`-`, `.`) names nothing either.
+        if segment.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return Some((segment.to_owned(), under));
+        }
+    }
+    None
 }
 
 /// The method name without the words of its tag: `get_chat` in `chats` is `get`. Returns the
@@ -125,12 +182,23 @@ impl<'a> Context<'a> {
     ) -> Option<Pending> {
         let operation_id =
             operation.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
-        let tag = operation.tags.first().cloned().unwrap_or_else(|| DEFAULT_TAG.to_owned());
+        let (tag, untagged_under) = match operation.tags.first() {
+            Some(tag) => (tag.clone(), None),
+            None => match path_group(path) {
+                Some((segment, under)) => (segment, Some(under)),
+                None => (DEFAULT_TAG.to_owned(), None),
+            },
+        };
+        let tagged = !operation.tags.is_empty();
         let type_hint = names::type_name(&operation_id, "Operation");
 
         let mut params = self.lower_params(item, operation, at, &type_hint);
         let path_template = self.path_template(path, &mut params, at)?;
-        let body = self.request_body(operation, at, &type_hint);
+        let (body, empty_body) = match self.request_body(operation, at, &type_hint) {
+            Some(Body::Sent(body)) => (Some(body), None),
+            Some(Body::Empty(empty)) => (None, Some(empty)),
+            None => (None, None),
+        };
         let mut claims: Vec<Claim> = params
             .iter()
             .map(|p| {
@@ -167,6 +235,8 @@ impl<'a> Context<'a> {
         let short_name = short_method_name(&full_name, &tag);
         Some(Pending {
             tag,
+            untagged_under,
+            tagged,
             full_name,
             short_name,
             operation: Operation {
@@ -177,6 +247,7 @@ impl<'a> Context<'a> {
                 path: path_template,
                 params,
                 body,
+                empty_body,
                 response,
                 errors,
                 error_enum: None,
@@ -357,7 +428,7 @@ impl<'a> Context<'a> {
         let tag_claims: Vec<Claim> =
             by_tag.keys().map(|tag| Claim::first(tag.clone(), names::snake_name(tag, "default"))).collect();
         // The client's own methods are not group accessors.
-        let mut client = Namespace::reserving(Case::Snake, &["new", "builder", "clone"]);
+        let mut client = Namespace::reserving(Case::Snake, CLIENT_METHODS);
         let (accessors, _) = self.settle(&mut client, &tag_claims, Order::Wire);
         let type_claims: Vec<Claim> =
             by_tag.keys().map(|tag| Claim::first(tag.clone(), names::type_name(tag, "Default"))).collect();
@@ -382,6 +453,11 @@ impl<'a> Context<'a> {
                 p.operation.method_name = name;
             }
             self.name_group_types(ops.iter_mut().map(|p| &mut p.operation), &type_name);
+            let tagged = ops.iter().any(|p| p.tagged);
+            let mut untagged_under: Vec<String> =
+                ops.iter().filter_map(|p| p.untagged_under.clone()).collect();
+            untagged_under.sort();
+            untagged_under.dedup();
             let mut operations: Vec<Operation> = ops.into_iter().map(|p| p.operation).collect();
             operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
             let description =
@@ -391,6 +467,8 @@ impl<'a> Context<'a> {
                 accessor,
                 type_name,
                 tag,
+                tagged,
+                untagged_under,
                 description,
                 operations,
             });
@@ -412,6 +490,26 @@ mod tests {
         assert_eq!(short_method_name("chats", "chats"), "chats");
         assert_eq!(short_method_name("get_user", "chats"), "get_user");
         assert_eq!(short_method_name("r#type", "chats"), "r#type");
+    }
+
+    #[test]
+    fn untagged_operations_are_grouped_by_their_first_meaningful_segment() {
+        let cases = [
+            ("/v1/customers/{customer}/sources", Some(("customers", "/v1/customers"))),
+            ("/api/v2beta1/payment-intents", Some(("payment-intents", "/api/v2beta1/payment-intents"))),
+            ("/2024-01-01/health", Some(("health", "/2024-01-01/health"))),
+            ("/V3/{id}/items", Some(("items", "/V3/{id}/items"))),
+            ("/v1.2/apis", Some(("apis", "/v1.2/apis"))),
+            ("/view", Some(("view", "/view"))),
+            ("/users{.format}/x", Some(("x", "/users{.format}/x"))),
+            ("/", None),
+            ("/v1/{id}", None),
+            ("/api/-/", None),
+        ];
+        for (path, expected) in cases {
+            let got = super::path_group(path);
+            assert_eq!(got.as_ref().map(|(s, u)| (s.as_str(), u.as_str())), expected, "{path}");
+        }
     }
 
     #[test]

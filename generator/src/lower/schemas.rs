@@ -28,15 +28,39 @@ pub(super) struct Lowered {
     pub deprecated: bool,
 }
 
-/// The structural part of a schema that is an `allOf` of one structural part and annotations.
-pub(super) fn annotated_part(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
+/// The one part of a schema that says what its value is, with the keyword and index it sits
+/// at: the structural part of an `allOf` of one structural part and annotations, or the only
+/// alternative of a one-member `oneOf`/`anyOf` (Stripe's nullable reference is
+/// `anyOf: [{$ref: X}]` beside `nullable: true`), which is that alternative and no union.
+pub(super) fn annotated_part(schema: &Schema) -> Option<(&'static str, usize, &ReferenceOr<Schema>)> {
+    let all_of = |parts| single_structural(parts).map(|(index, part)| ("allOf", index, part));
     match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } => single_structural(all_of),
+        SchemaKind::AllOf { all_of: parts } => all_of(parts),
+        SchemaKind::OneOf { one_of: parts } => only_alternative("oneOf", parts),
+        SchemaKind::AnyOf { any_of: parts } => only_alternative("anyOf", parts),
         SchemaKind::Any(any)
             if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() =>
         {
-            single_structural(&any.all_of)
+            all_of(&any.all_of)
         }
+        SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+            match (any.one_of.as_slice(), any.any_of.as_slice()) {
+                (parts, []) => only_alternative("oneOf", parts),
+                ([], parts) => only_alternative("anyOf", parts),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The alternative of a `oneOf`/`anyOf` that has exactly one.
+fn only_alternative<'s>(
+    keyword: &'static str,
+    parts: &'s [ReferenceOr<Schema>],
+) -> Option<(&'static str, usize, &'s ReferenceOr<Schema>)> {
+    match parts {
+        [part] => Some((keyword, 0, part)),
         _ => None,
     }
 }
@@ -141,7 +165,8 @@ impl<'a> Context<'a> {
                 deprecated: false,
             },
             Node::Item(schema) => {
-                // An `allOf` of one type and annotations is that type, not a copy of it.
+                // An `allOf` of one type and annotations, or a `oneOf`/`anyOf` of one
+                // alternative, is that type, not a copy of it.
                 let named = annotated_part(schema).is_none()
                     && (is_enum(schema)
                         || self.object_parts(schema, at).is_some()
@@ -169,6 +194,9 @@ impl<'a> Context<'a> {
                     lowered.description = data.description.clone();
                 } else if let Some(annotation) = annotation_description(schema) {
                     lowered.description = Some(annotation.to_owned());
+                } else if lowered.description.is_none() {
+                    // A `title` says what the value is where no description does.
+                    lowered.description = data.title.clone();
                 }
                 lowered.deprecated |= data.deprecated;
                 lowered
@@ -180,9 +208,10 @@ impl<'a> Context<'a> {
     pub(super) fn shape(&mut self, schema: &'a Schema, at: &JsonPointer, hint: &str) -> Lowered {
         let plain = |ty| Lowered { ty, nullable: false, description: None, deprecated: false };
         // `allOf` with one part that says what the value is, beside parts that only annotate it
-        // (and, in 3.0, `allOf: [$ref]` with `nullable` or docs beside it): that part's type.
-        if let Some((index, part)) = annotated_part(schema) {
-            return self.lower_node(Node::from(part), &at.push("allOf").push(index.to_string()), hint);
+        // (and, in 3.0, `allOf: [$ref]` with `nullable` or docs beside it), or the only
+        // alternative of a `oneOf`/`anyOf`: that part's type.
+        if let Some((keyword, index, part)) = annotated_part(schema) {
+            return self.lower_node(Node::from(part), &at.push(keyword).push(index.to_string()), hint);
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => plain(TypeRef::Primitive(match &string.format {

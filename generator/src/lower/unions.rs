@@ -18,20 +18,22 @@ use super::objects::{KEEP_UNNAMED, Merge, ObjectParts};
 use super::refs::{Node, component_key};
 
 /// The keyword and alternatives of a `oneOf` or `anyOf` (also with sibling keywords such as
-/// `type` or `nullable`), when the schema is one.
+/// `type` or `nullable`), when the schema is one with two alternatives or more: a single
+/// alternative is no union but that alternative ([`super::schemas::annotated_part`]).
 pub(super) fn union_parts(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
-    match &schema.schema_kind {
-        SchemaKind::OneOf { one_of } if !one_of.is_empty() => Some(("oneOf", one_of)),
-        SchemaKind::AnyOf { any_of } if !any_of.is_empty() => Some(("anyOf", any_of)),
+    let parts = match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of.as_slice())),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of.as_slice())),
         SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
             match (any.one_of.is_empty(), any.any_of.is_empty()) {
-                (false, true) => Some(("oneOf", &any.one_of)),
-                (true, false) => Some(("anyOf", &any.any_of)),
+                (false, true) => Some(("oneOf", any.one_of.as_slice())),
+                (true, false) => Some(("anyOf", any.any_of.as_slice())),
                 _ => None,
             }
         }
         _ => None,
-    }
+    };
+    parts.filter(|(_, alternatives)| alternatives.len() > 1)
 }
 
 impl<'a> Context<'a> {

@@ -18,6 +18,6 @@ async fn credentials_travel_as_http_basic() {
         .await;
     let client = Client::builder("ana", "s3cret ç").base_url(server.uri()).build().expect("client");
     assert!(!format!("{client:?}").contains("s3cret"));
-    let me = client.default().get_me().await.expect("me");
+    let me = client.me().get().await.expect("me");
     assert_eq!(me.name.as_deref(), Some("Ana"));
 }

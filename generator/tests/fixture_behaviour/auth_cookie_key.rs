@@ -13,7 +13,7 @@ async fn cookie_parameters_join_the_key() {
     let client = Client::builder("k3y").base_url(server.uri()).build().expect("client");
     let mut filter = ListItemsFilter::new();
     filter.kind = Some("a b".into());
-    client.default().list_items().session(&["x;1".to_owned(), "y".to_owned()]).filter(&filter).await.expect("sent");
+    client.items().list().session(&["x;1".to_owned(), "y".to_owned()]).filter(&filter).await.expect("sent");
     let requests = server.received_requests().await.expect("recorded");
     let request = requests.first().expect("one request");
     let cookie = request.headers.get("cookie").and_then(|v| v.to_str().ok());

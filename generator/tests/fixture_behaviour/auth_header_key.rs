@@ -15,6 +15,6 @@ async fn the_key_travels_in_its_header() {
         .mount(&server)
         .await;
     let client = Client::builder("s3cret").base_url(server.uri()).build().expect("client");
-    client.default().ping().await.expect("pong");
+    client.ping().ping().await.expect("pong");
     assert!(Client::new("bad\nkey").is_err(), "a key with a newline is refused");
 }

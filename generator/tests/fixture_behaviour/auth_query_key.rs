@@ -18,7 +18,7 @@ async fn the_key_travels_in_the_query() {
         .await;
     let client = Client::builder("s3cret").base_url(server.uri()).build().expect("client");
     assert!(!format!("{client:?}").contains("s3cret"));
-    let weather = client.default().get_weather("Recife").await.expect("weather");
+    let weather = client.weather().get("Recife").await.expect("weather");
     assert_eq!(weather.celsius, Some(31.5));
 }
 
@@ -33,7 +33,7 @@ async fn transport_errors_do_not_show_the_key() {
         .retry(RetryPolicy::never())
         .build()
         .expect("client");
-    let error = client.default().get_weather("Recife").await.expect_err("refused");
+    let error = client.weather().get("Recife").await.expect_err("refused");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(!format!("{error} {error:?}").contains("s3cret"), "{error:?}");
 }

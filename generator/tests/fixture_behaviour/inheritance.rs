@@ -65,9 +65,9 @@ async fn requests_and_responses_carry_the_variant() {
         .mount(&server)
         .await;
     let client = Client::builder().base_url(server.uri()).build().expect("client");
-    let pet = client.default().get_pet("7").await.expect("a pet");
+    let pet = client.pets().get("7").await.expect("a pet");
     assert_eq!(pet, Pet::Dog(Dog::new("dog".into(), "Rex".into(), 2)));
     // The variant writes its own value, whatever its field says.
     let tom = Pet::Cat(Cat::new("something else".into(), "Tom".into()));
-    client.default().put_pet("7", &tom).await.expect("stored");
+    client.pets().put("7", &tom).await.expect("stored");
 }

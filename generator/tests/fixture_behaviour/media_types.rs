@@ -24,7 +24,7 @@ async fn form_bodies_are_url_encoded() {
         .await;
     let mut body = CreateTokenRequest::new(CreateTokenRequestGrantType::ClientCredentials);
     body.scope = Some(vec!["read all".into(), "write/me".into()]);
-    let token = client(&server).await.default().create_token(&body).await.expect("token");
+    let token = client(&server).await.oauth().create_token(&body).await.expect("token");
     assert_eq!(token.access_token.as_deref(), Some("abc"));
 }
 
@@ -49,8 +49,8 @@ async fn bytes_go_and_come_back_unchanged() {
         .mount(&server)
         .await;
     let client = client(&server).await;
-    client.default().upload_file("a.bin", bytes.to_vec()).await.expect("uploaded");
-    let back = client.default().download_file("a.bin").await.expect("downloaded");
+    client.files().upload("a.bin", bytes.to_vec()).await.expect("uploaded");
+    let back = client.files().download("a.bin").await.expect("downloaded");
     assert_eq!(back.as_ref(), bytes);
 }
 
@@ -65,7 +65,7 @@ async fn text_bodies_and_responses() {
         .respond_with(ResponseTemplate::new(200).set_body_raw("<h1>Olá</h1>", "text/html"))
         .mount(&server)
         .await;
-    let html = client(&server).await.default().render_note(Some("# Olá".to_owned())).await.expect("html");
+    let html = client(&server).await.notes().render(Some("# Olá".to_owned())).await.expect("html");
     assert_eq!(html, "<h1>Olá</h1>");
 }
 
@@ -77,7 +77,7 @@ async fn text_that_is_not_utf8_is_a_decode_error() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xfe], "text/html"))
         .mount(&server)
         .await;
-    match client(&server).await.default().render_note(None).await {
+    match client(&server).await.notes().render(None).await {
         Err(Error::Decode(error)) => assert_eq!(error.body(), &[0xff, 0xfe]),
         other => panic!("expected a decode error, got {other:?}"),
     }
@@ -96,6 +96,6 @@ async fn json_is_preferred_among_several_media_types() {
         .await;
     let mut thing = fixture_media_types::models::Thing::new();
     thing.name = Some("x".into());
-    let created = client(&server).await.default().create_thing(&thing).await.expect("created");
+    let created = client(&server).await.things().create(&thing).await.expect("created");
     assert_eq!(created, thing);
 }

@@ -22,7 +22,7 @@ async fn query_styles_and_cookies_on_the_wire() {
     let mut owner = SearchWhere::new();
     owner.owner = Some("me".into());
     client
-        .default()
+        .search()
         .search("s;1")
         .tags(&["a".to_owned(), "b".to_owned()])
         .ids(&[1, 2])
@@ -76,7 +76,7 @@ async fn an_object_parameter_set_again_replaces_all_its_pairs() {
     both.min = Some(2);
     let mut one = Filter::new();
     one.min = Some(5);
-    client.default().search("s").filter(&both).filter(&one).await.expect("sent");
+    client.search().search("s").filter(&both).filter(&one).await.expect("sent");
     let requests = server.received_requests().await.expect("recorded");
     let request = requests.first().expect("one request");
     assert_eq!(request.url.query(), Some("filter%5Bmin%5D=5"));
@@ -87,7 +87,7 @@ async fn absent_optional_parameters_send_nothing() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).build().expect("client");
-    client.default().search("s").await.expect("sent");
+    client.search().search("s").await.expect("sent");
     let requests = server.received_requests().await.expect("recorded");
     let request = requests.first().expect("one request");
     assert_eq!(request.url.query(), None);

@@ -220,6 +220,12 @@ pub fn runtime(api: &Api) -> RuntimeView {
                 ir::BodyEncoding::Bytes => uses.bytes_body = true,
             }
         }
+        // A required body that can hold nothing is still sent, as `{}` or an empty form.
+        match op.empty_body.as_ref().filter(|empty| empty.required).map(|empty| empty.encoding) {
+            Some(ir::BodyEncoding::Form) => uses.form = true,
+            Some(_) => uses.body = true,
+            None => {}
+        }
         match op.response {
             SuccessResponse::Json(_) => uses.json_response = true,
             SuccessResponse::Text { .. } => uses.text_response = true,
@@ -312,6 +318,8 @@ pub struct CrateView {
     pub spec_label: String,
     pub title: String,
     pub groups: Vec<ReadmeGroup>,
+    /// Whether some operations without a tag are grouped by their path.
+    pub path_groups: bool,
 }
 
 /// One `key = value` line of `Cargo.toml`, the value already TOML.
@@ -325,7 +333,9 @@ pub struct TomlField {
 #[derive(Debug, Serialize)]
 pub struct ReadmeGroup {
     pub accessor: String,
-    pub tag: String,
+    /// What the group's operations have in common, for its heading: `tag `chats``,
+    /// `untagged, under `/v1/customers``.
+    pub label: String,
     pub operations: Vec<ReadmeOperation>,
 }
 
@@ -352,10 +362,66 @@ fn spaced(line: String) -> String {
     if line.is_empty() { line } else { format!(" {line}") }
 }
 
-/// The type's description, or a sentence naming where it comes from.
-pub(super) fn type_docs(def: &TypeDef) -> Vec<String> {
+/// How many of a group's paths its docs name.
+const MAX_PATHS_NAMED: usize = 3;
+
+/// A group's paths for operations without a tag, as docs list them (`` `/v1/customers` ``);
+/// `None` when there are none.
+fn paths_phrase(paths: &[String]) -> Option<String> {
+    let mut named: Vec<String> =
+        paths.iter().take(MAX_PATHS_NAMED).map(|p| format!("`{}`", code_span(p))).collect();
+    let more = paths.len().saturating_sub(MAX_PATHS_NAMED);
+    if more > 0 {
+        named.push(format!("{more} more"));
+    }
+    let (last, rest) = named.split_last()?;
+    Some(if rest.is_empty() { last.clone() } else { format!("{} and {last}", rest.join(", ")) })
+}
+
+/// What a group's operations have in common, as its docs say it after "The operations":
+/// `tagged `chats``, `without a tag, under `/v1/customers``, `without a tag`.
+pub(super) fn group_scope(group: &ir::Group) -> String {
+    let tag = format!("tagged `{}`", code_span(&group.tag));
+    match (group.tagged, paths_phrase(&group.untagged_under)) {
+        (true, None) => tag,
+        (true, Some(under)) => format!("{tag}, and those without a tag under {under}"),
+        (false, Some(under)) => format!("without a tag, under {under}"),
+        (false, None) => "without a tag".to_owned(),
+    }
+}
+
+/// How many of the types that share a definition its docs name.
+const MAX_SHARERS_NAMED: usize = 8;
+
+/// The type's description; for a definition that several types share without agreeing on one,
+/// a sentence naming them; else a sentence naming where it comes from.
+pub(super) fn type_docs(api: &Api, def: &TypeDef) -> Vec<String> {
     match def.description.as_deref() {
         Some(text) if !text.trim().is_empty() => doc_lines(text),
+        _ if !def.shared_by.is_empty() => {
+            let mut named: Vec<String> = def
+                .shared_by
+                .iter()
+                .take(MAX_SHARERS_NAMED)
+                .filter_map(|id| api.types.get(id.0))
+                .map(|sharer| format!("[`{0}`](crate::models::{0})", sharer.name))
+                .collect();
+            let more = def.shared_by.len().saturating_sub(MAX_SHARERS_NAMED);
+            if more > 0 {
+                named.push(format!("{more} more"));
+            }
+            let list = match named.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => named.join(""),
+            };
+            vec![
+                format!(
+                    " One definition for {} schemas of the same shape, each documented where it is used:",
+                    def.shared_by.len()
+                ),
+                format!(" {list}."),
+            ]
+        }
         _ => vec![format!(" The schema at `{}`.", code_span(def.origin.as_str()))],
     }
 }
@@ -425,7 +491,12 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         .iter()
         .map(|group| ReadmeGroup {
             accessor: group.accessor.clone(),
-            tag: code_span(&group.tag),
+            label: match (group.tagged, paths_phrase(&group.untagged_under)) {
+                (true, None) => format!("tag `{}`", code_span(&group.tag)),
+                (true, Some(under)) => format!("tag `{}`, and untagged under {under}", code_span(&group.tag)),
+                (false, Some(under)) => format!("untagged, under {under}"),
+                (false, None) => "untagged".to_owned(),
+            },
             operations: group
                 .operations
                 .iter()
@@ -463,6 +534,7 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         spec_label: code_span(&krate.spec_label),
         title: one_line(&api.title),
         groups,
+        path_groups: api.groups.iter().any(|g| !g.untagged_under.is_empty()),
     }
 }
 

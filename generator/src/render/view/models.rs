@@ -197,7 +197,7 @@ pub fn models_mod(api: &Api) -> ModelsModView {
         match alias_target(api, scope, def) {
             Some(ty) => aliases.push(AliasView {
                 name: def.name.clone(),
-                docs: type_docs(def),
+                docs: type_docs(api, def),
                 deprecated: def.deprecated,
                 newtype: matches!(def.kind, TypeKind::Newtype(_)),
                 ty,
@@ -239,7 +239,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
             let form_scope = scope.form();
             ModelView::Form(FormView {
                 name: def.name.clone(),
-                docs: type_docs(def),
+                docs: type_docs(api, def),
                 deprecated: def.deprecated,
                 derive_default: derives_default(&s.fields),
                 fields: s
@@ -272,7 +272,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
             let fields: Vec<FieldView> = s.fields.iter().map(|field| field_view(api, scope, field)).collect();
             ModelView::Struct(StructView {
                 name: def.name.clone(),
-                docs: type_docs(def),
+                docs: type_docs(api, def),
                 deprecated: def.deprecated,
                 derive_default: derives_default(&s.fields),
                 fields,
@@ -285,7 +285,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
         }
         TypeKind::Enum(e) => ModelView::Enum(EnumView {
             name: def.name.clone(),
-            docs: type_docs(def),
+            docs: type_docs(api, def),
             deprecated: def.deprecated,
             is_string: e.repr == EnumRepr::String,
             closed: e.closed,
@@ -314,7 +314,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
         }),
         TypeKind::Union(u) => ModelView::Union(UnionView {
             name: def.name.clone(),
-            docs: type_docs(def),
+            docs: type_docs(api, def),
             deprecated: def.deprecated,
             variants: u
                 .variants

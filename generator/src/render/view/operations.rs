@@ -6,12 +6,14 @@ use crate::ir::{self, Api, Operation, ParamLocation, PathPart, SuccessResponse};
 use crate::render::docs::code_span;
 use crate::render::rust::{Scope, string_literal};
 
-use super::{doc_lines, docs};
+use super::{doc_lines, docs, group_scope};
 
 /// `src/apis/mod.rs`.
 #[derive(Debug, Serialize)]
 pub struct ApisModView {
     pub groups: Vec<GroupLink>,
+    /// Whether some operations without a tag are grouped by their path.
+    pub path_groups: bool,
 }
 
 /// A group and where it lives.
@@ -20,7 +22,8 @@ pub struct GroupLink {
     pub accessor: String,
     pub type_name: String,
     pub module: String,
-    pub tag: String,
+    /// What the group's operations have in common ([`super::group_scope`]).
+    pub scope: String,
 }
 
 /// `src/apis/<group>.rs`.
@@ -28,7 +31,8 @@ pub struct GroupLink {
 pub struct GroupView {
     pub type_name: String,
     pub accessor: String,
-    pub tag: String,
+    /// What the group's operations have in common ([`super::group_scope`]).
+    pub scope: String,
     pub docs: Vec<String>,
     pub operations: Vec<OperationView>,
 }
@@ -136,9 +140,10 @@ pub fn apis_mod(api: &Api) -> ApisModView {
                 accessor: g.accessor.clone(),
                 type_name: g.type_name.clone(),
                 module: g.module.clone(),
-                tag: code_span(&g.tag),
+                scope: group_scope(g),
             })
             .collect(),
+        path_groups: api.groups.iter().any(|g| !g.untagged_under.is_empty()),
     }
 }
 
@@ -148,7 +153,7 @@ pub fn group(api: &Api, group: &ir::Group) -> GroupView {
     GroupView {
         type_name: group.type_name.clone(),
         accessor: group.accessor.clone(),
-        tag: code_span(&group.tag),
+        scope: group_scope(group),
         docs: docs(group.description.as_deref()),
         operations: group.operations.iter().map(|op| operation(api, scope, &group.type_name, op)).collect(),
     }
@@ -332,15 +337,31 @@ fn options(
     })
 }
 
+/// The docs line of a request body that can hold nothing, which the method does not take.
+fn empty_body_doc(empty: &ir::EmptyBody) -> String {
+    let media = code_span(&empty.media_type);
+    match (empty.required, empty.encoding) {
+        (false, _) => format!(
+            " The spec declares an optional body (`{media}`) that can hold nothing: the method takes none and sends none."
+        ),
+        (true, ir::BodyEncoding::Form) => format!(
+            " The spec requires a body (`{media}`) that can hold nothing: the method takes none and sends an empty form."
+        ),
+        (true, _) => format!(
+            " The spec requires a body (`{media}`) that can hold nothing: the method takes none and sends `{{}}`."
+        ),
+    }
+}
+
 fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> OperationView {
     let mut docs = Vec::new();
-    if let Some(summary) = &op.summary {
-        docs.extend(doc_lines(summary));
-        docs.push(String::new());
-    }
-    if let Some(description) = &op.description {
-        docs.extend(doc_lines(description));
-        docs.push(String::new());
+    // A summary or description that is empty (or blank) adds no lines, blank ones included.
+    for text in [&op.summary, &op.description].into_iter().flatten() {
+        let lines = doc_lines(text);
+        if !lines.is_empty() {
+            docs.extend(lines);
+            docs.push(String::new());
+        }
     }
     docs.push(format!(
         " `{} {}` (operation `{}`).",
@@ -348,6 +369,10 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
         code_span(&op.path.raw),
         code_span(&op.operation_id)
     ));
+    if let Some(empty) = &op.empty_body {
+        docs.push(String::new());
+        docs.push(empty_body_doc(empty));
+    }
     docs.extend(error_docs(api, scope, &op.errors, op.error_enum.as_deref()));
 
     let setters: Vec<String> = op.optional_params().map(|p| format!("`{}`", p.name)).collect();
@@ -397,6 +422,13 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
             (ir::BodyEncoding::Text, false) => format!("text({name}, {media})"),
             (ir::BodyEncoding::Bytes, true) => format!("bytes(Some({name}.into()), {media})"),
             (ir::BodyEncoding::Bytes, false) => format!("bytes({name}, {media})"),
+        });
+    }
+    if let Some(empty) = op.empty_body.as_ref().filter(|empty| empty.required) {
+        // The one value such a body can hold.
+        calls.push(match empty.encoding {
+            ir::BodyEncoding::Form => "form(Some(&::serde_json::Map::new()))".to_owned(),
+            _ => "json(&::serde_json::Map::new())".to_owned(),
         });
     }
     let value_ty = scope.response_type(api, &op.response);
