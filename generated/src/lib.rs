@@ -63,6 +63,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub mod apis;
+mod body;
 mod client;
 mod codec;
 mod error;
@@ -74,7 +75,8 @@ mod retry;
 pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, DecodeError, Error, Redacted, Result, TransportError, TypedError, Unmatched,
+    ApiError, DecodeError, Error, Redacted, Result, TooLargeError, TransportError,
+    TypedError, Undecoded, Unmatched,
 };
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;

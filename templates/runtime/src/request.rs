@@ -126,6 +126,9 @@ pub(crate) struct Request<'a> {
     content_type: Option<&'static str>,
     #[cfg(feature = "multipart")]
     form: Option<crate::multipart::Form>,
+    /// A body of bytes that may be streamed (`binary` sets it).
+    #[cfg(feature = "binary_body")]
+    binary: Option<crate::stream::Body>,
     error: Option<String>,
 }
 
@@ -144,6 +147,8 @@ impl<'a> Request<'a> {
             content_type: None,
             #[cfg(feature = "multipart")]
             form: None,
+            #[cfg(feature = "binary_body")]
+            binary: None,
             error: None,
         }
     }
@@ -256,10 +261,19 @@ impl<'a> Request<'a> {
         self.bytes(body.map(bytes::Bytes::from), content_type)
     }
     /// Sets a body of bytes, sent as they are, when there is one.
-    #[cfg(any(feature = "bytes_body", feature = "text_body"))]
+    #[cfg(feature = "text_body")]
     pub(crate) fn bytes(mut self, body: Option<bytes::Bytes>, content_type: &'static str) -> Self {
         if let Some(body) = body {
             self.body = Some(body);
+            self.content_type = Some(content_type);
+        }
+        self
+    }
+    /// Sets a body of bytes that may come from a file or a reader, when there is one.
+    #[cfg(feature = "binary_body")]
+    pub(crate) fn binary(mut self, body: Option<crate::stream::Body>, content_type: &'static str) -> Self {
+        if let Some(body) = body {
+            self.binary = Some(body);
             self.content_type = Some(content_type);
         }
         self
@@ -294,24 +308,35 @@ impl<'a> Request<'a> {
     /// Finishes the request: the answer is JSON decoded into `T`.
     #[cfg(feature = "json_response")]
     pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a, O>(self) -> Call<'a, T, O> {
-        Call::new(self, crate::codec::decode_json::<T>)
+        Call::new(self, crate::body::Decode::Buffered(crate::codec::decode_json::<T>))
     }
     /// Finishes the request: the answer is text (UTF-8) of one of the `accept` media types.
     #[cfg(feature = "text_response")]
     pub(crate) fn text_response<O>(mut self, accept: &'static str) -> Call<'a, String, O> {
         self.headers.push(("accept", accept.to_owned()));
-        Call::new(self, crate::codec::decode_text)
+        Call::new(self, crate::body::Decode::Buffered(crate::codec::decode_text))
     }
     /// Finishes the request: the answer's bytes as they came, of one of the `accept` media types.
     #[cfg(feature = "bytes_response")]
     pub(crate) fn bytes_response<O>(mut self, accept: &'static str) -> Call<'a, bytes::Bytes, O> {
         self.headers.push(("accept", accept.to_owned()));
-        Call::new(self, |_, _, _, body| Ok(body))
+        Call::new(self, crate::body::Decode::Buffered(|_, _, _, body| Ok(body)))
     }
     /// Finishes the request: the answer's body is not read.
     #[cfg(feature = "empty_response")]
     pub(crate) fn empty_response<O>(self) -> Call<'a, (), O> {
-        Call::new(self, |_, _, _, _| Ok(()))
+        Call::new(self, crate::body::Decode::Buffered(|_, _, _, _| Ok(())))
+    }
+    /// Finishes the request: a successful answer's body is left for `open` to stream, of one of
+    /// the `accept` media types.
+    #[cfg(feature = "streams")]
+    pub(crate) fn streamed_response<T: Send + 'a, O>(
+        mut self,
+        accept: &'static str,
+        open: fn(crate::stream::Opened) -> crate::Result<T>,
+    ) -> Call<'a, T, O> {
+        self.headers.push(("accept", accept.to_owned()));
+        Call::new(self, crate::body::Decode::Streamed(open))
     }
 }
 
@@ -323,7 +348,7 @@ impl<'a> Request<'a> {
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, T, O = ()> {
     request: Request<'a>,
-    decode: Decoder<T>,
+    decode: crate::body::Decode<T>,
     timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -335,7 +360,7 @@ pub struct Call<'a, T, O = ()> {
 
 impl<'a, T: Send + 'a, O> Call<'a, T, O> {
     #[cfg(feature = "requests")]
-    fn new(request: Request<'a>, decode: Decoder<T>) -> Self {
+    fn new(request: Request<'a>, decode: crate::body::Decode<T>) -> Self {
         Self {
             request,
             decode,
@@ -426,6 +451,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             content_type,
             #[cfg(feature = "multipart")]
             form,
+            #[cfg(feature = "binary_body")]
+            mut binary,
             error,
         } = request;
         let invalid = |message: String| Error::Request { operation, message };
@@ -465,6 +492,12 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         }
         let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
         let may_repeat = retry::idempotent(&operation.method) || idempotency_key.is_some() || retry_non_idempotent;
+        // A body read from a reader can be sent once: no failure of such a call is retried.
+        #[cfg(feature = "binary_body")]
+        let repeatable = binary.as_ref().is_none_or(crate::stream::Body::repeatable);
+        #[cfg(not(feature = "binary_body"))]
+        let repeatable = true;
+        let max_body = client.max_body_size();
         let attempts = policy.attempts();
         // The deadline covers every attempt and wait; one too far away to represent is none.
         let deadline = tokio::time::Instant::now().checked_add(timeout.unwrap_or(client.timeout()));
@@ -494,6 +527,10 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 if let Some(form) = &form {
                     builder = builder.multipart(form.build().await.map_err(invalid)?);
                 }
+                #[cfg(feature = "binary_body")]
+                if let Some(binary) = &mut binary {
+                    builder = binary.attach(builder).await.map_err(invalid)?;
+                }
                 let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
                 if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
                     // reqwest's timeout runs from connecting to the end of the body.
@@ -506,7 +543,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                         if let Some(id) = request_id(&headers) {
                             request_ids.push(id.to_owned());
                         }
-                        response.bytes().await.map(|bytes| (status, headers, bytes))
+                        crate::body::receive(response, &decode, max_body).await.map(|body| (status, headers, body))
                     }
                     Err(source) => Err(source),
                 };
@@ -518,7 +555,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     ),
                     Err(source) => (Transient::transport(source, may_repeat), None),
                 };
-                let retryable = transient.is_some_and(|transient| transient.safe);
+                let retryable = repeatable && transient.is_some_and(|transient| transient.safe);
                 if let (Some(transient), true) = (transient, retryable && attempt < attempts) {
                     let delay = policy.delay(attempt + 1, retry_after);
                     let status = outcome.as_ref().ok().map(|(status, _, _)| status.as_u16());
@@ -538,10 +575,18 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     }
                 }
                 return match outcome {
-                    Ok((status, headers, bytes)) if status.is_success() => {
+                    Ok((status, headers, received)) if status.is_success() => {
+                        let answer = crate::body::Answer {
+                            operation,
+                            status,
+                            headers: &headers,
+                            attempts: attempt,
+                            request_ids: &request_ids,
+                            limit: max_body,
+                        };
                         // `Bytes` is shared, not copied: the raw body stays readable beside the value.
-                        match decode(operation, status, &headers, bytes.clone()) {
-                            Ok(value) => {
+                        match crate::body::decode(&decode, &answer, received) {
+                            Ok((value, bytes)) => {
                                 // Only a call that succeeds gives its retries' tokens back.
                                 budget.succeeded(spent);
                                 Ok(Response { status, headers, body: bytes, value, attempts: attempt, request_ids })
@@ -554,11 +599,11 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                             Err(error) => Err(error),
                         }
                     }
-                    Ok((status, headers, bytes)) => {
-                        let body = bytes.to_vec();
-                        let json = serde_json::from_slice(&body).ok();
+                    Ok((status, headers, received)) => {
+                        let (body, cut) = crate::body::error_body(received);
+                        let json = if cut { None } else { serde_json::from_slice(&body).ok() };
                         let attempts = attempt;
-                        Err(Error::Api(Box::new(ApiError { operation, status, headers, body, json, attempts, request_ids, retryable })))
+                        Err(Error::Api(Box::new(ApiError { operation, status, headers, body, cut, json, attempts, request_ids, retryable })))
                     }
                     Err(source) => {
                         // The URL holds the API key: it stays out of the error.
