@@ -105,24 +105,30 @@ impl<T> EventStream<T> {
                 return Poll::Ready(Some(Err(self.framing_error(error))));
             }
         };
-        let data = match (self.decode)(raw.data) {
-            Ok(data) => data,
+        match (self.decode)(raw.data) {
+            Ok(data) => Poll::Ready(Some(Ok(Event { event: raw.event, data, id: raw.id, retry: raw.retry }))),
+            Err(error) => Poll::Ready(Some(Err(self.data_error(error, raw.event, raw.id)))),
+        }
+    }
+
+    /// The error item for the event `event` (id `id`) whose data did not decode.
+    // Without a schema for any stream's data, decoding cannot fail and `DataError` has no value.
+    #[cfg_attr(not(feature = "event_json"), allow(unused_variables))]
+    fn data_error(&self, error: DataError, event: String, id: String) -> Error {
+        match error {
             #[cfg(feature = "event_json")]
-            Err(DataError::Json(path, source, data)) => {
-                return Poll::Ready(Some(Err(Error::Event(Box::new(crate::error::EventError {
-                    operation: self.failed.operation,
-                    status: self.status,
-                    event: raw.event,
-                    id: raw.id,
-                    path,
-                    data,
-                    source,
-                    attempts: self.failed.attempts,
-                    request_ids: self.failed.request_ids.clone(),
-                })))));
-            }
-        };
-        Poll::Ready(Some(Ok(Event { event: raw.event, data, id: raw.id, retry: raw.retry })))
+            DataError::Json(path, source, data) => Error::Event(Box::new(crate::error::EventError {
+                operation: self.failed.operation,
+                status: self.status,
+                event,
+                id,
+                path,
+                data,
+                source,
+                attempts: self.failed.attempts,
+                request_ids: self.failed.request_ids.clone(),
+            })),
+        }
     }
 
     fn framing_error(&self, error: eventsource_stream2::EventStreamError<Failure>) -> Error {

@@ -6,7 +6,6 @@
 
 #[cfg(feature = "binary_body")]
 use std::path::PathBuf;
-#[cfg(feature = "streams")]
 use std::pin::Pin;
 #[cfg(feature = "binary_response")]
 use std::task::{Context, Poll};
