@@ -50,7 +50,8 @@
 //! opts in; `Retry-After` honoured while the deadline allows), within the client's retry
 //! budget ([`ClientBuilder::retry_budget`]). Each request is one `tracing` span named
 //! `api_request`, with the operation, method, path template and attempt; the token and bodies
-//! are never recorded.
+//! are never recorded. A response body is read into memory only up to
+//! [`ClientBuilder::max_body_size`] ([`Client::DEFAULT_MAX_BODY_SIZE`] unless set).
 //!
 //! # Errors
 //!

@@ -70,7 +70,10 @@ fn generated_fixture_crates_compile_cleanly() {
             let features = dev["tokio"]["features"].as_array().cloned().expect("tokio's features");
             let mut features: Vec<toml::Value> = features;
             features.extend(["net", "io-util", "fs", "time"].map(|f| toml::Value::String(f.to_owned())));
-            dev["tokio"].as_table_mut().expect("tokio is a table").insert("features".to_owned(), features.into());
+            dev["tokio"]
+                .as_table_mut()
+                .expect("tokio is a table")
+                .insert("features".to_owned(), features.into());
             let text = toml::to_string(&manifest).expect("the manifest is written");
             std::fs::write(&manifest_path, text).expect("fixture manifest written");
         }

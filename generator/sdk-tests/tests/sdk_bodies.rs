@@ -12,7 +12,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const CHAT: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 
 fn client(base_url: &str, limit: u64) -> Client {
-    Client::builder("token").base_url(base_url).max_body_size(limit).retry(RetryPolicy::never()).build().expect("client")
+    Client::builder("token")
+        .base_url(base_url)
+        .max_body_size(limit)
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client")
 }
 
 async fn get_chat(client: &Client) -> Error {
@@ -102,7 +107,9 @@ async fn an_error_body_over_the_limit_is_kept_cut_at_the_limit() {
     assert!(error.is_retryable(), "502 is still retried by status");
     // The documented `5XX` still selects its variant, with the cut body.
     match error.typed::<GetError>() {
-        Some(GetError::ServerError(Err(undecoded))) => assert!(undecoded.is_cut() && undecoded.body().len() == 1000),
+        Some(GetError::ServerError(Err(undecoded))) => {
+            assert!(undecoded.is_cut() && undecoded.body().len() == 1000)
+        }
         other => panic!("a 502 should be ServerError(Err), got {other:?}"),
     }
 }

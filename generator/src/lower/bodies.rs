@@ -117,7 +117,9 @@ impl<'a> Context<'a> {
                 let data = content
                     .schema
                     .as_ref()
-                    .map(|schema| self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Event")).ty)
+                    .map(|schema| {
+                        self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Event")).ty
+                    })
                     .filter(|ty| *ty != TypeRef::Primitive(Primitive::String));
                 SuccessResponse::Events { data }
             }

@@ -134,7 +134,9 @@ impl Scope {
             SuccessResponse::Bytes { .. } => "::bytes::Bytes".to_owned(),
             SuccessResponse::Binary { .. } => "crate::ByteStream".to_owned(),
             SuccessResponse::Events { data: None } => format!("crate::EventStream<{}>", self.string()),
-            SuccessResponse::Events { data: Some(ty) } => format!("crate::EventStream<{}>", self.type_expr(api, ty)),
+            SuccessResponse::Events { data: Some(ty) } => {
+                format!("crate::EventStream<{}>", self.type_expr(api, ty))
+            }
             SuccessResponse::Empty => "()".to_owned(),
         }
     }

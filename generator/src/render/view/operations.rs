@@ -244,10 +244,7 @@ fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opti
         let mut docs = vec![format!(" `{}`:", code_span(&error.status))];
         docs.extend(error.description.as_deref().map(doc_lines).unwrap_or_default());
         docs.push(String::new());
-        docs.push(format!(
-            " `Err` holds the raw body when it is not a {}.",
-            error_body_name(api, scope, ty)
-        ));
+        docs.push(format!(" `Err` holds the raw body when it is not a {}.", error_body_name(api, scope, ty)));
         variants.push(ErrorVariantView { name: variant.clone(), docs, ty: scope.error_variant(api, ty) });
         arms.push(ErrorArmView { pattern, value: format!("error.variant(Self::{variant})") });
     }
