@@ -5,7 +5,8 @@
 //! The limit is enforced while reading: a `Content-Length` above it fails a success at once
 //! without reading, no more than the limit is ever held, and the announced length is never
 //! allocated in advance (at most [`FIRST_ALLOCATION`] is, and the buffer grows with what
-//! arrives). An error body past the limit is kept up to it and marked as cut.
+//! arrives; a body that comes in one chunk is kept as it came, without a copy). An error body
+//! past the limit is kept up to it and marked as cut.
 use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -24,7 +25,8 @@ pub(crate) enum Received {
 }
 /// How a successful answer becomes the operation's value.
 pub(crate) enum Decode<T> {
-    /// From the whole body.
+    /// From the whole body (not in an SDK whose every operation streams its answer). An SDK
+    /// without operations never sends a request, so never makes one.
     Buffered(crate::request::Decoder<T>),
 }
 /// Reads `response`'s body for `decode`: a success of a streamed operation is left open, every
@@ -41,18 +43,52 @@ pub(crate) async fn receive<T>(
         return Ok(Received::Cut(Bytes::new()));
     }
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let first = announced
+    let announced = announced
         .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
-    let mut body = BytesMut::with_capacity(first.min(limit).min(FIRST_ALLOCATION));
+    let mut body = Collected::default();
     while let Some(chunk) = response.chunk().await? {
         let room = limit - body.len();
         if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok(Received::Cut(if success { Bytes::new() } else { body.freeze() }));
+            body.push(chunk.slice(..room), announced.min(limit));
+            return Ok(Received::Cut(if success { Bytes::new() } else { body.finish() }));
         }
-        body.extend_from_slice(&chunk);
+        body.push(chunk, announced.min(limit));
     }
-    Ok(Received::Full(body.freeze()))
+    Ok(Received::Full(body.finish()))
+}
+/// A body as it is read: one chunk is kept as it came (most small answers are one), more are
+/// copied into one buffer.
+#[derive(Default)]
+struct Collected {
+    first: Option<Bytes>,
+    rest: BytesMut,
+}
+impl Collected {
+    fn len(&self) -> usize {
+        self.first.as_ref().map_or(0, Bytes::len) + self.rest.len()
+    }
+    /// Adds a chunk; `expected` is how long the body says it is (at most the limit).
+    fn push(&mut self, chunk: Bytes, expected: usize) {
+        match self.first.take() {
+            None if self.rest.is_empty() => self.first = Some(chunk),
+            first => {
+                if self.rest.is_empty() {
+                    let held = first.as_ref().map_or(0, Bytes::len) + chunk.len();
+                    self.rest.reserve(expected.min(FIRST_ALLOCATION).max(held));
+                }
+                if let Some(first) = first {
+                    self.rest.extend_from_slice(&first);
+                }
+                self.rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    fn finish(self) -> Bytes {
+        match self.first {
+            Some(first) => first,
+            None => self.rest.freeze(),
+        }
+    }
 }
 /// What the attempt loop needs to know of the answer to build a result.
 pub(crate) struct Answer<'r> {

@@ -109,6 +109,13 @@ impl<T> Response<T> {
 }
 
 /// Decodes a successful body into the operation's result type.
+#[cfg(any(
+    feature = "json_response",
+    feature = "text_response",
+    feature = "bytes_response",
+    feature = "empty_response",
+    not(feature = "requests")
+))]
 pub(crate) type Decoder<T> =
     fn(&'static Operation, reqwest::StatusCode, &HeaderMap, bytes::Bytes) -> crate::Result<T>;
 
