@@ -156,6 +156,7 @@ pub(crate) fn decode<T>(decode: &Decode<T>, answer: &Answer<'_>, body: Received)
             response,
             attempts: answer.attempts,
             request_ids: answer.request_ids.to_vec(),
+            #[cfg(feature = "event_stream")]
             limit: answer.limit,
         })
         .map(|value| (value, Bytes::new())),

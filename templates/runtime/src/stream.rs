@@ -25,6 +25,7 @@ pub(crate) struct Opened {
     pub(crate) attempts: u32,
     pub(crate) request_ids: Vec<String>,
     /// The client's body limit, which each event of an event stream keeps to.
+    #[cfg(feature = "event_stream")]
     pub(crate) limit: u64,
 }
 
