@@ -26,6 +26,9 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A 2xx response body, or one event of an event stream, larger than the client's limit
+    /// ([`crate::ClientBuilder::max_body_size`]).
+    TooLarge(Box<TooLargeError>),
 }
 impl Error {
     /// The HTTP status, when the server answered.
@@ -33,6 +36,7 @@ impl Error {
         match self {
             Self::Api(error) => Some(error.status),
             Self::Decode(error) => Some(error.status),
+            Self::TooLarge(error) => Some(error.status),
             Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
         }
     }
@@ -47,6 +51,7 @@ impl Error {
             Self::Api(error) => error.request_id(),
             Self::Decode(error) => error.request_id(),
             Self::Transport(error) => error.request_ids.last().map(String::as_str),
+            Self::TooLarge(error) => error.request_ids.last().map(String::as_str),
             Self::Config(_) | Self::Request { .. } => None,
         }
     }
@@ -57,6 +62,7 @@ impl Error {
             Self::Api(error) => &error.request_ids,
             Self::Decode(error) => &error.request_ids,
             Self::Transport(error) => &error.request_ids,
+            Self::TooLarge(error) => &error.request_ids,
             Self::Config(_) | Self::Request { .. } => &[],
         }
     }
@@ -66,6 +72,7 @@ impl Error {
             Self::Api(error) => error.attempts,
             Self::Transport(error) => error.attempts,
             Self::Decode(error) => error.attempts,
+            Self::TooLarge(error) => error.attempts,
             Self::Config(_) | Self::Request { .. } => 0,
         }
     }
@@ -73,11 +80,13 @@ impl Error {
     /// [`crate::RetryPolicy`]): a status the policy retries or a transport failure, for a
     /// request that may be repeated (a refused connection always may). When it is `true` the
     /// SDK stopped because attempts, the retry budget or the call's time ran out. Responses
-    /// that do not decode and requests that could not be built are never retryable.
+    /// that do not decode or are too large, requests that could not be built, and failures while
+    /// reading a stream are never retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(error) => error.retryable,
             Self::Transport(error) => error.retryable,
+            Self::TooLarge(_) => false,
             Self::Decode(_) | Self::Config(_) | Self::Request { .. } => false,
         }
     }
@@ -88,10 +97,7 @@ impl Error {
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         match self {
             Self::Api(error) => error.typed(),
-            Self::Decode(_)
-            | Self::Transport(_)
-            | Self::Config(_)
-            | Self::Request { .. } => None,
+            _ => None,
         }
     }
 }
@@ -111,6 +117,7 @@ impl Error {
             Self::Request { operation, message } => {
                 write!(f, "{operation}: invalid request: {message}")
             }
+            Self::TooLarge(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -132,7 +139,9 @@ impl std::error::Error for Error {
         match self {
             Self::Transport(error) => Some(&error.source),
             Self::Decode(error) => Some(&error.source),
-            Self::Api(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Api(_) | Self::Config(_) | Self::Request { .. } | Self::TooLarge(_) => {
+                None
+            }
         }
     }
 }
@@ -175,15 +184,53 @@ pub trait TypedError: Sized {
     /// Decodes `error`'s body as the type documented for its status.
     fn from_api(error: &ApiError) -> Self;
 }
-/// Why an error response fits none of the types its operation documents. The [`ApiError`]
-/// still has the status, headers and raw body.
+/// Why an error response has no variant of its own in the operation's error enum. The
+/// [`ApiError`] still has the status, headers and raw body.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Unmatched {
     /// The spec documents no body type for this status.
     Status(StatusCode),
-    /// The spec documents a type for this status, but the body does not decode as one.
-    Body(serde_json::Error),
+}
+/// An error body that is not the type the spec documents for its status (an HTML page from a
+/// proxy, say): its variant of the error enum holds `Err(Undecoded)`, with the raw body (up to
+/// the client's [`crate::ClientBuilder::max_body_size`]) and why it did not decode.
+#[derive(Debug)]
+pub struct Undecoded {
+    body: bytes::Bytes,
+    cut: bool,
+    error: serde_json::Error,
+}
+impl Undecoded {
+    /// The raw body, as far as it was read.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+    /// Whether the body was longer than the client's limit and is cut there.
+    pub fn is_cut(&self) -> bool {
+        self.cut
+    }
+    /// Why the body is not the documented type.
+    pub fn error(&self) -> &serde_json::Error {
+        &self.error
+    }
+}
+impl fmt::Display for Undecoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f, "the error body is not the documented type: {}", without_controls(& self
+            .error.to_string())
+        )
+    }
+}
+impl std::error::Error for Undecoded {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 /// A response with a status outside 2xx.
 #[derive(Debug)]
@@ -191,7 +238,9 @@ pub struct ApiError {
     pub(crate) operation: &'static Operation,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
+    /// Whether the body was longer than the client's limit and is cut there.
+    pub(crate) cut: bool,
     pub(crate) json: Option<serde_json::Value>,
     pub(crate) attempts: u32,
     pub(crate) request_ids: Vec<String>,
@@ -210,9 +259,15 @@ impl ApiError {
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
-    /// The raw response body.
+    /// The raw response body, up to the client's limit
+    /// ([`crate::ClientBuilder::max_body_size`]; see [`ApiError::is_cut`]).
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+    /// Whether the body was longer than the client's limit, so that [`ApiError::body`] has
+    /// only its start.
+    pub fn is_cut(&self) -> bool {
+        self.cut
     }
     /// The response body as text, with invalid UTF-8 replaced.
     pub fn text(&self) -> Cow<'_, str> {
@@ -238,13 +293,21 @@ impl ApiError {
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         (self.operation.id == E::operation_id()).then(|| E::from_api(self))
     }
-    /// One variant of an error enum: the body decoded as `T`, or why it is not one.
+    /// The variant of an error enum for this status: the body decoded as `T`, or the raw body
+    /// and why it is not one.
     pub(crate) fn variant<T: serde::de::DeserializeOwned, E>(
         &self,
-        variant: fn(T) -> E,
-        other: fn(Unmatched) -> E,
+        variant: fn(std::result::Result<T, Undecoded>) -> E,
     ) -> E {
-        self.decode().map_or_else(|error| other(Unmatched::Body(error)), variant)
+        variant(
+            self
+                .decode()
+                .map_err(|error| Undecoded {
+                    body: self.body.clone(),
+                    cut: self.cut,
+                    error,
+                }),
+        )
     }
     /// How many times the request was sent; more than 1 when retries ran out.
     pub fn attempts(&self) -> u32 {
@@ -263,6 +326,11 @@ impl ApiError {
         }
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
+        }
+        if self.cut {
+            write!(
+                f, " (its body is longer than the client's limit and was cut there)"
+            )?;
         }
         if !bodies || self.body.is_empty() {
             return Ok(());
@@ -415,5 +483,57 @@ impl fmt::Display for TransportError {
             write!(f, " after {} attempts", self.attempts)?;
         }
         write!(f, ": {}", self.source)
+    }
+}
+/// What was larger than the client's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TooLarge {
+    /// A buffered response body.
+    Body,
+}
+/// A response body, or one event of an event stream, larger than the client's limit
+/// ([`crate::ClientBuilder::max_body_size`]). No more than the limit was read or kept.
+#[derive(Debug)]
+pub struct TooLargeError {
+    pub(crate) operation: &'static Operation,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) limit: u64,
+    pub(crate) what: TooLarge,
+    pub(crate) attempts: u32,
+    pub(crate) request_ids: Vec<String>,
+}
+impl TooLargeError {
+    /// The operation whose response was too large.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The limit, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.what {
+            TooLarge::Body => "body is",
+        };
+        write!(
+            f,
+            "{}: the {} response {what} larger than the client's limit of {} bytes (`ClientBuilder::max_body_size`)",
+            self.operation, self.status, self.limit
+        )
     }
 }

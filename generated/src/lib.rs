@@ -50,7 +50,8 @@
 //! opts in; `Retry-After` honoured while the deadline allows), within the client's retry
 //! budget ([`ClientBuilder::retry_budget`]). Each request is one `tracing` span named
 //! `api_request`, with the operation, method, path template and attempt; the token and bodies
-//! are never recorded.
+//! are never recorded. A response body is read into memory only up to
+//! [`ClientBuilder::max_body_size`] ([`Client::DEFAULT_MAX_BODY_SIZE`] unless set).
 //!
 //! # Errors
 //!
@@ -63,6 +64,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub mod apis;
+mod body;
 mod client;
 mod codec;
 mod error;
@@ -74,7 +76,8 @@ mod retry;
 pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, DecodeError, Error, Redacted, Result, TransportError, TypedError, Unmatched,
+    ApiError, DecodeError, Error, Redacted, Result, TooLargeError, TransportError,
+    TypedError, Undecoded, Unmatched,
 };
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;

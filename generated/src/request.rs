@@ -200,7 +200,7 @@ impl<'a> Request<'a> {
     pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a, O>(
         self,
     ) -> Call<'a, T, O> {
-        Call::new(self, crate::codec::decode_json::<T>)
+        Call::new(self, crate::body::Decode::Buffered(crate::codec::decode_json::<T>))
     }
 }
 /// One operation call, ready to send. `.await` it for the value; before that, options can be
@@ -211,7 +211,7 @@ impl<'a> Request<'a> {
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, T, O = ()> {
     request: Request<'a>,
-    decode: Decoder<T>,
+    decode: crate::body::Decode<T>,
     timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -221,7 +221,7 @@ pub struct Call<'a, T, O = ()> {
     operation: PhantomData<fn() -> O>,
 }
 impl<'a, T: Send + 'a, O> Call<'a, T, O> {
-    fn new(request: Request<'a>, decode: Decoder<T>) -> Self {
+    fn new(request: Request<'a>, decode: crate::body::Decode<T>) -> Self {
         Self {
             request,
             decode,
@@ -341,6 +341,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
         let may_repeat = retry::idempotent(&operation.method)
             || idempotency_key.is_some() || retry_non_idempotent;
+        let repeatable = true;
+        let max_body = client.max_body_size();
         let attempts = policy.attempts();
         let deadline = tokio::time::Instant::now()
             .checked_add(timeout.unwrap_or(client.timeout()));
@@ -381,7 +383,9 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                         if let Some(id) = request_id(&headers) {
                             request_ids.push(id.to_owned());
                         }
-                        response.bytes().await.map(|bytes| (status, headers, bytes))
+                        crate::body::receive(response, &decode, max_body)
+                            .await
+                            .map(|body| (status, headers, body))
                     }
                     Err(source) => Err(source),
                 };
@@ -397,7 +401,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     }
                     Err(source) => (Transient::transport(source, may_repeat), None),
                 };
-                let retryable = transient.is_some_and(|transient| transient.safe);
+                let retryable = repeatable
+                    && transient.is_some_and(|transient| transient.safe);
                 if let (Some(transient), true) = (
                     transient,
                     retryable && attempt < attempts,
@@ -430,9 +435,17 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     }
                 }
                 return match outcome {
-                    Ok((status, headers, bytes)) if status.is_success() => {
-                        match decode(operation, status, &headers, bytes.clone()) {
-                            Ok(value) => {
+                    Ok((status, headers, received)) if status.is_success() => {
+                        let answer = crate::body::Answer {
+                            operation,
+                            status,
+                            headers: &headers,
+                            attempts: attempt,
+                            request_ids: &request_ids,
+                            limit: max_body,
+                        };
+                        match crate::body::decode(&decode, &answer, received) {
+                            Ok((value, bytes)) => {
                                 budget.succeeded(spent);
                                 Ok(Response {
                                     status,
@@ -451,9 +464,13 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                             Err(error) => Err(error),
                         }
                     }
-                    Ok((status, headers, bytes)) => {
-                        let body = bytes.to_vec();
-                        let json = serde_json::from_slice(&body).ok();
+                    Ok((status, headers, received)) => {
+                        let (body, cut) = crate::body::error_body(received);
+                        let json = if cut {
+                            None
+                        } else {
+                            serde_json::from_slice(&body).ok()
+                        };
                         let attempts = attempt;
                         Err(
                             Error::Api(
@@ -462,6 +479,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                                     status,
                                     headers,
                                     body,
+                                    cut,
                                     json,
                                     attempts,
                                     request_ids,

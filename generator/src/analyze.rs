@@ -193,7 +193,7 @@ fn close_request_enums(api: &mut Api) {
     for op in operations {
         requests.extend(op.params.iter().map(|p| p.ty.clone()));
         requests.extend(op.body.iter().map(|b| b.ty.clone()));
-        if let SuccessResponse::Json(ty) = &op.response {
+        if let SuccessResponse::Json(ty) | SuccessResponse::Events { data: Some(ty) } = &op.response {
             responses.push(ty.clone());
         }
     }

@@ -663,6 +663,18 @@ pub enum SuccessResponse {
         /// The response's media types, comma-separated.
         accept: String,
     },
+    /// A binary body (`application/octet-stream`, `*/*`, or a `format: binary` string under
+    /// any media type), streamed to the caller rather than buffered.
+    Binary {
+        /// The response's binary media types, comma-separated.
+        accept: String,
+    },
+    /// A `text/event-stream` body: a stream of server-sent events.
+    Events {
+        /// The type of each event's data, decoded as JSON; `None` keeps the data as text (no
+        /// schema, or a string one).
+        data: Option<TypeRef>,
+    },
     /// No body.
     Empty,
 }

@@ -60,11 +60,22 @@ fn generated_fixture_crates_compile_cleanly() {
         if behaviour.exists() {
             std::fs::create_dir_all(crate_dir.join("tests")).expect("tests folder");
             std::fs::copy(&behaviour, crate_dir.join("tests/behaviour.rs")).expect("behaviour test copied");
-            // Behaviour tests talk HTTP to a local wiremock server (pinned by the main lock file).
+            // Behaviour tests talk HTTP to a local wiremock server (pinned by the main lock file),
+            // or to a server of their own on tokio's sockets and files.
             let manifest_path = crate_dir.join("Cargo.toml");
-            let mut manifest = std::fs::read_to_string(&manifest_path).expect("fixture manifest");
-            manifest.push_str("wiremock = \"0.6\"\n");
-            std::fs::write(&manifest_path, manifest).expect("fixture manifest written");
+            let text = std::fs::read_to_string(&manifest_path).expect("fixture manifest");
+            let mut manifest: toml::Table = toml::from_str(&text).expect("the fixture manifest is TOML");
+            let dev = manifest["dev-dependencies"].as_table_mut().expect("dev-dependencies");
+            dev.insert("wiremock".to_owned(), toml::Value::String("0.6".to_owned()));
+            let features = dev["tokio"]["features"].as_array().cloned().expect("tokio's features");
+            let mut features: Vec<toml::Value> = features;
+            features.extend(["net", "io-util", "fs", "time"].map(|f| toml::Value::String(f.to_owned())));
+            dev["tokio"]
+                .as_table_mut()
+                .expect("tokio is a table")
+                .insert("features".to_owned(), features.into());
+            let text = toml::to_string(&manifest).expect("the manifest is written");
+            std::fs::write(&manifest_path, text).expect("fixture manifest written");
         }
         members.push(format!("\"{name}\""));
     }

@@ -343,21 +343,32 @@ impl<'a> Chats<'a> {
 pub enum CreateError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for CreateError {
@@ -366,11 +377,11 @@ impl crate::TypedError for CreateError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -383,21 +394,32 @@ impl crate::TypedError for CreateError {
 pub enum GetError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for GetError {
@@ -406,11 +428,11 @@ impl crate::TypedError for GetError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -423,18 +445,27 @@ impl crate::TypedError for GetError {
 pub enum GetUnreadSummaryError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for GetUnreadSummaryError {
@@ -443,10 +474,10 @@ impl crate::TypedError for GetUnreadSummaryError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -459,21 +490,32 @@ impl crate::TypedError for GetUnreadSummaryError {
 pub enum ListTimelineError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for ListTimelineError {
@@ -482,11 +524,11 @@ impl crate::TypedError for ListTimelineError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -499,21 +541,32 @@ impl crate::TypedError for ListTimelineError {
 pub enum RemoveMessageReactionError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for RemoveMessageReactionError {
@@ -522,11 +575,11 @@ impl crate::TypedError for RemoveMessageReactionError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -539,27 +592,42 @@ impl crate::TypedError for RemoveMessageReactionError {
 pub enum RemoveParticipantError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `409`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    Conflict(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Conflict(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for RemoveParticipantError {
@@ -568,13 +636,13 @@ impl crate::TypedError for RemoveParticipantError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            409 => error.variant(Self::Conflict, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            409 => error.variant(Self::Conflict),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -587,24 +655,37 @@ impl crate::TypedError for RemoveParticipantError {
 pub enum SendInteractiveMessageError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for SendInteractiveMessageError {
@@ -613,12 +694,12 @@ impl crate::TypedError for SendInteractiveMessageError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -631,24 +712,37 @@ impl crate::TypedError for SendInteractiveMessageError {
 pub enum SendLocationMessageError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for SendLocationMessageError {
@@ -657,12 +751,12 @@ impl crate::TypedError for SendLocationMessageError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -675,24 +769,37 @@ impl crate::TypedError for SendLocationMessageError {
 pub enum SendMessageError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for SendMessageError {
@@ -701,12 +808,12 @@ impl crate::TypedError for SendMessageError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -719,24 +826,37 @@ impl crate::TypedError for SendMessageError {
 pub enum UpdateResponsibleError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for UpdateResponsibleError {
@@ -745,12 +865,12 @@ impl crate::TypedError for UpdateResponsibleError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -763,24 +883,37 @@ impl crate::TypedError for UpdateResponsibleError {
 pub enum UpdateScheduledMessageError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for UpdateScheduledMessageError {
@@ -789,12 +922,12 @@ impl crate::TypedError for UpdateScheduledMessageError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }

@@ -67,21 +67,32 @@ impl<'a> Files<'a> {
 pub enum CreateBatchError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `422`:
     /// The server refused the request or the change it asks for, for example removing the chat's current assignee.
-    UnprocessableEntity(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    UnprocessableEntity(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for CreateBatchError {
@@ -90,11 +101,11 @@ impl crate::TypedError for CreateBatchError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            422 => error.variant(Self::UnprocessableEntity, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            422 => error.variant(Self::UnprocessableEntity),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }
@@ -107,21 +118,32 @@ impl crate::TypedError for CreateBatchError {
 pub enum GetError {
     /// `401`:
     /// The token is missing, malformed or expired.
-    Unauthorized(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Unauthorized(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `403`:
     /// The key lacks the permission for this operation, or the request's `Origin` or `Referer`
     /// does not match the key's `allowed_domain`.
-    Forbidden(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    Forbidden(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `404`:
     /// No such chat, participant, message, scheduled message, deal, lead, proposal or file is visible to this key.
-    NotFound(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    NotFound(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `429`:
     /// Too many requests; retry later.
-    TooManyRequests(crate::models::ErrorBody),
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    TooManyRequests(Result<crate::models::ErrorBody, crate::Undecoded>),
     /// `5XX`:
     /// The server failed; the body may not be JSON.
-    ServerError(crate::models::ErrorBody),
-    /// A status the spec documents no body type for, or a body that is not the documented type.
+    ///
+    /// `Err` holds the raw body when it is not a [`ErrorBody`](crate::models::ErrorBody).
+    ServerError(Result<crate::models::ErrorBody, crate::Undecoded>),
+    /// A status the spec documents no body type for (a documented one selects its variant even
+    /// when its body does not decode).
     Other(crate::Unmatched),
 }
 impl crate::TypedError for GetError {
@@ -130,11 +152,11 @@ impl crate::TypedError for GetError {
     }
     fn from_api(error: &crate::ApiError) -> Self {
         match error.status().as_u16() {
-            401 => error.variant(Self::Unauthorized, Self::Other),
-            403 => error.variant(Self::Forbidden, Self::Other),
-            404 => error.variant(Self::NotFound, Self::Other),
-            429 => error.variant(Self::TooManyRequests, Self::Other),
-            status if status / 100 == 5 => error.variant(Self::ServerError, Self::Other),
+            401 => error.variant(Self::Unauthorized),
+            403 => error.variant(Self::Forbidden),
+            404 => error.variant(Self::NotFound),
+            429 => error.variant(Self::TooManyRequests),
+            status if status / 100 == 5 => error.variant(Self::ServerError),
             _ => Self::Other(crate::Unmatched::Status(error.status())),
         }
     }

@@ -196,13 +196,13 @@ async fn error_statuses_become_api_errors_with_status_and_body() {
         use wegly::apis::chats::RemoveParticipantError as Typed;
         let typed = error.typed::<Typed>().expect("an error response has a typed form");
         let typed_body = match (status, typed) {
-            (401, Typed::Unauthorized(b))
-            | (403, Typed::Forbidden(b))
-            | (404, Typed::NotFound(b))
-            | (409, Typed::Conflict(b))
-            | (422, Typed::UnprocessableEntity(b))
-            | (429, Typed::TooManyRequests(b))
-            | (500, Typed::ServerError(b)) => b,
+            (401, Typed::Unauthorized(Ok(b)))
+            | (403, Typed::Forbidden(Ok(b)))
+            | (404, Typed::NotFound(Ok(b)))
+            | (409, Typed::Conflict(Ok(b)))
+            | (422, Typed::UnprocessableEntity(Ok(b)))
+            | (429, Typed::TooManyRequests(Ok(b)))
+            | (500, Typed::ServerError(Ok(b))) => b,
             (status, other) => panic!("{status} decoded as {other:?}"),
         };
         assert_eq!(typed_body.get("message"), body.get("message"));

@@ -86,7 +86,11 @@ impl Operation {
         let body = self.body.iter().map(|body| &body.ty);
         let success = match &self.response {
             SuccessResponse::Json(ty) => Some(ty),
-            SuccessResponse::Text { .. } | SuccessResponse::Bytes { .. } | SuccessResponse::Empty => None,
+            SuccessResponse::Events { data } => data.as_ref(),
+            SuccessResponse::Text { .. }
+            | SuccessResponse::Bytes { .. }
+            | SuccessResponse::Binary { .. }
+            | SuccessResponse::Empty => None,
         };
         let errors = self.errors.iter().filter_map(|error| error.ty.as_ref());
         params.chain(body).chain(success).chain(errors).collect()

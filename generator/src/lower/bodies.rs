@@ -131,7 +131,8 @@ impl<'a> Context<'a> {
         if response.content.is_empty() {
             return SuccessResponse::Empty;
         }
-        // JSON first (a wildcard type with an object schema counts), then text, then bytes.
+        // JSON first (a wildcard type with an object schema counts), then an event stream, text,
+        // binary (streamed) and other bytes.
         let chosen = response
             .content
             .iter()
@@ -147,7 +148,19 @@ impl<'a> Context<'a> {
                     None => SuccessResponse::Json(TypeRef::Any),
                 }
             }
-            Some((kind @ (ResponseKind::Text | ResponseKind::Bytes), _, _)) => {
+            Some((ResponseKind::Events, media, content)) => {
+                // The schema is the type of each event's data; a string (or none) keeps it text.
+                let schema_at = response_at.push("content").push(media).push("schema");
+                let data = content
+                    .schema
+                    .as_ref()
+                    .map(|schema| {
+                        self.lower_node(Node::from(schema), &schema_at, &format!("{type_hint}Event")).ty
+                    })
+                    .filter(|ty| *ty != TypeRef::Primitive(Primitive::String));
+                SuccessResponse::Events { data }
+            }
+            Some((kind @ (ResponseKind::Text | ResponseKind::Binary | ResponseKind::Bytes), _, _)) => {
                 // The `Accept` header names every media type of that kind the spec lists.
                 let listed: Vec<&str> = response
                     .content
@@ -157,10 +170,10 @@ impl<'a> Context<'a> {
                     .filter(|media| media.bytes().all(|b| (b' '..=b'~').contains(&b)))
                     .collect();
                 let accept = if listed.is_empty() { "*/*".to_owned() } else { listed.join(", ") };
-                if kind == ResponseKind::Text {
-                    SuccessResponse::Text { accept }
-                } else {
-                    SuccessResponse::Bytes { accept }
+                match kind {
+                    ResponseKind::Text => SuccessResponse::Text { accept },
+                    ResponseKind::Binary => SuccessResponse::Binary { accept },
+                    _ => SuccessResponse::Bytes { accept },
                 }
             }
             None => SuccessResponse::Empty,

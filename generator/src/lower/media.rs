@@ -36,7 +36,12 @@ pub(super) fn body_encoding(media: &str) -> BodyEncoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum ResponseKind {
     Json,
+    /// `text/event-stream`.
+    Events,
     Text,
+    /// Binary, streamed: `application/octet-stream`, `*/*` without a schema of another type,
+    /// or a `format: binary` string under any media type.
+    Binary,
     Bytes,
 }
 
@@ -50,10 +55,16 @@ pub(super) fn response_kind(media: &str, content: &openapiv3::MediaType) -> Resp
         ),
         _ => false,
     };
-    if is_json(media) || (essence == "*/*" && content.schema.is_some() && !binary_schema) {
+    if essence == "text/event-stream" {
+        ResponseKind::Events
+    } else if binary_schema {
+        ResponseKind::Binary
+    } else if is_json(media) || (essence == "*/*" && content.schema.is_some()) {
         ResponseKind::Json
     } else if essence.starts_with("text/") {
         ResponseKind::Text
+    } else if essence == "application/octet-stream" || essence == "*/*" {
+        ResponseKind::Binary
     } else {
         ResponseKind::Bytes
     }

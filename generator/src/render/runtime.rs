@@ -32,6 +32,7 @@ use crate::diagnostics::Error;
 /// The runtime files an SDK may receive, by their path under `templates/`; each goes to the
 /// SDK's `src/` under its file name.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("runtime/src/body.rs", include_str!("../../../templates/runtime/src/body.rs")),
     ("runtime/src/client.rs", include_str!("../../../templates/runtime/src/client.rs")),
     ("runtime/src/codec.rs", include_str!("../../../templates/runtime/src/codec.rs")),
     ("runtime/src/error.rs", include_str!("../../../templates/runtime/src/error.rs")),
@@ -40,6 +41,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/src/paginate.rs", include_str!("../../../templates/runtime/src/paginate.rs")),
     ("runtime/src/request.rs", include_str!("../../../templates/runtime/src/request.rs")),
     ("runtime/src/retry.rs", include_str!("../../../templates/runtime/src/retry.rs")),
+    ("runtime/src/sse.rs", include_str!("../../../templates/runtime/src/sse.rs")),
+    ("runtime/src/stream.rs", include_str!("../../../templates/runtime/src/stream.rs")),
     ("runtime/src/webhooks.rs", include_str!("../../../templates/runtime/src/webhooks.rs")),
 ];
 
@@ -402,9 +405,16 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             names,
-            ["src/client.rs", "src/codec.rs", "src/error.rs", "src/request.rs", "src/retry.rs"]
+            [
+                "src/body.rs",
+                "src/client.rs",
+                "src/codec.rs",
+                "src/error.rs",
+                "src/request.rs",
+                "src/retry.rs"
+            ]
         );
-        let client = &files[0].text;
+        let client = &files[1].text;
         assert!(client.contains("pub fn new() -> Result<Self>"), "{client}");
         assert!(!client.contains("fn request("), "{client}");
     }

@@ -140,8 +140,8 @@ impl Scope {
             }
             (BodyEncoding::Text, true) => format!("impl Into<{}>", self.string()),
             (BodyEncoding::Text, false) => self.option(self.string()),
-            (BodyEncoding::Bytes, true) => "impl Into<::bytes::Bytes>".to_owned(),
-            (BodyEncoding::Bytes, false) => self.option("::bytes::Bytes"),
+            (BodyEncoding::Bytes, true) => "impl Into<crate::Body>".to_owned(),
+            (BodyEncoding::Bytes, false) => self.option("crate::Body"),
         }
     }
 
@@ -152,8 +152,19 @@ impl Scope {
             SuccessResponse::Json(ty) => self.type_expr(api, ty),
             SuccessResponse::Text { .. } => self.string().to_owned(),
             SuccessResponse::Bytes { .. } => "::bytes::Bytes".to_owned(),
+            SuccessResponse::Binary { .. } => "crate::ByteStream".to_owned(),
+            SuccessResponse::Events { data: None } => format!("crate::EventStream<{}>", self.string()),
+            SuccessResponse::Events { data: Some(ty) } => {
+                format!("crate::EventStream<{}>", self.type_expr(api, ty))
+            }
             SuccessResponse::Empty => "()".to_owned(),
         }
+    }
+
+    /// The payload of an error enum's variant for a status whose body the spec types as `ty`:
+    /// the decoded body, or the raw one that did not decode.
+    pub fn error_variant(&self, api: &Api, ty: &TypeRef) -> String {
+        format!("{}<{}, crate::Undecoded>", self.result(), self.type_expr(api, ty))
     }
 }
 

@@ -217,13 +217,32 @@ fn model(name: &str, before: &TypeSurface, after: &TypeSurface, push: &mut dyn F
 /// The variants of a `#[non_exhaustive]` enum: a removed (or retyped) one breaks matches on it,
 /// an added one does not.
 fn variants(old: &[String], new: &[String], push: &mut dyn FnMut(Found)) {
+    // `Name(Type)`: the name, and the payload when there is one.
+    let name = |variant: &str| variant.split_once('(').map_or(variant, |(name, _)| name).to_owned();
+    let payload = |variant: &str| {
+        variant.split_once('(').map(|(_, rest)| rest.strip_suffix(')').unwrap_or(rest).to_owned())
+    };
+    let retyped = |variant: &String, others: &[String]| {
+        others.iter().find(|other| *other != variant && name(other) == name(variant)).cloned()
+    };
     for variant in old.iter().filter(|v| !new.contains(v)) {
-        push(breaking(
-            format!("variant `{variant}` removed"),
-            format!("remove the match arms of `{variant}`"),
-        ));
+        match retyped(variant, new) {
+            Some(now) => push(breaking(
+                format!(
+                    "variant `{}` holds `{}` instead of `{}`",
+                    name(variant),
+                    payload(&now).unwrap_or_default(),
+                    payload(variant).unwrap_or_default()
+                ),
+                format!("match `{}` on `{}`", name(variant), payload(&now).unwrap_or_default()),
+            )),
+            None => push(breaking(
+                format!("variant `{variant}` removed"),
+                format!("remove the match arms of `{variant}`"),
+            )),
+        }
     }
-    for variant in new.iter().filter(|v| !old.contains(v)) {
+    for variant in new.iter().filter(|v| !old.contains(v) && retyped(v, old).is_none()) {
         push(added(format!("variant `{variant}` added")));
     }
 }
@@ -429,7 +448,16 @@ mod tests {
         assert_eq!(impacts(&one, &two), vec![Impact::Addition]);
         assert_eq!(impacts(&two, &one), vec![Impact::Breaking]);
         let retyped = with_errors("GetError", &["NotFound(String)"]);
-        assert_eq!(impacts(&one, &retyped), vec![Impact::Breaking, Impact::Addition]);
+        assert_eq!(impacts(&one, &retyped), vec![Impact::Breaking]);
+        // A documented status that keeps its variant when its body does not decode: the
+        // variant's payload changes, which breaks every match on it.
+        let kept = with_errors("GetError", &["NotFound(Result<Problem, crate::Undecoded>)"]);
+        let report = diff(&one, &kept);
+        assert_eq!(report.changes.iter().map(|c| c.impact).collect::<Vec<_>>(), vec![Impact::Breaking]);
+        assert_eq!(
+            report.changes[0].what,
+            "error enum `GetError`: variant `NotFound` holds `Result<Problem, crate::Undecoded>` instead of `Problem`"
+        );
         assert_eq!(impacts(&one, &with_errors("FetchError", &["NotFound(Problem)"])), vec![Impact::Breaking]);
     }
 

@@ -144,7 +144,7 @@ pub fn surface(api: &Api) -> Surface {
                     .errors_by_precedence()
                     .into_iter()
                     .filter_map(|e| {
-                        Some(format!("{}({})", e.variant.as_ref()?, scope.type_expr(api, e.ty.as_ref()?)))
+                        Some(format!("{}({})", e.variant.as_ref()?, scope.error_variant(api, e.ty.as_ref()?)))
                     })
                     .collect();
                 ErrorEnumSurface { name: name.clone(), variants }

@@ -50,8 +50,13 @@ async fn bytes_go_and_come_back_unchanged() {
         .await;
     let client = client(&server).await;
     client.files().upload("a.bin", bytes.to_vec()).await.expect("uploaded");
-    let back = client.files().download("a.bin").await.expect("downloaded");
-    assert_eq!(back.as_ref(), bytes);
+    // A `format: binary` response is streamed.
+    let mut download = client.files().download("a.bin").await.expect("downloaded");
+    let mut back = Vec::new();
+    while let Some(chunk) = download.next_chunk().await {
+        back.extend_from_slice(&chunk.expect("a chunk"));
+    }
+    assert_eq!(back, bytes);
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ struct Inner {
     attempt_timeout: Option<Duration>,
     retry: RetryPolicy,
     budget: RetryBudget,
+    max_body_size: u64,
     /// The API key, sent as a query parameter of every request.
     #[cfg(feature = "auth_query")]
     key: Option<String>,
@@ -41,6 +42,14 @@ impl Client {
 
     /// The tokens the retry budget holds unless [`ClientBuilder::retry_budget`] says otherwise.
     pub const DEFAULT_RETRY_BUDGET: u32 = crate::retry::DEFAULT_BUDGET;
+
+    /// The largest response body the client reads into memory unless
+    /// [`ClientBuilder::max_body_size`] says otherwise: 16 MiB. An API's JSON answer is a page
+    /// of records, kilobytes to a few megabytes; 16 MiB is several times the largest sane one
+    /// (and the ceiling many document stores put on one document), while it keeps what a
+    /// hostile or broken server can make each call hold small. Streamed bodies (binary
+    /// downloads) are not buffered and have no limit; each event of an event stream has this one.
+    pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
 
     /// A client with the default settings that authenticates as `username` with `password`
     /// (HTTP basic).
@@ -146,6 +155,10 @@ impl Client {
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
+
+    pub(crate) fn max_body_size(&self) -> u64 {
+        self.inner.max_body_size
+    }
 }
 
 impl fmt::Debug for Client {
@@ -157,6 +170,7 @@ impl fmt::Debug for Client {
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("retry", &self.inner.retry)
             .field("retry_budget_left", &self.inner.budget.left())
+            .field("max_body_size", &self.inner.max_body_size)
             .field("token", &"<redacted>")
             .finish()
     }
@@ -173,6 +187,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     retry_budget: Option<u32>,
+    max_body_size: Option<u64>,
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
@@ -233,6 +248,18 @@ impl ClientBuilder {
     /// makes the budget practically unlimited.
     pub fn retry_budget(mut self, tokens: u32) -> Self {
         self.retry_budget = Some(tokens);
+        self
+    }
+
+    /// The largest response body read into memory, in bytes ([`Client::DEFAULT_MAX_BODY_SIZE`],
+    /// 16 MiB, unless set). It is enforced while reading: a success whose `Content-Length` is
+    /// larger fails at once, and no more than `bytes` is ever read, whatever the server
+    /// announced. A larger success is [`crate::Error::TooLarge`], naming the operation and the
+    /// limit; a larger error body is kept up to the limit ([`crate::ApiError::is_cut`]). A binary
+    /// response streamed to the caller is not buffered and not limited; each event of an event
+    /// stream is held in memory, so each is limited to `bytes` too.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = Some(bytes);
         self
     }
 
@@ -334,6 +361,7 @@ impl ClientBuilder {
                 attempt_timeout: self.attempt_timeout,
                 retry: self.retry,
                 budget: RetryBudget::new(self.retry_budget.unwrap_or(Client::DEFAULT_RETRY_BUDGET)),
+                max_body_size: self.max_body_size.unwrap_or(Client::DEFAULT_MAX_BODY_SIZE),
                 #[cfg(feature = "auth_query")]
                 key: self.token,
             }),
@@ -351,6 +379,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("retry_budget", &self.retry_budget)
+            .field("max_body_size", &self.max_body_size)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }

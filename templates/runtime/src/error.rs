@@ -30,6 +30,21 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A 2xx response body, or one event of an event stream, larger than the client's limit
+    /// ([`crate::ClientBuilder::max_body_size`]).
+    TooLarge(Box<TooLargeError>),
+    /// Writing a streamed response body failed (the file or writer it was saved to).
+    #[cfg(feature = "binary_response")]
+    Io {
+        /// The operation whose response was being written.
+        operation: &'static Operation,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// One event of an event stream whose data is not the type the spec documents; the stream
+    /// goes on with the next event.
+    #[cfg(feature = "event_json")]
+    Event(Box<EventError>),
 }
 
 impl Error {
@@ -38,6 +53,11 @@ impl Error {
         match self {
             Self::Api(error) => Some(error.status),
             Self::Decode(error) => Some(error.status),
+            Self::TooLarge(error) => Some(error.status),
+            #[cfg(feature = "event_json")]
+            Self::Event(error) => Some(error.status),
+            #[cfg(feature = "binary_response")]
+            Self::Io { .. } => None,
             Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
         }
     }
@@ -54,6 +74,11 @@ impl Error {
             Self::Api(error) => error.request_id(),
             Self::Decode(error) => error.request_id(),
             Self::Transport(error) => error.request_ids.last().map(String::as_str),
+            Self::TooLarge(error) => error.request_ids.last().map(String::as_str),
+            #[cfg(feature = "event_json")]
+            Self::Event(error) => error.request_ids.last().map(String::as_str),
+            #[cfg(feature = "binary_response")]
+            Self::Io { .. } => None,
             Self::Config(_) | Self::Request { .. } => None,
         }
     }
@@ -65,6 +90,11 @@ impl Error {
             Self::Api(error) => &error.request_ids,
             Self::Decode(error) => &error.request_ids,
             Self::Transport(error) => &error.request_ids,
+            Self::TooLarge(error) => &error.request_ids,
+            #[cfg(feature = "event_json")]
+            Self::Event(error) => &error.request_ids,
+            #[cfg(feature = "binary_response")]
+            Self::Io { .. } => &[],
             Self::Config(_) | Self::Request { .. } => &[],
         }
     }
@@ -75,6 +105,11 @@ impl Error {
             Self::Api(error) => error.attempts,
             Self::Transport(error) => error.attempts,
             Self::Decode(error) => error.attempts,
+            Self::TooLarge(error) => error.attempts,
+            #[cfg(feature = "event_json")]
+            Self::Event(error) => error.attempts,
+            #[cfg(feature = "binary_response")]
+            Self::Io { .. } => 0,
             Self::Config(_) | Self::Request { .. } => 0,
         }
     }
@@ -83,11 +118,17 @@ impl Error {
     /// [`crate::RetryPolicy`]): a status the policy retries or a transport failure, for a
     /// request that may be repeated (a refused connection always may). When it is `true` the
     /// SDK stopped because attempts, the retry budget or the call's time ran out. Responses
-    /// that do not decode and requests that could not be built are never retryable.
+    /// that do not decode or are too large, requests that could not be built, and failures while
+    /// reading a stream are never retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(error) => error.retryable,
             Self::Transport(error) => error.retryable,
+            Self::TooLarge(_) => false,
+            #[cfg(feature = "event_json")]
+            Self::Event(_) => false,
+            #[cfg(feature = "binary_response")]
+            Self::Io { .. } => false,
             Self::Decode(_) | Self::Config(_) | Self::Request { .. } => false,
         }
     }
@@ -100,7 +141,7 @@ impl Error {
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         match self {
             Self::Api(error) => error.typed(),
-            Self::Decode(_) | Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            _ => None,
         }
     }
 }
@@ -120,6 +161,11 @@ impl Error {
             Self::Transport(error) => fmt::Display::fmt(error, f),
             Self::Config(message) => write!(f, "invalid client configuration: {message}"),
             Self::Request { operation, message } => write!(f, "{operation}: invalid request: {message}"),
+            Self::TooLarge(error) => fmt::Display::fmt(error, f),
+            #[cfg(feature = "event_json")]
+            Self::Event(error) => error.write(f, bodies),
+            #[cfg(feature = "binary_response")]
+            Self::Io { operation, source } => write!(f, "{operation}: writing the response body failed: {source}"),
         }
     }
 }
@@ -145,7 +191,11 @@ impl std::error::Error for Error {
         match self {
             Self::Transport(error) => Some(&error.source),
             Self::Decode(error) => Some(&error.source),
-            Self::Api(_) | Self::Config(_) | Self::Request { .. } => None,
+            #[cfg(feature = "event_json")]
+            Self::Event(error) => Some(&error.source),
+            #[cfg(feature = "binary_response")]
+            Self::Io { source, .. } => Some(source),
+            Self::Api(_) | Self::Config(_) | Self::Request { .. } | Self::TooLarge(_) => None,
         }
     }
 }
@@ -195,16 +245,62 @@ pub trait TypedError: Sized {
     fn from_api(error: &ApiError) -> Self;
 }
 
-/// Why an error response fits none of the types its operation documents. The [`ApiError`]
-/// still has the status, headers and raw body.
+/// Why an error response has no variant of its own in the operation's error enum. The
+/// [`ApiError`] still has the status, headers and raw body.
 #[cfg(feature = "typed_errors")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Unmatched {
     /// The spec documents no body type for this status.
     Status(StatusCode),
-    /// The spec documents a type for this status, but the body does not decode as one.
-    Body(serde_json::Error),
+}
+
+/// An error body that is not the type the spec documents for its status (an HTML page from a
+/// proxy, say): its variant of the error enum holds `Err(Undecoded)`, with the raw body (up to
+/// the client's [`crate::ClientBuilder::max_body_size`]) and why it did not decode.
+#[cfg(feature = "typed_errors")]
+#[derive(Debug)]
+pub struct Undecoded {
+    body: bytes::Bytes,
+    cut: bool,
+    error: serde_json::Error,
+}
+
+#[cfg(feature = "typed_errors")]
+impl Undecoded {
+    /// The raw body, as far as it was read.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// Whether the body was longer than the client's limit and is cut there.
+    pub fn is_cut(&self) -> bool {
+        self.cut
+    }
+
+    /// Why the body is not the documented type.
+    pub fn error(&self) -> &serde_json::Error {
+        &self.error
+    }
+}
+
+#[cfg(feature = "typed_errors")]
+impl fmt::Display for Undecoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the error body is not the documented type: {}", without_controls(&self.error.to_string()))
+    }
+}
+
+#[cfg(feature = "typed_errors")]
+impl std::error::Error for Undecoded {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 
 /// A response with a status outside 2xx.
@@ -213,7 +309,9 @@ pub struct ApiError {
     pub(crate) operation: &'static Operation,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
+    /// Whether the body was longer than the client's limit and is cut there.
+    pub(crate) cut: bool,
     pub(crate) json: Option<serde_json::Value>,
     pub(crate) attempts: u32,
     pub(crate) request_ids: Vec<String>,
@@ -236,9 +334,16 @@ impl ApiError {
         &self.headers
     }
 
-    /// The raw response body.
+    /// The raw response body, up to the client's limit
+    /// ([`crate::ClientBuilder::max_body_size`]; see [`ApiError::is_cut`]).
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// Whether the body was longer than the client's limit, so that [`ApiError::body`] has
+    /// only its start.
+    pub fn is_cut(&self) -> bool {
+        self.cut
     }
 
     /// The response body as text, with invalid UTF-8 replaced.
@@ -269,14 +374,14 @@ impl ApiError {
         (self.operation.id == E::operation_id()).then(|| E::from_api(self))
     }
 
-    /// One variant of an error enum: the body decoded as `T`, or why it is not one.
+    /// The variant of an error enum for this status: the body decoded as `T`, or the raw body
+    /// and why it is not one.
     #[cfg(feature = "typed_errors")]
     pub(crate) fn variant<T: serde::de::DeserializeOwned, E>(
         &self,
-        variant: fn(T) -> E,
-        other: fn(Unmatched) -> E,
+        variant: fn(std::result::Result<T, Undecoded>) -> E,
     ) -> E {
-        self.decode().map_or_else(|error| other(Unmatched::Body(error)), variant)
+        variant(self.decode().map_err(|error| Undecoded { body: self.body.clone(), cut: self.cut, error }))
     }
 
     /// How many times the request was sent; more than 1 when retries ran out.
@@ -298,6 +403,9 @@ impl ApiError {
         }
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
+        }
+        if self.cut {
+            write!(f, " (its body is longer than the client's limit and was cut there)")?;
         }
         if !bodies || self.body.is_empty() {
             return Ok(());
@@ -469,6 +577,141 @@ impl fmt::Display for TransportError {
             write!(f, " after {} attempts", self.attempts)?;
         }
         write!(f, ": {}", self.source)
+    }
+}
+
+/// What was larger than the client's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TooLarge {
+    /// A buffered response body.
+    Body,
+    /// One event (or line) of an event stream.
+    #[cfg(feature = "event_stream")]
+    Event,
+}
+
+/// A response body, or one event of an event stream, larger than the client's limit
+/// ([`crate::ClientBuilder::max_body_size`]). No more than the limit was read or kept.
+#[derive(Debug)]
+pub struct TooLargeError {
+    pub(crate) operation: &'static Operation,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) limit: u64,
+    pub(crate) what: TooLarge,
+    pub(crate) attempts: u32,
+    pub(crate) request_ids: Vec<String>,
+}
+
+impl TooLargeError {
+    /// The operation whose response was too large.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The limit, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.what {
+            TooLarge::Body => "body is",
+            #[cfg(feature = "event_stream")]
+            TooLarge::Event => "stream has an event or line",
+        };
+        write!(
+            f,
+            "{}: the {} response {what} larger than the client's limit of {} bytes (`ClientBuilder::max_body_size`)",
+            self.operation, self.status, self.limit
+        )
+    }
+}
+
+/// One event of an event stream whose data is not the type the spec documents.
+#[cfg(feature = "event_json")]
+#[derive(Debug)]
+pub struct EventError {
+    pub(crate) operation: &'static Operation,
+    pub(crate) status: StatusCode,
+    pub(crate) event: String,
+    pub(crate) id: String,
+    pub(crate) path: String,
+    pub(crate) data: String,
+    pub(crate) source: serde_json::Error,
+    pub(crate) attempts: u32,
+    pub(crate) request_ids: Vec<String>,
+}
+
+#[cfg(feature = "event_json")]
+impl EventError {
+    /// The operation whose stream it is.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The event's type (`message` unless the server named one).
+    pub fn event(&self) -> &str {
+        &self.event
+    }
+
+    /// The event's id (the last one the stream set, empty when none).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The JSON path of the value that failed (`.` for the whole data).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The event's data, as it came.
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, bodies: bool) -> fmt::Result {
+        write!(
+            f,
+            "{}: event `{}` (id `{}`) of the stream does not match the spec at `{}`",
+            self.operation,
+            without_controls(&self.event),
+            without_controls(&self.id),
+            self.path
+        )?;
+        if bodies {
+            write!(
+                f,
+                ": {} (data: {})",
+                without_controls(&self.source.to_string()),
+                without_controls(&excerpt(self.data.as_bytes(), EXCERPT_LEN))
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "event_json")]
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, true)
     }
 }
 

@@ -13,6 +13,7 @@
 // does not have; an SDK only receives the helpers it calls, and is linted without this.
 #![allow(dead_code)]
 
+mod body;
 mod client;
 mod codec;
 mod error;
@@ -25,13 +26,19 @@ mod paginate;
 mod request;
 mod retry;
 mod spec;
+#[cfg(feature = "event_stream")]
+mod sse;
+#[cfg(any(feature = "streams", feature = "binary_body"))]
+mod stream;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, DecodeError, Error, Redacted, Result, TransportError};
+pub use error::{ApiError, DecodeError, Error, Redacted, Result, TooLargeError, TransportError};
+#[cfg(feature = "event_json")]
+pub use error::EventError;
 #[cfg(feature = "typed_errors")]
-pub use error::{TypedError, Unmatched};
+pub use error::{TypedError, Undecoded, Unmatched};
 #[cfg(feature = "multipart")]
 pub use multipart::UploadFile;
 #[cfg(feature = "page")]
@@ -40,6 +47,12 @@ pub use page::Page;
 pub use paginate::{Items, Pages};
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;
+#[cfg(feature = "event_stream")]
+pub use sse::{Event, EventStream};
+#[cfg(feature = "binary_body")]
+pub use stream::Body;
+#[cfg(feature = "binary_response")]
+pub use stream::ByteStream;
 
 /// The server the client talks to unless [`ClientBuilder::base_url`] says otherwise (the SDK's
 /// `lib.rs` has the spec's).

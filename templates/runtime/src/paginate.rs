@@ -140,7 +140,7 @@ impl<'a, T: Send + 'a, O: 'a> Pages<'a, T, O> {
             return Some(Err(self.fail(message)));
         }
         let Some(call) = self.template.try_clone() else {
-            let message = "a call with a multipart body cannot be repeated for the next page";
+            let message = "a call with a multipart or streamed body cannot be repeated for the next page";
             return Some(Err(self.fail(message.to_owned())));
         };
         let call = match next {

@@ -109,6 +109,13 @@ impl<T> Response<T> {
 }
 
 /// Decodes a successful body into the operation's result type.
+#[cfg(any(
+    feature = "json_response",
+    feature = "text_response",
+    feature = "bytes_response",
+    feature = "empty_response",
+    not(feature = "requests")
+))]
 pub(crate) type Decoder<T> =
     fn(&'static Operation, reqwest::StatusCode, &HeaderMap, bytes::Bytes) -> crate::Result<T>;
 
@@ -126,15 +133,22 @@ pub(crate) struct Request<'a> {
     content_type: Option<&'static str>,
     #[cfg(feature = "multipart")]
     form: Option<crate::multipart::Form>,
+    /// A body of bytes that may be streamed (`binary` sets it).
+    #[cfg(feature = "binary_body")]
+    binary: Option<crate::stream::Body>,
     error: Option<String>,
 }
 
 #[cfg(feature = "paginate")]
 impl Request<'_> {
-    /// A copy for the next page; `None` for a multipart body, whose parts are read once.
+    /// A copy for the next page; `None` for a multipart or streamed body, which is read once.
     fn try_clone(&self) -> Option<Self> {
         #[cfg(feature = "multipart")]
         if self.form.is_some() {
+            return None;
+        }
+        #[cfg(feature = "binary_body")]
+        if self.binary.is_some() {
             return None;
         }
         Some(Self {
@@ -149,6 +163,8 @@ impl Request<'_> {
             content_type: self.content_type,
             #[cfg(feature = "multipart")]
             form: None,
+            #[cfg(feature = "binary_body")]
+            binary: None,
             error: self.error.clone(),
         })
     }
@@ -181,6 +197,8 @@ impl<'a> Request<'a> {
             content_type: None,
             #[cfg(feature = "multipart")]
             form: None,
+            #[cfg(feature = "binary_body")]
+            binary: None,
             error: None,
         }
     }
@@ -293,10 +311,19 @@ impl<'a> Request<'a> {
         self.bytes(body.map(bytes::Bytes::from), content_type)
     }
     /// Sets a body of bytes, sent as they are, when there is one.
-    #[cfg(any(feature = "bytes_body", feature = "text_body"))]
+    #[cfg(feature = "text_body")]
     pub(crate) fn bytes(mut self, body: Option<bytes::Bytes>, content_type: &'static str) -> Self {
         if let Some(body) = body {
             self.body = Some(body);
+            self.content_type = Some(content_type);
+        }
+        self
+    }
+    /// Sets a body of bytes that may come from a file or a reader, when there is one.
+    #[cfg(feature = "binary_body")]
+    pub(crate) fn binary(mut self, body: Option<crate::stream::Body>, content_type: &'static str) -> Self {
+        if let Some(body) = body {
+            self.binary = Some(body);
             self.content_type = Some(content_type);
         }
         self
@@ -331,24 +358,35 @@ impl<'a> Request<'a> {
     /// Finishes the request: the answer is JSON decoded into `T`.
     #[cfg(feature = "json_response")]
     pub(crate) fn json_response<T: serde::de::DeserializeOwned + Send + 'a, O>(self) -> Call<'a, T, O> {
-        Call::new(self, crate::codec::decode_json::<T>)
+        Call::new(self, crate::body::Decode::Buffered(crate::codec::decode_json::<T>))
     }
     /// Finishes the request: the answer is text (UTF-8) of one of the `accept` media types.
     #[cfg(feature = "text_response")]
     pub(crate) fn text_response<O>(mut self, accept: &'static str) -> Call<'a, String, O> {
         self.headers.push(("accept", accept.to_owned()));
-        Call::new(self, crate::codec::decode_text)
+        Call::new(self, crate::body::Decode::Buffered(crate::codec::decode_text))
     }
     /// Finishes the request: the answer's bytes as they came, of one of the `accept` media types.
     #[cfg(feature = "bytes_response")]
     pub(crate) fn bytes_response<O>(mut self, accept: &'static str) -> Call<'a, bytes::Bytes, O> {
         self.headers.push(("accept", accept.to_owned()));
-        Call::new(self, |_, _, _, body| Ok(body))
+        Call::new(self, crate::body::Decode::Buffered(|_, _, _, body| Ok(body)))
     }
     /// Finishes the request: the answer's body is not read.
     #[cfg(feature = "empty_response")]
     pub(crate) fn empty_response<O>(self) -> Call<'a, (), O> {
-        Call::new(self, |_, _, _, _| Ok(()))
+        Call::new(self, crate::body::Decode::Buffered(|_, _, _, _| Ok(())))
+    }
+    /// Finishes the request: a successful answer's body is left for `open` to stream, of one of
+    /// the `accept` media types.
+    #[cfg(feature = "streams")]
+    pub(crate) fn streamed_response<T: Send + 'a, O>(
+        mut self,
+        accept: &'static str,
+        open: fn(crate::stream::Opened) -> crate::Result<T>,
+    ) -> Call<'a, T, O> {
+        self.headers.push(("accept", accept.to_owned()));
+        Call::new(self, crate::body::Decode::Streamed(open))
     }
 }
 
@@ -360,7 +398,7 @@ impl<'a> Request<'a> {
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, T, O = ()> {
     request: Request<'a>,
-    decode: Decoder<T>,
+    decode: crate::body::Decode<T>,
     timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -411,7 +449,7 @@ impl<'a, T, O> Call<'a, T, O> {
 
 impl<'a, T: Send + 'a, O> Call<'a, T, O> {
     #[cfg(feature = "requests")]
-    fn new(request: Request<'a>, decode: Decoder<T>) -> Self {
+    fn new(request: Request<'a>, decode: crate::body::Decode<T>) -> Self {
         Self {
             request,
             decode,
@@ -502,6 +540,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             content_type,
             #[cfg(feature = "multipart")]
             form,
+            #[cfg(feature = "binary_body")]
+            mut binary,
             error,
         } = request;
         let invalid = |message: String| Error::Request { operation, message };
@@ -541,6 +581,12 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         }
         let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
         let may_repeat = retry::idempotent(&operation.method) || idempotency_key.is_some() || retry_non_idempotent;
+        // A body read from a reader can be sent once: no failure of such a call is retried.
+        #[cfg(feature = "binary_body")]
+        let repeatable = binary.as_ref().is_none_or(crate::stream::Body::repeatable);
+        #[cfg(not(feature = "binary_body"))]
+        let repeatable = true;
+        let max_body = client.max_body_size();
         let attempts = policy.attempts();
         // The deadline covers every attempt and wait; one too far away to represent is none.
         let deadline = tokio::time::Instant::now().checked_add(timeout.unwrap_or(client.timeout()));
@@ -570,6 +616,10 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 if let Some(form) = &form {
                     builder = builder.multipart(form.build().await.map_err(invalid)?);
                 }
+                #[cfg(feature = "binary_body")]
+                if let Some(binary) = &mut binary {
+                    builder = binary.attach(builder).await.map_err(invalid)?;
+                }
                 let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
                 if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
                     // reqwest's timeout runs from connecting to the end of the body.
@@ -582,7 +632,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                         if let Some(id) = request_id(&headers) {
                             request_ids.push(id.to_owned());
                         }
-                        response.bytes().await.map(|bytes| (status, headers, bytes))
+                        crate::body::receive(response, &decode, max_body).await.map(|body| (status, headers, body))
                     }
                     Err(source) => Err(source),
                 };
@@ -594,7 +644,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     ),
                     Err(source) => (Transient::transport(source, may_repeat), None),
                 };
-                let retryable = transient.is_some_and(|transient| transient.safe);
+                let retryable = repeatable && transient.is_some_and(|transient| transient.safe);
                 if let (Some(transient), true) = (transient, retryable && attempt < attempts) {
                     let delay = policy.delay(attempt + 1, retry_after);
                     let status = outcome.as_ref().ok().map(|(status, _, _)| status.as_u16());
@@ -614,10 +664,18 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     }
                 }
                 return match outcome {
-                    Ok((status, headers, bytes)) if status.is_success() => {
+                    Ok((status, headers, received)) if status.is_success() => {
+                        let answer = crate::body::Answer {
+                            operation,
+                            status,
+                            headers: &headers,
+                            attempts: attempt,
+                            request_ids: &request_ids,
+                            limit: max_body,
+                        };
                         // `Bytes` is shared, not copied: the raw body stays readable beside the value.
-                        match decode(operation, status, &headers, bytes.clone()) {
-                            Ok(value) => {
+                        match crate::body::decode(&decode, &answer, received) {
+                            Ok((value, bytes)) => {
                                 // Only a call that succeeds gives its retries' tokens back.
                                 budget.succeeded(spent);
                                 Ok(Response { status, headers, body: bytes, value, attempts: attempt, request_ids })
@@ -630,11 +688,11 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                             Err(error) => Err(error),
                         }
                     }
-                    Ok((status, headers, bytes)) => {
-                        let body = bytes.to_vec();
-                        let json = serde_json::from_slice(&body).ok();
+                    Ok((status, headers, received)) => {
+                        let (body, cut) = crate::body::error_body(received);
+                        let json = if cut { None } else { serde_json::from_slice(&body).ok() };
                         let attempts = attempt;
-                        Err(Error::Api(Box::new(ApiError { operation, status, headers, body, json, attempts, request_ids, retryable })))
+                        Err(Error::Api(Box::new(ApiError { operation, status, headers, body, cut, json, attempts, request_ids, retryable })))
                     }
                     Err(source) => {
                         // The URL holds the API key: it stays out of the error.

@@ -163,7 +163,15 @@ pub struct RuntimeUses {
     pub empty_response: bool,
     pub form: bool,
     pub text_body: bool,
-    pub bytes_body: bool,
+    /// A body of bytes, which may be streamed from a file or a reader (`crate::Body`).
+    pub binary_body: bool,
+    /// A binary response streamed to the caller (`crate::ByteStream`).
+    pub binary_response: bool,
+    /// A `text/event-stream` response (`crate::EventStream`), and one whose data has a schema.
+    pub event_stream: bool,
+    pub event_json: bool,
+    /// A streamed response of either kind.
+    pub streams: bool,
     pub string_enums: bool,
     pub tagged_unions: bool,
     pub int_enums: bool,
@@ -217,7 +225,7 @@ pub fn runtime(api: &Api) -> RuntimeView {
                 }
                 ir::BodyEncoding::Form => uses.form = true,
                 ir::BodyEncoding::Text => uses.text_body = true,
-                ir::BodyEncoding::Bytes => uses.bytes_body = true,
+                ir::BodyEncoding::Bytes => uses.binary_body = true,
             }
         }
         // A required body that can hold nothing is still sent, as `{}` or an empty form.
@@ -226,14 +234,20 @@ pub fn runtime(api: &Api) -> RuntimeView {
             Some(_) => uses.body = true,
             None => {}
         }
-        match op.response {
+        match &op.response {
             SuccessResponse::Json(_) => uses.json_response = true,
             SuccessResponse::Text { .. } => uses.text_response = true,
             SuccessResponse::Bytes { .. } => uses.bytes_response = true,
+            SuccessResponse::Binary { .. } => uses.binary_response = true,
+            SuccessResponse::Events { data } => {
+                uses.event_stream = true;
+                uses.event_json |= data.is_some();
+            }
             SuccessResponse::Empty => uses.empty_response = true,
         }
     }
     uses.params = uses.path_params || uses.query || uses.headers || uses.cookies;
+    uses.streams = uses.binary_response || uses.event_stream;
     uses.query_delimited = uses.query_compact || uses.query_space || uses.query_pipe;
     uses.query_undelimited = uses.query_form || uses.query_deep || uses.query_json;
     uses.query_styles = uses.query_delimited || uses.query_deep || uses.query_json;

@@ -250,8 +250,10 @@ fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opti
         // keeps it.
         let mut docs = vec![format!(" `{}`:", code_span(&error.status))];
         docs.extend(error.description.as_deref().map(doc_lines).unwrap_or_default());
-        variants.push(ErrorVariantView { name: variant.clone(), docs, ty: scope.type_expr(api, ty) });
-        arms.push(ErrorArmView { pattern, value: format!("error.variant(Self::{variant}, Self::Other)") });
+        docs.push(String::new());
+        docs.push(format!(" `Err` holds the raw body when it is not a {}.", error_body_name(api, scope, ty)));
+        variants.push(ErrorVariantView { name: variant.clone(), docs, ty: scope.error_variant(api, ty) });
+        arms.push(ErrorArmView { pattern, value: format!("error.variant(Self::{variant})") });
     }
     let only = match arms.as_slice() {
         [arm] if !has_unlisted => Some(arm.value.clone()),
@@ -262,6 +264,18 @@ fn error_enum(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opti
     }
     let operation_id = string_literal(&op.operation_id);
     Some(ErrorEnumView { name, method_doc: method_doc(group_type, op), operation_id, variants, arms, only })
+}
+
+/// A documented error body's type as a sentence names it: a link to a model, or the type in
+/// code.
+fn error_body_name(api: &Api, scope: Scope, ty: &ir::TypeRef) -> String {
+    match ty {
+        ir::TypeRef::Named(id) => {
+            let name = api.types.get(id.0).map(|def| def.name.as_str()).unwrap_or_default();
+            format!("[`{name}`](crate::models::{name})")
+        }
+        ty => format!("`{}`", scope.type_expr(api, ty)),
+    }
 }
 
 /// The operation's method as docs mention it: a link, except for a raw identifier (`r#type`),
@@ -420,8 +434,8 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
             (ir::BodyEncoding::Multipart, false) => format!("multipart_opt({name})"),
             (ir::BodyEncoding::Text, true) => format!("text(Some({name}.into()), {media})"),
             (ir::BodyEncoding::Text, false) => format!("text({name}, {media})"),
-            (ir::BodyEncoding::Bytes, true) => format!("bytes(Some({name}.into()), {media})"),
-            (ir::BodyEncoding::Bytes, false) => format!("bytes({name}, {media})"),
+            (ir::BodyEncoding::Bytes, true) => format!("binary(Some({name}.into()), {media})"),
+            (ir::BodyEncoding::Bytes, false) => format!("binary({name}, {media})"),
         });
     }
     if let Some(empty) = op.empty_body.as_ref().filter(|empty| empty.required) {
@@ -441,6 +455,9 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
         SuccessResponse::Json(_) => "json_response()".to_owned(),
         SuccessResponse::Text { accept } => format!("text_response({})", string_literal(accept)),
         SuccessResponse::Bytes { accept } => format!("bytes_response({})", string_literal(accept)),
+        SuccessResponse::Binary { accept } => format!("binary_response({})", string_literal(accept)),
+        SuccessResponse::Events { data: None } => "event_response()".to_owned(),
+        SuccessResponse::Events { data: Some(_) } => "json_event_response()".to_owned(),
         SuccessResponse::Empty => "empty_response()".to_owned(),
     };
     OperationView {
