@@ -32,9 +32,11 @@ use crate::diagnostics::Error;
 /// The runtime files an SDK may receive, by their path under `templates/`; each goes to the
 /// SDK's `src/` under its file name.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("runtime/src/auth.rs", include_str!("../../../templates/runtime/src/auth.rs")),
     ("runtime/src/client.rs", include_str!("../../../templates/runtime/src/client.rs")),
     ("runtime/src/codec.rs", include_str!("../../../templates/runtime/src/codec.rs")),
     ("runtime/src/error.rs", include_str!("../../../templates/runtime/src/error.rs")),
+    ("runtime/src/hooks.rs", include_str!("../../../templates/runtime/src/hooks.rs")),
     ("runtime/src/multipart.rs", include_str!("../../../templates/runtime/src/multipart.rs")),
     ("runtime/src/page.rs", include_str!("../../../templates/runtime/src/page.rs")),
     ("runtime/src/request.rs", include_str!("../../../templates/runtime/src/request.rs")),
@@ -70,6 +72,7 @@ pub fn features(runtime: &RuntimeView) -> Result<Features, Error> {
         ("auth_bearer", credential.is_some_and(|c| c.bearer)),
         ("auth_header", credential.is_some_and(|c| c.header.is_some())),
         ("auth_query", credential.is_some_and(|c| c.query.is_some())),
+        ("credentials", credential.is_some()),
     ] {
         features.insert(name.to_owned(), value);
     }
@@ -401,7 +404,7 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             names,
-            ["src/client.rs", "src/codec.rs", "src/error.rs", "src/request.rs", "src/retry.rs"]
+            ["src/client.rs", "src/codec.rs", "src/error.rs", "src/hooks.rs", "src/request.rs", "src/retry.rs"]
         );
         let client = &files[0].text;
         assert!(client.contains("pub fn new() -> Result<Self>"), "{client}");

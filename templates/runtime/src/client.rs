@@ -32,6 +32,11 @@ struct Inner {
     /// The API key, sent as a query parameter of every request.
     #[cfg(feature = "auth_query")]
     key: Option<String>,
+    /// The user's hooks, in registration order.
+    hooks: crate::hooks::Hooks,
+    /// The credential provider and its cache, instead of a fixed credential.
+    #[cfg(feature = "credentials")]
+    credentials: Option<crate::auth::Credentials>,
 }
 
 impl Client {
@@ -84,6 +89,14 @@ impl Client {
     #[cfg(all(feature = "auth_token", not(feature = "auth_basic")))]
     pub fn builder(token: impl Into<String>) -> ClientBuilder {
         ClientBuilder { token: Some(token.into()), ..ClientBuilder::default() }
+    }
+
+    /// A builder for a client that authenticates with the credentials `provider` returns, asked
+    /// again when they expire or the server refuses them (see
+    /// [`ClientBuilder::credentials`]).
+    #[cfg(feature = "credentials")]
+    pub fn with_credentials(provider: impl crate::CredentialProvider) -> ClientBuilder {
+        ClientBuilder::default().credentials(provider)
     }
 
     /// A client with the default settings.
@@ -146,6 +159,15 @@ impl Client {
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
+
+    pub(crate) fn hooks(&self) -> &[Arc<dyn crate::hooks::DynHook>] {
+        &self.inner.hooks
+    }
+
+    #[cfg(feature = "credentials")]
+    pub(crate) fn credentials(&self) -> Option<&crate::auth::Credentials> {
+        self.inner.credentials.as_ref()
+    }
 }
 
 impl fmt::Debug for Client {
@@ -157,6 +179,7 @@ impl fmt::Debug for Client {
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("retry", &self.inner.retry)
             .field("retry_budget_left", &self.inner.budget.left())
+            .field("hooks", &self.inner.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>())
             .field("token", &"<redacted>")
             .finish()
     }
@@ -176,6 +199,9 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
+    hooks: Vec<Arc<dyn crate::hooks::DynHook>>,
+    #[cfg(feature = "credentials")]
+    credentials: Option<crate::auth::Credentials>,
 }
 
 impl ClientBuilder {
@@ -243,6 +269,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` around every attempt of every call, after the hooks registered before it
+    /// (see [`crate::Hook`]).
+    pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Gets the credential from `provider` instead of the fixed one the builder was made with:
+    /// the client asks it before the first request that needs one, keeps the answer for as long
+    /// as it says it is valid ([`crate::Credential::valid_for`]), asks once when several
+    /// requests need a fresh one at the same time, and asks again when the server answers 401,
+    /// sending that request once more with the fresh credential (once per call). A provider
+    /// error ends the call with [`crate::Error::Credential`].
+    #[cfg(feature = "credentials")]
+    pub fn credentials(mut self, provider: impl crate::CredentialProvider) -> Self {
+        self.credentials = Some(crate::auth::Credentials::new(provider));
+        self
+    }
+
     /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, connection pool).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -280,8 +325,11 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        // A provider's credential is added to each request instead.
+        #[cfg(feature = "credentials")]
+        let token = if self.credentials.is_some() { None } else { self.token };
         #[cfg(feature = "auth_header")]
-        if let Some(token) = &self.token {
+        if let Some(token) = &token {
             let mut value = HeaderValue::from_str(&[crate::spec::CREDENTIAL_PREFIX, token.as_str()].concat())
                 .map_err(|_| {
                     Error::Config(crate::spec::CREDENTIAL_REFUSED.to_owned())
@@ -335,7 +383,10 @@ impl ClientBuilder {
                 retry: self.retry,
                 budget: RetryBudget::new(self.retry_budget.unwrap_or(Client::DEFAULT_RETRY_BUDGET)),
                 #[cfg(feature = "auth_query")]
-                key: self.token,
+                key: token,
+                hooks: self.hooks.into(),
+                #[cfg(feature = "credentials")]
+                credentials: self.credentials,
             }),
         })
     }
@@ -352,6 +403,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("retry_budget", &self.retry_budget)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("hooks", &self.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>())
             .finish()
     }
 }

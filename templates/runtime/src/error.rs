@@ -23,6 +23,13 @@ pub enum Error {
     Transport(TransportError),
     /// The client could not be built (bad base URL, token or header value).
     Config(String),
+    /// A hook registered with [`crate::ClientBuilder::hook`] failed; it names the hook and
+    /// whether `before` or `after` failed.
+    Hook(Box<crate::hooks::HookError>),
+    /// The credential provider ([`crate::ClientBuilder::credentials`]) failed, or gave a
+    /// secret that cannot be sent.
+    #[cfg(feature = "credentials")]
+    Credential(Box<crate::auth::CredentialError>),
     /// One request could not be built (a parameter value that cannot be sent).
     Request {
         /// The operation whose request failed.
@@ -38,7 +45,9 @@ impl Error {
         match self {
             Self::Api(error) => Some(error.status),
             Self::Decode(error) => Some(error.status),
-            Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Transport(_) | Self::Config(_) | Self::Request { .. } | Self::Hook(_) => None,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => None,
         }
     }
 
@@ -54,7 +63,9 @@ impl Error {
             Self::Api(error) => error.request_id(),
             Self::Decode(error) => error.request_id(),
             Self::Transport(error) => error.request_ids.last().map(String::as_str),
-            Self::Config(_) | Self::Request { .. } => None,
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => None,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => None,
         }
     }
 
@@ -65,7 +76,9 @@ impl Error {
             Self::Api(error) => &error.request_ids,
             Self::Decode(error) => &error.request_ids,
             Self::Transport(error) => &error.request_ids,
-            Self::Config(_) | Self::Request { .. } => &[],
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => &[],
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => &[],
         }
     }
 
@@ -75,7 +88,9 @@ impl Error {
             Self::Api(error) => error.attempts,
             Self::Transport(error) => error.attempts,
             Self::Decode(error) => error.attempts,
-            Self::Config(_) | Self::Request { .. } => 0,
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => 0,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => 0,
         }
     }
 
@@ -88,7 +103,9 @@ impl Error {
         match self {
             Self::Api(error) => error.retryable,
             Self::Transport(error) => error.retryable,
-            Self::Decode(_) | Self::Config(_) | Self::Request { .. } => false,
+            Self::Decode(_) | Self::Config(_) | Self::Request { .. } | Self::Hook(_) => false,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => false,
         }
     }
 
@@ -100,7 +117,9 @@ impl Error {
     pub fn typed<E: TypedError>(&self) -> Option<E> {
         match self {
             Self::Api(error) => error.typed(),
-            Self::Decode(_) | Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Decode(_) | Self::Transport(_) | Self::Config(_) | Self::Request { .. } | Self::Hook(_) => None,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => None,
         }
     }
 }
@@ -120,6 +139,9 @@ impl Error {
             Self::Transport(error) => fmt::Display::fmt(error, f),
             Self::Config(message) => write!(f, "invalid client configuration: {message}"),
             Self::Request { operation, message } => write!(f, "{operation}: invalid request: {message}"),
+            Self::Hook(error) => fmt::Display::fmt(error, f),
+            #[cfg(feature = "credentials")]
+            Self::Credential(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -145,6 +167,9 @@ impl std::error::Error for Error {
         match self {
             Self::Transport(error) => Some(&error.source),
             Self::Decode(error) => Some(&error.source),
+            Self::Hook(error) => Some(error.source()),
+            #[cfg(feature = "credentials")]
+            Self::Credential(error) => Some(error.source()),
             Self::Api(_) | Self::Config(_) | Self::Request { .. } => None,
         }
     }

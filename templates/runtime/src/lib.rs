@@ -13,9 +13,12 @@
 // does not have; an SDK only receives the helpers it calls, and is linted without this.
 #![allow(dead_code)]
 
+#[cfg(feature = "credentials")]
+mod auth;
 mod client;
 mod codec;
 mod error;
+mod hooks;
 #[cfg(feature = "multipart")]
 mod multipart;
 #[cfg(feature = "page")]
@@ -26,8 +29,11 @@ mod spec;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "credentials")]
+pub use auth::{Credential, CredentialError, CredentialProvider};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, Redacted, Result, TransportError};
+pub use hooks::{Answer, BoxError, Hook, HookError, HookOutcome, HookRequest, HookStage};
 #[cfg(feature = "typed_errors")]
 pub use error::{TypedError, Unmatched};
 #[cfg(feature = "multipart")]

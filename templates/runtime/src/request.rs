@@ -477,39 +477,91 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             path = operation.path,
             attempt = tracing::field::Empty,
         );
+        let hooks = client.hooks();
         let run = async {
             let mut attempt = 1;
             let mut spent: u32 = 0;
             let mut request_ids = Vec::new();
+            // A 401 to a provider's credential is answered once per call with a fresh one.
+            #[cfg(feature = "credentials")]
+            let mut refreshed = false;
             loop {
                 tracing::Span::current().record("attempt", attempt);
-                let mut builder = client
-                    .http_client()
-                    .request(operation.method.clone(), url.clone())
-                    .headers(header_map.clone());
-                if let Some(body) = &body {
-                    builder = builder.body(body.clone());
-                }
-                #[cfg(feature = "multipart")]
-                if let Some(form) = &form {
-                    builder = builder.multipart(form.build().await.map_err(invalid)?);
-                }
-                let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
-                if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
-                    // reqwest's timeout runs from connecting to the end of the body.
-                    builder = builder.timeout(limit);
-                }
-                let outcome = match builder.send().await {
-                    Ok(response) => {
-                        let status = response.status();
-                        let headers = response.headers().clone();
-                        if let Some(id) = request_id(&headers) {
+                let url = url.clone();
+                #[cfg(feature = "credentials")]
+                let mut url = url;
+                let mut header_map = header_map.clone();
+                #[cfg(feature = "credentials")]
+                let credential = match client.credentials() {
+                    Some(credentials) => {
+                        let current = credentials.get(operation).await?;
+                        current.apply(&mut header_map, &mut url);
+                        Some(current)
+                    }
+                    None => None,
+                };
+                let answer = if hooks.is_empty() {
+                    None
+                } else {
+                    let mut request = crate::hooks::HookRequest { operation, attempt, url: &url, headers: &mut header_map };
+                    crate::hooks::before(hooks, &mut request).await?
+                };
+                let answered = answer.is_some();
+                let started = tokio::time::Instant::now();
+                let outcome = match answer {
+                    Some(answer) => {
+                        if let Some(id) = request_id(&answer.headers) {
                             request_ids.push(id.to_owned());
                         }
-                        response.bytes().await.map(|bytes| (status, headers, bytes))
+                        Ok((answer.status, answer.headers, answer.body))
                     }
-                    Err(source) => Err(source),
+                    None => {
+                        let mut builder = client.http_client().request(operation.method.clone(), url).headers(header_map);
+                        if let Some(body) = &body {
+                            builder = builder.body(body.clone());
+                        }
+                        #[cfg(feature = "multipart")]
+                        if let Some(form) = &form {
+                            builder = builder.multipart(form.build().await.map_err(invalid)?);
+                        }
+                        let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
+                        if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
+                            // reqwest's timeout runs from connecting to the end of the body.
+                            builder = builder.timeout(limit);
+                        }
+                        match builder.send().await {
+                            Ok(response) => {
+                                let status = response.status();
+                                let headers = response.headers().clone();
+                                if let Some(id) = request_id(&headers) {
+                                    request_ids.push(id.to_owned());
+                                }
+                                response.bytes().await.map(|bytes| (status, headers, bytes))
+                            }
+                            Err(source) => Err(source),
+                        }
+                    }
                 };
+                if !hooks.is_empty() {
+                    let result = match &outcome {
+                        Ok((status, headers, _)) => Ok((*status, headers)),
+                        Err(source) => Err(source),
+                    };
+                    let seen = crate::hooks::HookOutcome { operation, attempt, duration: started.elapsed(), result, answered };
+                    crate::hooks::after(hooks, &seen).await?;
+                }
+                #[cfg(feature = "credentials")]
+                if let (Some(credential), Ok((reqwest::StatusCode::UNAUTHORIZED, _, _))) = (&credential, &outcome) {
+                    if !refreshed {
+                        refreshed = true;
+                        if let Some(credentials) = client.credentials() {
+                            credentials.invalidate(credential);
+                        }
+                        tracing::debug!(attempt, "retrying with a fresh credential after 401");
+                        attempt += 1;
+                        continue;
+                    }
+                }
                 let (transient, retry_after) = match &outcome {
                     Ok((status, _, _)) if status.is_success() => (None, None),
                     Ok((status, headers, _)) => (

@@ -52,6 +52,8 @@ pub struct LibView {
     pub example: Option<ExampleView>,
     pub has_page: bool,
     pub has_webhooks: bool,
+    /// Whether the client authenticates, and so can take a credential provider.
+    pub has_credentials: bool,
     pub uses: RuntimeUses,
 }
 
@@ -295,6 +297,8 @@ pub struct CrateView {
     pub client_args: &'static str,
     /// Whether the client does HTTP basic authentication (and needs base64).
     pub basic_auth: bool,
+    /// Whether the client authenticates, and so can take a credential provider.
+    pub has_credentials: bool,
     pub uses: RuntimeUses,
     pub has_webhooks: bool,
     pub crate_ident: String,
@@ -406,6 +410,7 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         example,
         has_page: runtime.page.is_some(),
         has_webhooks: runtime.webhooks.is_some(),
+        has_credentials: runtime.credential.is_some(),
         uses: runtime.uses.clone(),
     }
 }
@@ -445,6 +450,7 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
     CrateView {
         client_args: client_args(&api.auth),
         basic_auth: matches!(api.auth, ir::Auth::Basic { .. }),
+        has_credentials: runtime.credential.is_some(),
         krate: krate.clone(),
         uses: runtime.uses.clone(),
         has_webhooks: runtime.webhooks.is_some(),
