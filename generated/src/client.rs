@@ -109,7 +109,8 @@ impl Client {
 }
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        let mut debug = f.debug_struct("Client");
+        debug
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
@@ -120,8 +121,8 @@ impl fmt::Debug for Client {
                 "hooks",
                 &self.inner.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>(),
             )
-            .field("token", &"<redacted>")
-            .finish()
+            .field("token", &"<redacted>");
+        debug.finish()
     }
 }
 /// Settings for a [`Client`].

@@ -20,7 +20,15 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::Operation;
 /// The error a hook (or a credential provider) returns: any error type, boxed.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
-/// Code the client runs around every attempt of every call; see the [module docs](self).
+/// Code the client runs around every attempt of every call (signing, metrics, logging, test
+/// doubles without an HTTP server), registered with [`crate::ClientBuilder::hook`].
+///
+/// `before` runs just before an attempt is sent and may change the request's headers or answer
+/// the request itself with an [`Answer`], which the SDK then treats exactly as a response from
+/// the server (decoded, typed errors, retried by the same rules). `after` runs once the attempt
+/// has an outcome: a status and headers, or the transport error. Hooks run in the order they
+/// were registered, for every attempt, retries included; they are not bounded by the call's
+/// deadline.
 ///
 /// Both methods have defaults that do nothing, so a hook implements only what it needs:
 ///

@@ -338,7 +338,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 ))?;
             header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
-        let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
+        let policy = retry.as_ref().unwrap_or_else(|| client.retry_policy());
         let may_repeat = retry::idempotent(&operation.method)
             || idempotency_key.is_some() || retry_non_idempotent;
         let attempts = policy.attempts();
@@ -460,7 +460,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     Ok((status, _, _)) if status.is_success() => (None, None),
                     Ok((status, headers, _)) => {
                         (
-                            Transient::status(&policy, *status, may_repeat),
+                            Transient::status(policy, *status, may_repeat),
                             headers
                                 .get(reqwest::header::RETRY_AFTER)
                                 .and_then(|v| v.to_str().ok()),

@@ -3,7 +3,8 @@
 //! that decodes the same JSON into the same model with serde, against a minimal hyper server in
 //! a child process. The two are measured side by side, interleaved over several rounds,
 //! sequentially and 64 at a time; then each variant runs alone in a child process of its own,
-//! which reports its peak memory (`VmHWM`).
+//! which reports its peak memory (`VmHWM`). Printed: the median time per call of each, their
+//! ratio, and the median of the rounds' own ratios (each round runs the two back to back).
 //!
 //! Run with `cargo xtask bench calls` (or `cargo bench -p wegly-sdk-tests --bench calls`). The
 //! target: the SDK at most 1.1 times plain reqwest's time per call, and within 10 % of its peak
@@ -21,7 +22,7 @@ use wegly::reqwest;
 /// Calls per measured run.
 const CALLS: usize = 10_000;
 /// Interleaved rounds; the medians are over these.
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 9;
 /// Calls in flight at once in the concurrent runs.
 const CONCURRENCY: usize = 64;
 /// The server's answer: the spec's unread summary.
@@ -217,14 +218,22 @@ fn main() {
                 times[index].push(time);
             }
         }
+        // Each round's two runs are next to each other in time: their ratio is the least
+        // disturbed by what else the machine does.
+        let mut ratios: Vec<f64> =
+            times[0].iter().zip(&times[1]).map(|(sdk, plain)| sdk.as_secs_f64() / plain.as_secs_f64()).collect();
+        ratios.sort_by(f64::total_cmp);
         let [sdk, plain] = times.map(median);
-        rows.push((concurrency, sdk, plain));
+        rows.push((concurrency, sdk, plain, ratios[ratios.len() / 2]));
     }
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!("{:<22}{:>14}{:>16}{:>8}", "time per call", "sdk µs", "reqwest µs", "ratio");
-    for (concurrency, sdk, plain) in &rows {
+    println!(
+        "{:<22}{:>14}{:>16}{:>8}{:>14}",
+        "time per call", "sdk µs", "reqwest µs", "ratio", "round ratio"
+    );
+    for (concurrency, sdk, plain, ratio) in &rows {
         let label = if *concurrency == 1 { "sequential".to_owned() } else { format!("{concurrency} at a time") };
-        println!("{label:<22}{:>14.2}{:>16.2}{:>8.3}", us(*sdk), us(*plain), us(*sdk) / us(*plain));
+        println!("{label:<22}{:>14.2}{:>16.2}{:>8.3}{:>14.3}", us(*sdk), us(*plain), us(*sdk) / us(*plain), ratio);
     }
     drop(callers);
     let exe = std::env::current_exe().expect("this benchmark's path");

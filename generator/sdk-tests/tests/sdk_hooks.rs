@@ -1,6 +1,6 @@
 //! Hooks and credential providers, against wiremock: what a hook adds reaches the server, a hook
 //! that answers keeps the server out of it while the SDK decodes its answer as the server's,
-//! `after` sees every attempt, a failing hook is an error that names it; a provider's credential
+//! `after` sees every attempt, a hook's answer is retried like the server's, a failing hook is an error that names it; a provider's credential
 //! rotates without a new client, is fetched once for concurrent calls, is refreshed when it
 //! expires and after a 401 (once), and a provider error is an error that says so.
 
@@ -95,6 +95,27 @@ async fn a_hook_that_answers_keeps_the_server_out_and_its_answer_is_decoded() {
         other => panic!("not the typed 404: {other:?}"),
     }
     assert!(server.received_requests().await.expect("recorded").is_empty(), "the server saw a request");
+}
+
+/// Answers the first attempt with a 503 itself, and lets the retry through to the server.
+struct FlakyFirst;
+
+impl Hook for FlakyFirst {
+    async fn before(&self, request: &mut HookRequest<'_>) -> Result<Option<Answer>, BoxError> {
+        Ok((request.attempt() == 1).then(|| Answer::new(StatusCode::SERVICE_UNAVAILABLE)))
+    }
+}
+
+#[tokio::test]
+async fn a_hooks_answer_is_retried_by_the_same_rules() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).expect(1).mount(&server).await;
+    let record = Record::default();
+    let client =
+        Client::builder(TOKEN).base_url(server.uri()).retry(quick()).hook(FlakyFirst).hook(record.clone()).build().expect("client");
+    let response = client.chats().get(chat_id()).with_response().await.expect("the retry reaches the server");
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(*record.0.lock().expect("not poisoned"), [(1, Some(503)), (2, Some(200))]);
 }
 
 /// Records each attempt's number, status and whether it failed in transport.

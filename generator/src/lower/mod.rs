@@ -32,8 +32,8 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
     cx.declare_components();
     cx.define_components();
     aliases::settle_alias_cycles(&mut cx.types, &mut cx.diagnostics);
-    let groups = cx.lower_operations();
-    let auth = cx.auth();
+    let mut groups = cx.lower_operations();
+    let (auth, schemes) = cx.security(&mut groups);
     let page_fields = cx.page_fields();
     let webhooks = cx.webhooks();
     for at in cx.merges_too_deep.take() {
@@ -64,6 +64,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
         description: info.description.clone(),
         base_url,
         auth,
+        schemes,
         types,
         groups,
         page_fields,

@@ -176,6 +176,8 @@ impl<'a> Context<'a> {
                 body,
                 response,
                 errors,
+                // Settled by `Context::security` once every operation is known.
+                security: Vec::new(),
                 error_enum: None,
                 options: None,
                 summary: operation.summary.clone(),

@@ -41,6 +41,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/src/page.rs", include_str!("../../../templates/runtime/src/page.rs")),
     ("runtime/src/request.rs", include_str!("../../../templates/runtime/src/request.rs")),
     ("runtime/src/retry.rs", include_str!("../../../templates/runtime/src/retry.rs")),
+    ("runtime/src/security.rs", include_str!("../../../templates/runtime/src/security.rs")),
     ("runtime/src/webhooks.rs", include_str!("../../../templates/runtime/src/webhooks.rs")),
 ];
 
@@ -73,6 +74,8 @@ pub fn features(runtime: &RuntimeView) -> Result<Features, Error> {
         ("auth_header", credential.is_some_and(|c| c.header.is_some())),
         ("auth_query", credential.is_some_and(|c| c.query.is_some())),
         ("credentials", credential.is_some()),
+        ("auth_schemes", runtime.per_operation_auth),
+        ("auth_schemes_basic", runtime.scheme_basic),
     ] {
         features.insert(name.to_owned(), value);
     }
@@ -356,6 +359,8 @@ mod tests {
                 basic: false,
                 bearer: false,
             }),
+            per_operation_auth: false,
+            scheme_basic: false,
             uses: RuntimeUses { requests: true, ..RuntimeUses::default() },
             page: Some(PageView { total: "count".to_owned(), records: "records".to_owned() }),
             webhooks: Some(WebhooksView {

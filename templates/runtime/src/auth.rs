@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+#[cfg(feature = "auth_header")]
 use reqwest::header::HeaderValue;
 use tokio::time::Instant;
 

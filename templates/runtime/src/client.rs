@@ -37,6 +37,9 @@ struct Inner {
     /// The credential provider and its cache, instead of a fixed credential.
     #[cfg(feature = "credentials")]
     credentials: Option<crate::auth::Credentials>,
+    /// A credential per security scheme, when operations need different ones.
+    #[cfg(feature = "auth_schemes")]
+    schemes: crate::security::Secrets,
 }
 
 impl Client {
@@ -99,14 +102,15 @@ impl Client {
         ClientBuilder::default().credentials(provider)
     }
 
+    // With security per operation, the SDK's `apis` module declares the constructors.
     /// A client with the default settings.
-    #[cfg(not(any(feature = "auth_basic", feature = "auth_token")))]
+    #[cfg(not(any(feature = "auth_basic", feature = "auth_token", feature = "auth_schemes")))]
     pub fn new() -> Result<Self> {
         Self::builder().build()
     }
 
     /// A builder for a client.
-    #[cfg(not(any(feature = "auth_basic", feature = "auth_token")))]
+    #[cfg(not(any(feature = "auth_basic", feature = "auth_token", feature = "auth_schemes")))]
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -168,11 +172,17 @@ impl Client {
     pub(crate) fn credentials(&self) -> Option<&crate::auth::Credentials> {
         self.inner.credentials.as_ref()
     }
+
+    #[cfg(feature = "auth_schemes")]
+    pub(crate) fn scheme_secrets(&self) -> &crate::security::Secrets {
+        &self.inner.schemes
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        let mut debug = f.debug_struct("Client");
+        debug
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
@@ -180,8 +190,10 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("retry_budget_left", &self.inner.budget.left())
             .field("hooks", &self.inner.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>())
-            .field("token", &"<redacted>")
-            .finish()
+            .field("token", &"<redacted>");
+        #[cfg(feature = "auth_schemes")]
+        debug.field("schemes", &self.inner.schemes);
+        debug.finish()
     }
 }
 
@@ -202,6 +214,8 @@ pub struct ClientBuilder {
     hooks: Vec<Arc<dyn crate::hooks::DynHook>>,
     #[cfg(feature = "credentials")]
     credentials: Option<crate::auth::Credentials>,
+    #[cfg(feature = "auth_schemes")]
+    schemes: Vec<(&'static crate::security::Scheme, String)>,
 }
 
 impl ClientBuilder {
@@ -285,6 +299,14 @@ impl ClientBuilder {
     #[cfg(feature = "credentials")]
     pub fn credentials(mut self, provider: impl crate::CredentialProvider) -> Self {
         self.credentials = Some(crate::auth::Credentials::new(provider));
+        self
+    }
+
+    /// Sets the credential of `scheme`, replacing the one set before (each scheme's setter).
+    #[cfg(feature = "auth_schemes")]
+    pub(crate) fn scheme_credential(mut self, scheme: &'static crate::security::Scheme, secret: String) -> Self {
+        self.schemes.retain(|(set, _)| set.key != scheme.key);
+        self.schemes.push((scheme, secret));
         self
     }
 
@@ -372,6 +394,8 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?
             }
         };
+        #[cfg(feature = "auth_schemes")]
+        let schemes = crate::security::Secrets::new(&self.schemes).map_err(Error::Config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -387,6 +411,8 @@ impl ClientBuilder {
                 hooks: self.hooks.into(),
                 #[cfg(feature = "credentials")]
                 credentials: self.credentials,
+                #[cfg(feature = "auth_schemes")]
+                schemes,
             }),
         })
     }

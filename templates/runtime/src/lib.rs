@@ -25,6 +25,8 @@ mod multipart;
 mod page;
 mod request;
 mod retry;
+#[cfg(feature = "auth_schemes")]
+mod security;
 mod spec;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;

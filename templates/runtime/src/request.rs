@@ -126,6 +126,9 @@ pub(crate) struct Request<'a> {
     content_type: Option<&'static str>,
     #[cfg(feature = "multipart")]
     form: Option<crate::multipart::Form>,
+    /// The operation's security requirements, when they are per operation.
+    #[cfg(feature = "auth_schemes")]
+    security: crate::security::Requirements,
     error: Option<String>,
 }
 
@@ -144,8 +147,17 @@ impl<'a> Request<'a> {
             content_type: None,
             #[cfg(feature = "multipart")]
             form: None,
+            #[cfg(feature = "auth_schemes")]
+            security: &[],
             error: None,
         }
+    }
+
+    /// Sets the operation's security requirements (see `security.rs`).
+    #[cfg(feature = "auth_schemes")]
+    pub(crate) fn security(mut self, requirements: crate::security::Requirements) -> Self {
+        self.security = requirements;
+        self
     }
 
     /// Appends literal path text.
@@ -426,6 +438,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             content_type,
             #[cfg(feature = "multipart")]
             form,
+            #[cfg(feature = "auth_schemes")]
+            security,
             error,
         } = request;
         let invalid = |message: String| Error::Request { operation, message };
@@ -434,6 +448,13 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         }
         let url = client.url(&path, &query).map_err(invalid)?;
         let mut header_map = client.default_headers().clone();
+        // Before the request's own cookies, which join a credential's cookie.
+        #[cfg(feature = "auth_schemes")]
+        let url = {
+            let mut url = url;
+            client.scheme_secrets().apply(security, &mut header_map, &mut url).map_err(invalid)?;
+            url
+        };
         let params = headers.iter().map(|(n, v)| (*n, v.as_str()));
         let extra = extra_headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
         for (name, value) in params.chain(extra) {
@@ -463,7 +484,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 .map_err(|_| invalid(format!("the content type `{content_type}` is not a valid header value")))?;
             header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
-        let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
+        let policy = retry.as_ref().unwrap_or_else(|| client.retry_policy());
         let may_repeat = retry::idempotent(&operation.method) || idempotency_key.is_some() || retry_non_idempotent;
         let attempts = policy.attempts();
         // The deadline covers every attempt and wait; one too far away to represent is none.
@@ -565,7 +586,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 let (transient, retry_after) = match &outcome {
                     Ok((status, _, _)) if status.is_success() => (None, None),
                     Ok((status, headers, _)) => (
-                        Transient::status(&policy, *status, may_repeat),
+                        Transient::status(policy, *status, may_repeat),
                         headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()),
                     ),
                     Err(source) => (Transient::transport(source, may_repeat), None),
@@ -614,7 +635,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     }
                     Err(source) => {
                         // The URL holds the API key: it stays out of the error.
-                        #[cfg(feature = "auth_query")]
+                        #[cfg(any(feature = "auth_query", feature = "auth_schemes"))]
                         let source = source.without_url();
                         Err(Error::Transport(TransportError { operation, source, attempts: attempt, request_ids, retryable }))
                     }

@@ -12,6 +12,8 @@ use super::{doc_lines, docs};
 #[derive(Debug, Serialize)]
 pub struct ApisModView {
     pub groups: Vec<GroupLink>,
+    /// The security schemes, when operations need different ones.
+    pub schemes: Option<super::SchemesView>,
 }
 
 /// A group and where it lives.
@@ -137,6 +139,7 @@ pub fn apis_mod(api: &Api) -> ApisModView {
                 tag: code_span(&g.tag),
             })
             .collect(),
+        schemes: super::schemes(api),
     }
 }
 
@@ -359,7 +362,7 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
         .positional_params()
         .map(|p| ArgView { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
         .collect();
-    let mut calls = Vec::new();
+    let mut calls: Vec<String> = super::security_call(api, op).into_iter().collect();
     for part in &op.path.parts {
         match part {
             PathPart::Literal(text) => calls.push(format!("path({})", string_literal(text))),
