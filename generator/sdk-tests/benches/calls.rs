@@ -142,7 +142,9 @@ fn serve() {
                         .expect("a response");
                     Ok::<_, std::convert::Infallible>(response)
                 });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
             });
         }
     });
@@ -220,8 +222,11 @@ fn main() {
         }
         // Each round's two runs are next to each other in time: their ratio is the least
         // disturbed by what else the machine does.
-        let mut ratios: Vec<f64> =
-            times[0].iter().zip(&times[1]).map(|(sdk, plain)| sdk.as_secs_f64() / plain.as_secs_f64()).collect();
+        let mut ratios: Vec<f64> = times[0]
+            .iter()
+            .zip(&times[1])
+            .map(|(sdk, plain)| sdk.as_secs_f64() / plain.as_secs_f64())
+            .collect();
         ratios.sort_by(f64::total_cmp);
         let [sdk, plain] = times.map(median);
         rows.push((concurrency, sdk, plain, ratios[ratios.len() / 2]));
@@ -232,8 +237,15 @@ fn main() {
         "time per call", "sdk µs", "reqwest µs", "ratio", "round ratio"
     );
     for (concurrency, sdk, plain, ratio) in &rows {
-        let label = if *concurrency == 1 { "sequential".to_owned() } else { format!("{concurrency} at a time") };
-        println!("{label:<22}{:>14.2}{:>16.2}{:>8.3}{:>14.3}", us(*sdk), us(*plain), us(*sdk) / us(*plain), ratio);
+        let label =
+            if *concurrency == 1 { "sequential".to_owned() } else { format!("{concurrency} at a time") };
+        println!(
+            "{label:<22}{:>14.2}{:>16.2}{:>8.3}{:>14.3}",
+            us(*sdk),
+            us(*plain),
+            us(*sdk) / us(*plain),
+            ratio
+        );
     }
     drop(callers);
     let exe = std::env::current_exe().expect("this benchmark's path");
@@ -250,7 +262,8 @@ fn main() {
                 String::from_utf8_lossy(&output.stdout).trim().parse().expect("the child's peak")
             })
             .collect();
-        let label = if concurrency == 1 { "sequential".to_owned() } else { format!("{concurrency} at a time") };
+        let label =
+            if concurrency == 1 { "sequential".to_owned() } else { format!("{concurrency} at a time") };
         println!("{label:<22}{:>14}{:>16}{:>8.3}", peaks[0], peaks[1], peaks[0] as f64 / peaks[1] as f64);
     }
     let _ = server.kill();

@@ -11,7 +11,9 @@ use std::time::Duration;
 use serde_json::Value;
 use wegly::apis::chats::GetError;
 use wegly::reqwest::StatusCode;
-use wegly::{Answer, BoxError, Client, Credential, Error, Hook, HookOutcome, HookRequest, HookStage, RetryPolicy};
+use wegly::{
+    Answer, BoxError, Client, Credential, Error, Hook, HookOutcome, HookRequest, HookStage, RetryPolicy,
+};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -27,7 +29,10 @@ fn chat_id() -> uuid::Uuid {
 }
 
 fn quick() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(2)).jitter(false)
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+        .jitter(false)
 }
 
 fn chat_path() -> String {
@@ -84,7 +89,12 @@ async fn a_hook_that_answers_keeps_the_server_out_and_its_answer_is_decoded() {
     let answering = |status, body| {
         Client::builder(TOKEN).base_url(server.uri()).hook(Double { status, body }).build().expect("client")
     };
-    let response = answering(StatusCode::OK, seed()).chats().get(chat_id()).with_response().await.expect("the double's value");
+    let response = answering(StatusCode::OK, seed())
+        .chats()
+        .get(chat_id())
+        .with_response()
+        .await
+        .expect("the double's value");
     assert_eq!(response.value().id, Some(chat_id()));
     assert_eq!(response.request_ids(), ["double-1"]);
 
@@ -109,10 +119,19 @@ impl Hook for FlakyFirst {
 #[tokio::test]
 async fn a_hooks_answer_is_retried_by_the_same_rules() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).expect(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .expect(1)
+        .mount(&server)
+        .await;
     let record = Record::default();
-    let client =
-        Client::builder(TOKEN).base_url(server.uri()).retry(quick()).hook(FlakyFirst).hook(record.clone()).build().expect("client");
+    let client = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .retry(quick())
+        .hook(FlakyFirst)
+        .hook(record.clone())
+        .build()
+        .expect("client");
     let response = client.chats().get(chat_id()).with_response().await.expect("the retry reaches the server");
     assert_eq!(response.attempts(), 2);
     assert_eq!(*record.0.lock().expect("not poisoned"), [(1, Some(503)), (2, Some(200))]);
@@ -120,7 +139,10 @@ async fn a_hooks_answer_is_retried_by_the_same_rules() {
 
 /// Records each attempt's number, status and whether it failed in transport.
 #[derive(Default, Clone)]
-struct Record(Arc<Mutex<Vec<(u32, Option<u16>)>>>);
+struct Record(Arc<Mutex<Vec<Seen>>>);
+
+/// An attempt's number and status (none after a transport error).
+type Seen = (u32, Option<u16>);
 
 impl Hook for Record {
     async fn after(&self, outcome: &HookOutcome<'_>) -> Result<(), BoxError> {
@@ -135,10 +157,18 @@ async fn after_sees_every_attempt_of_a_retried_call() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(429)).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .mount(&server)
+        .await;
     let record = Record::default();
-    let client =
-        Client::builder(TOKEN).base_url(server.uri()).retry(quick()).hook(Trace).hook(record.clone()).build().expect("client");
+    let client = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .retry(quick())
+        .hook(Trace)
+        .hook(record.clone())
+        .build()
+        .expect("client");
     client.chats().get(chat_id()).await.expect("the third attempt succeeds");
     assert_eq!(*record.0.lock().expect("not poisoned"), [(1, Some(503)), (2, Some(429)), (3, Some(200))]);
     let traces: Vec<String> = server
@@ -158,7 +188,12 @@ async fn after_sees_a_transport_error() {
     let base = format!("http://{}", listener.local_addr().expect("an address"));
     drop(listener);
     let record = Record::default();
-    let client = Client::builder(TOKEN).base_url(base).retry(quick().max_attempts(2)).hook(record.clone()).build().expect("client");
+    let client = Client::builder(TOKEN)
+        .base_url(base)
+        .retry(quick().max_attempts(2))
+        .hook(record.clone())
+        .build()
+        .expect("client");
     let error = client.chats().get(chat_id()).await.expect_err("nothing listens");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(*record.0.lock().expect("not poisoned"), [(1, None), (2, None)]);
@@ -190,12 +225,16 @@ impl Hook for Broken {
 #[tokio::test]
 async fn a_failing_hook_is_an_error_that_names_it_and_its_stage() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .mount(&server)
+        .await;
     for (stage, said) in [
         (HookStage::Before, "hook `broken` failed before the request: signing key missing"),
         (HookStage::After, "hook `broken` failed after the response: metrics sink closed"),
     ] {
-        let client = Client::builder(TOKEN).base_url(server.uri()).hook(Broken(stage)).build().expect("client");
+        let client =
+            Client::builder(TOKEN).base_url(server.uri()).hook(Broken(stage)).build().expect("client");
         let error = client.chats().get(chat_id()).await.expect_err("the hook fails");
         let Error::Hook(hook) = &error else { panic!("not a hook error: {error:?}") };
         assert_eq!((hook.hook(), hook.stage()), ("broken", stage));
@@ -234,10 +273,16 @@ async fn bearers(server: &MockServer) -> Vec<String> {
 #[tokio::test]
 async fn an_expired_credential_is_fetched_again_and_the_server_sees_it_rotate() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .mount(&server)
+        .await;
     let calls = Arc::new(AtomicU32::new(0));
     // Expired as soon as it is fetched: every call needs a fresh one.
-    let client = Client::with_credentials(rotating(&calls, Some(Duration::ZERO))).base_url(server.uri()).build().expect("client");
+    let client = Client::with_credentials(rotating(&calls, Some(Duration::ZERO)))
+        .base_url(server.uri())
+        .build()
+        .expect("client");
     for _ in 0..3 {
         client.chats().get(chat_id()).await.expect("a chat");
     }
@@ -246,7 +291,10 @@ async fn an_expired_credential_is_fetched_again_and_the_server_sees_it_rotate() 
 
     // One valid for an hour is kept.
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .mount(&server)
+        .await;
     let calls = Arc::new(AtomicU32::new(0));
     let client = Client::with_credentials(rotating(&calls, Some(Duration::from_secs(3600))))
         .base_url(server.uri())
@@ -262,9 +310,13 @@ async fn an_expired_credential_is_fetched_again_and_the_server_sees_it_rotate() 
 #[tokio::test]
 async fn concurrent_calls_ask_the_provider_once() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(seed())).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed()))
+        .mount(&server)
+        .await;
     let calls = Arc::new(AtomicU32::new(0));
-    let client = Client::with_credentials(rotating(&calls, None)).base_url(server.uri()).build().expect("client");
+    let client =
+        Client::with_credentials(rotating(&calls, None)).base_url(server.uri()).build().expect("client");
     let gets = (0..16).map(|_| {
         let client = client.clone();
         tokio::spawn(async move { client.chats().get(chat_id()).await.map(|_| ()) })
@@ -286,7 +338,8 @@ async fn a_401_refreshes_the_credential_and_retries_once() {
         .await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
     let calls = Arc::new(AtomicU32::new(0));
-    let client = Client::with_credentials(rotating(&calls, None)).base_url(server.uri()).build().expect("client");
+    let client =
+        Client::with_credentials(rotating(&calls, None)).base_url(server.uri()).build().expect("client");
     let response = client.chats().get(chat_id()).with_response().await.expect("the fresh token is accepted");
     assert_eq!(response.attempts(), 2);
     assert_eq!(bearers(&server).await, ["Bearer token-1", "Bearer token-2"]);
@@ -295,7 +348,8 @@ async fn a_401_refreshes_the_credential_and_retries_once() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
     let calls = Arc::new(AtomicU32::new(0));
-    let client = Client::with_credentials(rotating(&calls, None)).base_url(server.uri()).build().expect("client");
+    let client =
+        Client::with_credentials(rotating(&calls, None)).base_url(server.uri()).build().expect("client");
     let error = client.chats().get(chat_id()).await.expect_err("always refused");
     assert_eq!((error.status(), error.attempts()), (Some(StatusCode::UNAUTHORIZED), 2));
     assert!(matches!(error.typed::<GetError>(), Some(GetError::Unauthorized(_)) | Some(GetError::Other(_))));
@@ -307,10 +361,11 @@ async fn a_401_refreshes_the_credential_and_retries_once() {
 #[tokio::test]
 async fn a_provider_error_is_an_error_that_says_so() {
     let server = MockServer::start().await;
-    let client = Client::with_credentials(|| async { Err::<Credential, BoxError>("vault unreachable".into()) })
-        .base_url(server.uri())
-        .build()
-        .expect("client");
+    let client =
+        Client::with_credentials(|| async { Err::<Credential, BoxError>("vault unreachable".into()) })
+            .base_url(server.uri())
+            .build()
+            .expect("client");
     let error = client.chats().get(chat_id()).await.expect_err("no credential");
     assert!(matches!(error, Error::Credential(_)), "{error:?}");
     assert_eq!(

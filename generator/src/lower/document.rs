@@ -16,8 +16,20 @@ pub(super) fn is_token(name: &str) -> bool {
 
 /// Builder methods a scheme's setter must not take the name of.
 const BUILDER_METHODS: &[&str] = &[
-    "base_url", "origin", "timeout", "attempt_timeout", "connect_timeout", "retry", "retry_budget", "header",
-    "hook", "http_client", "allow_insecure_http", "build", "credentials", "scheme_credential",
+    "base_url",
+    "origin",
+    "timeout",
+    "attempt_timeout",
+    "connect_timeout",
+    "retry",
+    "retry_budget",
+    "header",
+    "hook",
+    "http_client",
+    "allow_insecure_http",
+    "build",
+    "credentials",
+    "scheme_credential",
 ];
 
 impl<'a> Context<'a> {
@@ -31,7 +43,8 @@ impl<'a> Context<'a> {
             SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
                 Some(Auth::Basic { description: description.clone() })
             }
-            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+            SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => {
                 Some(Auth::Bearer { description: description.clone() })
             }
             SecurityScheme::APIKey { location, name, description, .. } if is_token(name) => {
@@ -86,19 +99,20 @@ impl<'a> Context<'a> {
         };
         let global_settled = global.map(|requirements| settle(requirements, &mut used));
         for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
-            let own = spec.openapi.paths.paths.get(&op.path.raw).and_then(ReferenceOr::as_item).and_then(|item| {
-                let operation = match op.http_method {
-                    ir::HttpMethod::Get => &item.get,
-                    ir::HttpMethod::Put => &item.put,
-                    ir::HttpMethod::Post => &item.post,
-                    ir::HttpMethod::Delete => &item.delete,
-                    ir::HttpMethod::Options => &item.options,
-                    ir::HttpMethod::Head => &item.head,
-                    ir::HttpMethod::Patch => &item.patch,
-                    ir::HttpMethod::Trace => &item.trace,
-                };
-                operation.as_ref().and_then(|operation| operation.security.as_ref())
-            });
+            let own =
+                spec.openapi.paths.paths.get(&op.path.raw).and_then(ReferenceOr::as_item).and_then(|item| {
+                    let operation = match op.http_method {
+                        ir::HttpMethod::Get => &item.get,
+                        ir::HttpMethod::Put => &item.put,
+                        ir::HttpMethod::Post => &item.post,
+                        ir::HttpMethod::Delete => &item.delete,
+                        ir::HttpMethod::Options => &item.options,
+                        ir::HttpMethod::Head => &item.head,
+                        ir::HttpMethod::Patch => &item.patch,
+                        ir::HttpMethod::Trace => &item.trace,
+                    };
+                    operation.as_ref().and_then(|operation| operation.security.as_ref())
+                });
             op.security = match own {
                 Some(requirements) => settle(requirements, &mut used),
                 None => global_settled.clone().unwrap_or_default(),
@@ -107,8 +121,12 @@ impl<'a> Context<'a> {
         for key in refused {
             let at = JsonPointer::root().push("components").push("securitySchemes").push(&key);
             let message = match applicable.iter().any(|(name, _)| **name == key) {
-                true => "not a scheme the client applies (bearer, basic, OAuth 2, OpenID Connect, API key); requirements that name it are left out",
-                false => "named by a security requirement but not declared; requirements that name it are left out",
+                true => {
+                    "not a scheme the client applies (bearer, basic, OAuth 2, OpenID Connect, API key); requirements that name it are left out"
+                }
+                false => {
+                    "named by a security requirement but not declared; requirements that name it are left out"
+                }
             };
             self.warn(at, message);
         }
@@ -127,7 +145,10 @@ impl<'a> Context<'a> {
                 setter.push('_');
             }
             setters.push(setter.clone());
-            let mut const_name = format!("{}_SCHEME", names::ident(key, names::Case::Const, "SCHEME").trim_start_matches("r#"));
+            let mut const_name = format!(
+                "{}_SCHEME",
+                names::ident(key, names::Case::Const, "SCHEME").trim_start_matches("r#")
+            );
             while schemes.iter().any(|s: &ir::SecurityScheme| s.const_name == const_name) {
                 const_name.push('_');
             }

@@ -409,7 +409,14 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             names,
-            ["src/client.rs", "src/codec.rs", "src/error.rs", "src/hooks.rs", "src/request.rs", "src/retry.rs"]
+            [
+                "src/client.rs",
+                "src/codec.rs",
+                "src/error.rs",
+                "src/hooks.rs",
+                "src/request.rs",
+                "src/retry.rs"
+            ]
         );
         let client = &files[0].text;
         assert!(client.contains("pub fn new() -> Result<Self>"), "{client}");

@@ -87,9 +87,12 @@ fn scheme(scheme: &ir::SecurityScheme) -> SchemeView {
         )
     };
     let (place, what, (params, args, value), description) = match &scheme.kind {
-        Auth::Bearer { description } => {
-            (header("authorization", "Bearer "), "a bearer token (`Authorization: Bearer`)".to_owned(), token, description)
-        }
+        Auth::Bearer { description } => (
+            header("authorization", "Bearer "),
+            "a bearer token (`Authorization: Bearer`)".to_owned(),
+            token,
+            description,
+        ),
         Auth::Basic { description } => (
             header("authorization", "Basic "),
             "a user name and password (HTTP basic)".to_owned(),
@@ -103,9 +106,10 @@ fn scheme(scheme: &ir::SecurityScheme) -> SchemeView {
         Auth::ApiKey { location, name, description } => {
             let (place, where_) = match location {
                 ApiKeyLocation::Header => (header(name, ""), "header"),
-                ApiKeyLocation::Query => {
-                    (format!("crate::security::Place::Query {{ name: {} }}", string_literal(name)), "query parameter")
-                }
+                ApiKeyLocation::Query => (
+                    format!("crate::security::Place::Query {{ name: {} }}", string_literal(name)),
+                    "query parameter",
+                ),
                 ApiKeyLocation::Cookie => {
                     (format!("crate::security::Place::Cookie {{ name: {} }}", string_literal(name)), "cookie")
                 }
