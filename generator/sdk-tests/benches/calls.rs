@@ -5,6 +5,8 @@
 //! sequentially and 64 at a time; then each variant runs alone in a child process of its own,
 //! which reports its peak memory (`VmHWM`). Printed: the median time per call of each, their
 //! ratio, and the median of the rounds' own ratios (each round runs the two back to back).
+//! `calls --child sdk-bare 64 http://ADDR` (against `calls --serve`) runs the SDK without the
+//! hook and without a deadline, to tell their cost apart when profiling.
 //!
 //! Run with `cargo xtask bench calls` (or `cargo bench -p wegly-sdk-tests --bench calls`). The
 //! target: the SDK at most 1.1 times plain reqwest's time per call, and within 10 % of its peak
@@ -33,6 +35,8 @@ const PATH: &str = "/integrations/external/chats/notifications/unread";
 enum Variant {
     Sdk,
     Reqwest,
+    /// For finding where the SDK's time goes (`--child sdk-bare N ADDR`): no hook, no deadline.
+    SdkBare,
 }
 
 impl Variant {
@@ -40,6 +44,7 @@ impl Variant {
         match self {
             Self::Sdk => "sdk",
             Self::Reqwest => "reqwest",
+            Self::SdkBare => "sdk-bare",
         }
     }
 }
@@ -63,6 +68,14 @@ impl Caller {
                 let client = wegly::Client::builder("bench-token")
                     .base_url(base)
                     .hook(Empty)
+                    .build()
+                    .expect("an SDK client");
+                Self::Sdk(client)
+            }
+            Variant::SdkBare => {
+                let client = wegly::Client::builder("bench-token")
+                    .base_url(base)
+                    .timeout(Duration::MAX)
                     .build()
                     .expect("an SDK client");
                 Self::Sdk(client)
@@ -193,7 +206,11 @@ fn main() {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["--serve"] => return serve(),
         ["--child", variant, concurrency, base] => {
-            let variant = if *variant == "sdk" { Variant::Sdk } else { Variant::Reqwest };
+            let variant = match *variant {
+                "sdk" => Variant::Sdk,
+                "sdk-bare" => Variant::SdkBare,
+                _ => Variant::Reqwest,
+            };
             return child(variant, concurrency.parse().expect("a number"), base);
         }
         _ => {}
