@@ -27,6 +27,10 @@ struct Inner {
     retry: RetryPolicy,
     budget: RetryBudget,
     max_body_size: u64,
+    /// The user's hooks, in registration order.
+    hooks: crate::hooks::Hooks,
+    /// The credential provider and its cache, instead of a fixed credential.
+    credentials: Option<crate::auth::Credentials>,
 }
 impl Client {
     /// How long a call may take in all, every attempt and wait between them included, unless
@@ -51,6 +55,12 @@ impl Client {
             token: Some(token.into()),
             ..ClientBuilder::default()
         }
+    }
+    /// A builder for a client that authenticates with the credentials `provider` returns, asked
+    /// again when they expire or the server refuses them (see
+    /// [`ClientBuilder::credentials`]).
+    pub fn with_credentials(provider: impl crate::CredentialProvider) -> ClientBuilder {
+        ClientBuilder::default().credentials(provider)
     }
     /// The `reqwest` client that carries the requests.
     pub fn http_client(&self) -> &reqwest::Client {
@@ -101,10 +111,17 @@ impl Client {
     pub(crate) fn max_body_size(&self) -> u64 {
         self.inner.max_body_size
     }
+    pub(crate) fn hooks(&self) -> &[Arc<dyn crate::hooks::DynHook>] {
+        &self.inner.hooks
+    }
+    pub(crate) fn credentials(&self) -> Option<&crate::auth::Credentials> {
+        self.inner.credentials.as_ref()
+    }
 }
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        let mut debug = f.debug_struct("Client");
+        debug
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
@@ -112,8 +129,12 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("retry_budget_left", &self.inner.budget.left())
             .field("max_body_size", &self.inner.max_body_size)
-            .field("token", &"<redacted>")
-            .finish()
+            .field(
+                "hooks",
+                &self.inner.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>(),
+            )
+            .field("token", &"<redacted>");
+        debug.finish()
     }
 }
 /// Settings for a [`Client`].
@@ -131,6 +152,8 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
+    hooks: Vec<Arc<dyn crate::hooks::DynHook>>,
+    credentials: Option<crate::auth::Credentials>,
 }
 impl ClientBuilder {
     /// Sends requests to `url` instead of [`crate::DEFAULT_BASE_URL`].
@@ -200,6 +223,22 @@ impl ClientBuilder {
         self.headers.push((name.into(), value.into()));
         self
     }
+    /// Runs `hook` around every attempt of every call, after the hooks registered before it
+    /// (see [`crate::Hook`]).
+    pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+    /// Gets the credential from `provider` instead of the fixed one the builder was made with:
+    /// the client asks it before the first request that needs one, keeps the answer for as long
+    /// as it says it is valid ([`crate::Credential::valid_for`]), asks once when several
+    /// requests need a fresh one at the same time, and asks again when the server answers 401,
+    /// sending that request once more with the fresh credential (once per call). A provider
+    /// error ends the call with [`crate::Error::Credential`].
+    pub fn credentials(mut self, provider: impl crate::CredentialProvider) -> Self {
+        self.credentials = Some(crate::auth::Credentials::new(provider));
+        self
+    }
     /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, connection pool).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -249,7 +288,8 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
-        if let Some(token) = &self.token {
+        let token = if self.credentials.is_some() { None } else { self.token };
+        if let Some(token) = &token {
             let mut value = HeaderValue::from_str(&["Bearer ", token.as_str()].concat())
                 .map_err(|_| {
                     Error::Config(
@@ -322,6 +362,8 @@ impl ClientBuilder {
                 max_body_size: self
                     .max_body_size
                     .unwrap_or(Client::DEFAULT_MAX_BODY_SIZE),
+                hooks: self.hooks.into(),
+                credentials: self.credentials,
             }),
         })
     }
@@ -338,6 +380,10 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_budget", &self.retry_budget)
             .field("max_body_size", &self.max_body_size)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "hooks",
+                &self.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

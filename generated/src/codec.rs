@@ -30,6 +30,9 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     body: bytes::Bytes,
 ) -> crate::Result<T> {
     use crate::error::{DecodeError, Error};
+    if let Ok(value) = serde_json::from_slice(&body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let decoded = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => {

@@ -19,6 +19,12 @@ pub enum Error {
     Transport(TransportError),
     /// The client could not be built (bad base URL, token or header value).
     Config(String),
+    /// A hook registered with [`crate::ClientBuilder::hook`] failed; it names the hook and
+    /// whether `before` or `after` failed.
+    Hook(Box<crate::hooks::HookError>),
+    /// The credential provider ([`crate::ClientBuilder::credentials`]) failed, or gave a
+    /// secret that cannot be sent.
+    Credential(Box<crate::auth::CredentialError>),
     /// One request could not be built (a parameter value that cannot be sent).
     Request {
         /// The operation whose request failed.
@@ -37,7 +43,11 @@ impl Error {
             Self::Api(error) => Some(error.status),
             Self::Decode(error) => Some(error.status),
             Self::TooLarge(error) => Some(error.status),
-            Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Transport(_)
+            | Self::Config(_)
+            | Self::Request { .. }
+            | Self::Hook(_) => None,
+            Self::Credential(_) => None,
         }
     }
     /// Whether the request ran out of time.
@@ -52,7 +62,8 @@ impl Error {
             Self::Decode(error) => error.request_id(),
             Self::Transport(error) => error.request_ids.last().map(String::as_str),
             Self::TooLarge(error) => error.request_ids.last().map(String::as_str),
-            Self::Config(_) | Self::Request { .. } => None,
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => None,
+            Self::Credential(_) => None,
         }
     }
     /// The server's ids for every attempt that was answered with one, in the order sent (an
@@ -63,7 +74,8 @@ impl Error {
             Self::Decode(error) => &error.request_ids,
             Self::Transport(error) => &error.request_ids,
             Self::TooLarge(error) => &error.request_ids,
-            Self::Config(_) | Self::Request { .. } => &[],
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => &[],
+            Self::Credential(_) => &[],
         }
     }
     /// How many times the request was sent, retries included (0 when it was never sent).
@@ -73,7 +85,8 @@ impl Error {
             Self::Transport(error) => error.attempts,
             Self::Decode(error) => error.attempts,
             Self::TooLarge(error) => error.attempts,
-            Self::Config(_) | Self::Request { .. } => 0,
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => 0,
+            Self::Credential(_) => 0,
         }
     }
     /// Whether the retry rules would send this request again after this error (see
@@ -87,7 +100,10 @@ impl Error {
             Self::Api(error) => error.retryable,
             Self::Transport(error) => error.retryable,
             Self::TooLarge(_) => false,
-            Self::Decode(_) | Self::Config(_) | Self::Request { .. } => false,
+            Self::Decode(_) | Self::Config(_) | Self::Request { .. } | Self::Hook(_) => {
+                false
+            }
+            Self::Credential(_) => false,
         }
     }
     /// The error response as `E`, the error enum of the operation that failed (its method's
@@ -118,6 +134,8 @@ impl Error {
                 write!(f, "{operation}: invalid request: {message}")
             }
             Self::TooLarge(error) => fmt::Display::fmt(error, f),
+            Self::Hook(error) => fmt::Display::fmt(error, f),
+            Self::Credential(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -142,6 +160,8 @@ impl std::error::Error for Error {
             Self::Api(_) | Self::Config(_) | Self::Request { .. } | Self::TooLarge(_) => {
                 None
             }
+            Self::Hook(error) => Some(error.source()),
+            Self::Credential(error) => Some(error.source()),
         }
     }
 }

@@ -65,20 +65,24 @@
 #![deny(missing_docs)]
 pub mod apis;
 mod body;
+mod auth;
 mod client;
 mod codec;
 mod error;
+mod hooks;
 pub mod models;
 mod multipart;
 mod page;
 mod request;
 mod retry;
 pub mod webhooks;
+pub use auth::{Credential, CredentialError, CredentialProvider};
 pub use client::{Client, ClientBuilder};
 pub use error::{
     ApiError, DecodeError, Error, Redacted, Result, TooLargeError, TransportError,
     TypedError, Undecoded, Unmatched,
 };
+pub use hooks::{Answer, BoxError, Hook, HookError, HookOutcome, HookRequest, HookStage};
 pub use request::{Call, Operation, Response, WithResponse};
 pub use retry::RetryPolicy;
 pub use page::Page;

@@ -338,7 +338,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 ))?;
             header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
-        let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
+        let policy = retry.as_ref().unwrap_or_else(|| client.retry_policy());
         let may_repeat = retry::idempotent(&operation.method)
             || idempotency_key.is_some() || retry_non_idempotent;
         let repeatable = true;
@@ -352,48 +352,123 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             "api_request", operation = operation.id, method = % operation.method, path =
             operation.path, attempt = tracing::field::Empty,
         );
+        let hooks = client.hooks();
         let run = async {
             let mut attempt = 1;
             let mut spent: u32 = 0;
             let mut request_ids = Vec::new();
+            let mut refreshed = false;
             loop {
                 tracing::Span::current().record("attempt", attempt);
-                let mut builder = client
-                    .http_client()
-                    .request(operation.method.clone(), url.clone())
-                    .headers(header_map.clone());
-                if let Some(body) = &body {
-                    builder = builder.body(body.clone());
-                }
-                if let Some(form) = &form {
-                    builder = builder.multipart(form.build().await.map_err(invalid)?);
-                }
-                let left = deadline
-                    .map(|deadline| {
-                        deadline.saturating_duration_since(tokio::time::Instant::now())
-                    });
-                if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min()
-                {
-                    builder = builder.timeout(limit);
-                }
-                let outcome = match builder.send().await {
-                    Ok(response) => {
-                        let status = response.status();
-                        let headers = response.headers().clone();
-                        if let Some(id) = request_id(&headers) {
+                let url = url.clone();
+                let mut url = url;
+                let mut header_map = header_map.clone();
+                let credential = match client.credentials() {
+                    Some(credentials) => {
+                        let current = credentials.get(operation).await?;
+                        current.apply(&mut header_map, &mut url);
+                        Some(current)
+                    }
+                    None => None,
+                };
+                let answer = if hooks.is_empty() {
+                    None
+                } else {
+                    let mut request = crate::hooks::HookRequest {
+                        operation,
+                        attempt,
+                        url: &url,
+                        headers: &mut header_map,
+                    };
+                    crate::hooks::before(hooks, &mut request).await?
+                };
+                let answered = answer.is_some();
+                let started = tokio::time::Instant::now();
+                let outcome = match answer {
+                    Some(answer) => {
+                        if let Some(id) = request_id(&answer.headers) {
                             request_ids.push(id.to_owned());
                         }
-                        crate::body::receive(response, &decode, max_body)
-                            .await
-                            .map(|body| (status, headers, body))
+                        Ok((
+                            answer.status,
+                            answer.headers,
+                            crate::body::Received::Full(answer.body),
+                        ))
                     }
-                    Err(source) => Err(source),
+                    None => {
+                        let mut builder = client
+                            .http_client()
+                            .request(operation.method.clone(), url)
+                            .headers(header_map);
+                        if let Some(body) = &body {
+                            builder = builder.body(body.clone());
+                        }
+                        if let Some(form) = &form {
+                            builder = builder
+                                .multipart(form.build().await.map_err(invalid)?);
+                        }
+                        let left = deadline
+                            .map(|deadline| {
+                                deadline
+                                    .saturating_duration_since(tokio::time::Instant::now())
+                            });
+                        if let Some(limit) = [left, attempt_timeout]
+                            .into_iter()
+                            .flatten()
+                            .min()
+                        {
+                            builder = builder.timeout(limit);
+                        }
+                        match builder.send().await {
+                            Ok(response) => {
+                                let status = response.status();
+                                let headers = response.headers().clone();
+                                if let Some(id) = request_id(&headers) {
+                                    request_ids.push(id.to_owned());
+                                }
+                                crate::body::receive(response, &decode, max_body)
+                                    .await
+                                    .map(|body| (status, headers, body))
+                            }
+                            Err(source) => Err(source),
+                        }
+                    }
                 };
+                if !hooks.is_empty() {
+                    let result = match &outcome {
+                        Ok((status, headers, _)) => Ok((*status, headers)),
+                        Err(source) => Err(source),
+                    };
+                    let seen = crate::hooks::HookOutcome {
+                        operation,
+                        attempt,
+                        duration: started.elapsed(),
+                        result,
+                        answered,
+                    };
+                    crate::hooks::after(hooks, &seen).await?;
+                }
+                if let (
+                    Some(credential),
+                    Ok((reqwest::StatusCode::UNAUTHORIZED, _, _)),
+                ) = (&credential, &outcome) {
+                    if !refreshed {
+                        refreshed = true;
+                        if let Some(credentials) = client.credentials() {
+                            credentials.invalidate(credential);
+                        }
+                        tracing::debug!(
+                            attempt, "retrying with a fresh credential after 401"
+                        );
+                        attempt += 1;
+                        continue;
+                    }
+                }
                 let (transient, retry_after) = match &outcome {
                     Ok((status, _, _)) if status.is_success() => (None, None),
                     Ok((status, headers, _)) => {
                         (
-                            Transient::status(&policy, *status, may_repeat),
+                            Transient::status(policy, *status, may_repeat),
                             headers
                                 .get(reqwest::header::RETRY_AFTER)
                                 .and_then(|v| v.to_str().ok()),

@@ -35,8 +35,12 @@ pub struct Api {
     pub description: Option<String>,
     /// The first server URL, without a trailing slash.
     pub base_url: Option<String>,
-    /// How requests authenticate.
+    /// How requests authenticate when every operation needs the same one scheme
+    /// ([`Api::uniform_auth`]); [`Auth::None`] otherwise.
     pub auth: Auth,
+    /// The security schemes the operations' requirements name that the client can apply, in
+    /// the order of `components/securitySchemes`; [`Operation::security`] indexes this list.
+    pub schemes: Vec<SecurityScheme>,
     /// Every named type; a [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, sorted by group name.
@@ -92,6 +96,38 @@ pub enum Auth {
         /// The security scheme's description.
         description: Option<String>,
     },
+}
+
+/// A security scheme of `components/securitySchemes` that the client can apply.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec.
+    pub key: String,
+    /// The name of the client builder's setter for its credential (snake case).
+    pub setter: String,
+    /// The name of the constant that describes it at run time.
+    pub const_name: String,
+    /// How its credential travels (never [`Auth::None`]).
+    pub kind: Auth,
+    /// Where it is declared.
+    pub origin: JsonPointer,
+}
+
+impl Api {
+    /// Whether the client applies one credential to every request (the SDK's fixed-credential
+    /// client): every operation requires the same single scheme, or no operation requires any.
+    pub fn uniform_auth(&self) -> bool {
+        uniform_security(self.schemes.len(), self.groups.iter().flat_map(|g| &g.operations))
+    }
+}
+
+/// [`Api::uniform_auth`] of `schemes` schemes and these operations.
+pub fn uniform_security<'a>(schemes: usize, mut operations: impl Iterator<Item = &'a Operation>) -> bool {
+    match schemes {
+        0 => true,
+        1 => operations.all(|op| op.security == [vec![0]]),
+        _ => false,
+    }
 }
 
 /// Where an API key travels.
@@ -360,6 +396,11 @@ pub struct Operation {
     pub response: SuccessResponse,
     /// The error responses the spec documents, in spec order (`default` last).
     pub errors: Vec<ErrorResponse>,
+    /// The effective security requirements (the operation's `security`, else the document's),
+    /// in spec order: alternatives, each the indexes in [`Api::schemes`] of the schemes it
+    /// sends together. Empty: no credential at all; an empty alternative: none needed.
+    /// Requirements that name a scheme the client cannot apply are left out.
+    pub security: Vec<Vec<usize>>,
     /// The name of the enum that holds the error responses' bodies by status, declared in the
     /// group's module; `None` when no error response has a JSON body.
     pub error_enum: Option<String>,

@@ -8,7 +8,8 @@
 //! report with cargo-semver-checks. `cargo xtask corpus [--filter SUBSTR] [--no-check]
 //! [--list FILE]` measures the generator on the public specs of `xtask/corpus/specs.txt`
 //! (generate, then one `cargo check` of all the crates) and reports the failures grouped by
-//! cause; it is slow and not part of `cargo xtask test`. All the generation work is in the
+//! cause; it is slow and not part of `cargo xtask test`. `cargo xtask bench calls` runs the
+//! per-call cost benchmark (the SDK against plain reqwest, `generator/sdk-tests/benches/calls.rs`). All the generation work is in the
 //! `generator` library; this crate parses flags, runs commands and prints.
 
 mod corpus;
@@ -31,7 +32,8 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [--force] [--report F
        cargo xtask test [-- CARGO TEST ARGS]
        cargo xtask tools
        cargo xtask semver [--install-only]
-       cargo xtask corpus [--filter SUBSTR] [--no-check] [--list FILE]";
+       cargo xtask corpus [--filter SUBSTR] [--no-check] [--list FILE]
+       cargo xtask bench calls";
 
 fn main() -> ExitCode {
     match try_main() {
@@ -59,11 +61,27 @@ fn try_main() -> Result<ExitCode> {
             Some(other) => bail!("unknown argument `{other}`\n{USAGE}"),
         },
         Some("corpus") => corpus::run(&project_root(), args.collect()).map(|()| ExitCode::SUCCESS),
+        Some("bench") => match args.next().as_deref() {
+            Some("calls") => bench_calls(),
+            _ => bail!("unknown benchmark\n{USAGE}"),
+        },
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// The per-call cost benchmark: a `harness = false` bench of the SDK's tests, so that it builds
+/// with the bench profile and the SDK as its dependency.
+fn bench_calls() -> Result<ExitCode> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args(["bench", "-p", "wegly-sdk-tests", "--bench", "calls"])
+        .current_dir(project_root())
+        .status()
+        .context("running cargo bench")?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The largest previous `surface.yaml` read for the change report.

@@ -35,7 +35,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
     aliases::settle_alias_cycles(&mut cx.types, &mut cx.diagnostics);
     let mut groups = cx.lower_operations();
     cx.paginate(&mut groups);
-    let auth = cx.auth();
+    let (auth, schemes) = cx.security(&mut groups);
     let page_fields = cx.page_fields();
     let webhooks = cx.webhooks();
     for at in cx.merges_too_deep.take() {
@@ -66,6 +66,7 @@ pub fn lower(spec: &Spec) -> Result<(ir::Api, Diagnostics), Error> {
         description: info.description.clone(),
         base_url,
         auth,
+        schemes,
         types,
         groups,
         page_fields,
@@ -155,6 +156,43 @@ mod tests {
         assert!(
             text.contains("#/x-page-fields") && text.contains("now called `x-sdkwright-page-fields`"),
             "{text}"
+        );
+    }
+
+    /// The names of the methods of `impl <ty>` in the runtime's `client.rs`.
+    fn runtime_methods(ty: &str) -> Vec<String> {
+        let source = include_str!("../../../templates/runtime/src/client.rs");
+        let file = syn::parse_file(source).unwrap();
+        let mut names = Vec::new();
+        for item in file.items {
+            let syn::Item::Impl(block) = item else { continue };
+            let syn::Type::Path(path) = &*block.self_ty else { continue };
+            if block.trait_.is_some() || !path.path.is_ident(ty) {
+                continue;
+            }
+            for item in block.items {
+                if let syn::ImplItem::Fn(method) = item {
+                    names.push(method.sig.ident.to_string());
+                }
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn the_reserved_names_list_every_method_of_the_runtime_client_and_builder() {
+        let missing = |ty: &str, reserved: &[&str]| -> Vec<String> {
+            runtime_methods(ty).into_iter().filter(|name| !reserved.contains(&name.as_str())).collect()
+        };
+        assert_eq!(
+            missing("Client", super::operations::CLIENT_METHODS),
+            Vec::<String>::new(),
+            "a group accessor could clash"
+        );
+        assert_eq!(
+            missing("ClientBuilder", super::document::BUILDER_METHODS),
+            Vec::<String>::new(),
+            "a scheme setter could clash"
         );
     }
 }

@@ -46,14 +46,19 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "builder",
     "clone",
+    "credentials",
     "default_headers",
+    "hooks",
     "http_client",
+    "max_body_size",
     "new",
     "request",
     "retry_budget",
     "retry_policy",
+    "scheme_secrets",
     "timeout",
     "url",
+    "with_credentials",
 ];
 
 /// An operation before method names are chosen.
@@ -250,6 +255,8 @@ impl<'a> Context<'a> {
                 empty_body,
                 response,
                 errors,
+                // Settled by `Context::security` once every operation is known.
+                security: Vec::new(),
                 error_enum: None,
                 options: None,
                 pagination: None,

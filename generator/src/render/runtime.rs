@@ -32,15 +32,18 @@ use crate::diagnostics::Error;
 /// The runtime files an SDK may receive, by their path under `templates/`; each goes to the
 /// SDK's `src/` under its file name.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("runtime/src/auth.rs", include_str!("../../../templates/runtime/src/auth.rs")),
     ("runtime/src/body.rs", include_str!("../../../templates/runtime/src/body.rs")),
     ("runtime/src/client.rs", include_str!("../../../templates/runtime/src/client.rs")),
     ("runtime/src/codec.rs", include_str!("../../../templates/runtime/src/codec.rs")),
     ("runtime/src/error.rs", include_str!("../../../templates/runtime/src/error.rs")),
+    ("runtime/src/hooks.rs", include_str!("../../../templates/runtime/src/hooks.rs")),
     ("runtime/src/multipart.rs", include_str!("../../../templates/runtime/src/multipart.rs")),
     ("runtime/src/page.rs", include_str!("../../../templates/runtime/src/page.rs")),
     ("runtime/src/paginate.rs", include_str!("../../../templates/runtime/src/paginate.rs")),
     ("runtime/src/request.rs", include_str!("../../../templates/runtime/src/request.rs")),
     ("runtime/src/retry.rs", include_str!("../../../templates/runtime/src/retry.rs")),
+    ("runtime/src/security.rs", include_str!("../../../templates/runtime/src/security.rs")),
     ("runtime/src/sse.rs", include_str!("../../../templates/runtime/src/sse.rs")),
     ("runtime/src/stream.rs", include_str!("../../../templates/runtime/src/stream.rs")),
     ("runtime/src/webhooks.rs", include_str!("../../../templates/runtime/src/webhooks.rs")),
@@ -74,6 +77,9 @@ pub fn features(runtime: &RuntimeView) -> Result<Features, Error> {
         ("auth_bearer", credential.is_some_and(|c| c.bearer)),
         ("auth_header", credential.is_some_and(|c| c.header.is_some())),
         ("auth_query", credential.is_some_and(|c| c.query.is_some())),
+        ("credentials", credential.is_some()),
+        ("auth_schemes", runtime.per_operation_auth),
+        ("auth_schemes_basic", runtime.scheme_basic),
     ] {
         features.insert(name.to_owned(), value);
     }
@@ -357,6 +363,8 @@ mod tests {
                 basic: false,
                 bearer: false,
             }),
+            per_operation_auth: false,
+            scheme_basic: false,
             uses: RuntimeUses { requests: true, ..RuntimeUses::default() },
             page: Some(PageView { total: "count".to_owned(), records: "records".to_owned() }),
             webhooks: Some(WebhooksView {
@@ -410,6 +418,7 @@ mod tests {
                 "src/client.rs",
                 "src/codec.rs",
                 "src/error.rs",
+                "src/hooks.rs",
                 "src/request.rs",
                 "src/retry.rs"
             ]

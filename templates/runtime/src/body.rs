@@ -170,7 +170,11 @@ pub(crate) fn decode<T>(decode: &Decode<T>, answer: &Answer<'_>, body: Received)
         })
         .map(|value| (value, Bytes::new())),
         #[cfg(feature = "streams")]
-        (Decode::Streamed(_), Received::Full(_)) => Err(read_the_wrong_way(answer)),
+        // Only a hook's answer is whole where the operation streams.
+        (Decode::Streamed(_), Received::Full(_)) => Err(Error::Request {
+            operation: answer.operation,
+            message: "a hook answered an operation whose response is streamed (binary or server-sent events); a hook's answer cannot stand in for a stream".to_owned(),
+        }),
         #[cfg(all(
             feature = "streams",
             any(feature = "json_response", feature = "text_response", feature = "bytes_response", feature = "empty_response")

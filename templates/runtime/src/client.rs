@@ -33,6 +33,14 @@ struct Inner {
     /// The API key, sent as a query parameter of every request.
     #[cfg(feature = "auth_query")]
     key: Option<String>,
+    /// The user's hooks, in registration order.
+    hooks: crate::hooks::Hooks,
+    /// The credential provider and its cache, instead of a fixed credential.
+    #[cfg(feature = "credentials")]
+    credentials: Option<crate::auth::Credentials>,
+    /// A credential per security scheme, when operations need different ones.
+    #[cfg(feature = "auth_schemes")]
+    schemes: crate::security::Secrets,
 }
 
 impl Client {
@@ -95,14 +103,23 @@ impl Client {
         ClientBuilder { token: Some(token.into()), ..ClientBuilder::default() }
     }
 
+    /// A builder for a client that authenticates with the credentials `provider` returns, asked
+    /// again when they expire or the server refuses them (see
+    /// [`ClientBuilder::credentials`]).
+    #[cfg(feature = "credentials")]
+    pub fn with_credentials(provider: impl crate::CredentialProvider) -> ClientBuilder {
+        ClientBuilder::default().credentials(provider)
+    }
+
+    // With security per operation, the SDK's `apis` module declares the constructors.
     /// A client with the default settings.
-    #[cfg(not(any(feature = "auth_basic", feature = "auth_token")))]
+    #[cfg(not(any(feature = "auth_basic", feature = "auth_token", feature = "auth_schemes")))]
     pub fn new() -> Result<Self> {
         Self::builder().build()
     }
 
     /// A builder for a client.
-    #[cfg(not(any(feature = "auth_basic", feature = "auth_token")))]
+    #[cfg(not(any(feature = "auth_basic", feature = "auth_token", feature = "auth_schemes")))]
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -159,11 +176,26 @@ impl Client {
     pub(crate) fn max_body_size(&self) -> u64 {
         self.inner.max_body_size
     }
+
+    pub(crate) fn hooks(&self) -> &[Arc<dyn crate::hooks::DynHook>] {
+        &self.inner.hooks
+    }
+
+    #[cfg(feature = "credentials")]
+    pub(crate) fn credentials(&self) -> Option<&crate::auth::Credentials> {
+        self.inner.credentials.as_ref()
+    }
+
+    #[cfg(feature = "auth_schemes")]
+    pub(crate) fn scheme_secrets(&self) -> &crate::security::Secrets {
+        &self.inner.schemes
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        let mut debug = f.debug_struct("Client");
+        debug
             .field("base_url", &self.base_url())
             .field("origin", &self.inner.origin)
             .field("timeout", &self.inner.timeout)
@@ -171,8 +203,11 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("retry_budget_left", &self.inner.budget.left())
             .field("max_body_size", &self.inner.max_body_size)
-            .field("token", &"<redacted>")
-            .finish()
+            .field("hooks", &self.inner.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>())
+            .field("token", &"<redacted>");
+        #[cfg(feature = "auth_schemes")]
+        debug.field("schemes", &self.inner.schemes);
+        debug.finish()
     }
 }
 
@@ -191,6 +226,11 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
+    hooks: Vec<Arc<dyn crate::hooks::DynHook>>,
+    #[cfg(feature = "credentials")]
+    credentials: Option<crate::auth::Credentials>,
+    #[cfg(feature = "auth_schemes")]
+    schemes: Vec<(&'static crate::security::Scheme, String)>,
 }
 
 impl ClientBuilder {
@@ -270,6 +310,33 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` around every attempt of every call, after the hooks registered before it
+    /// (see [`crate::Hook`]).
+    pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Gets the credential from `provider` instead of the fixed one the builder was made with:
+    /// the client asks it before the first request that needs one, keeps the answer for as long
+    /// as it says it is valid ([`crate::Credential::valid_for`]), asks once when several
+    /// requests need a fresh one at the same time, and asks again when the server answers 401,
+    /// sending that request once more with the fresh credential (once per call). A provider
+    /// error ends the call with [`crate::Error::Credential`].
+    #[cfg(feature = "credentials")]
+    pub fn credentials(mut self, provider: impl crate::CredentialProvider) -> Self {
+        self.credentials = Some(crate::auth::Credentials::new(provider));
+        self
+    }
+
+    /// Sets the credential of `scheme`, replacing the one set before (each scheme's setter).
+    #[cfg(feature = "auth_schemes")]
+    pub(crate) fn scheme_credential(mut self, scheme: &'static crate::security::Scheme, secret: String) -> Self {
+        self.schemes.retain(|(set, _)| set.key != scheme.key);
+        self.schemes.push((scheme, secret));
+        self
+    }
+
     /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, connection pool).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -307,8 +374,11 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        // A provider's credential is added to each request instead.
+        #[cfg(feature = "credentials")]
+        let token = if self.credentials.is_some() { None } else { self.token };
         #[cfg(feature = "auth_header")]
-        if let Some(token) = &self.token {
+        if let Some(token) = &token {
             let mut value = HeaderValue::from_str(&[crate::spec::CREDENTIAL_PREFIX, token.as_str()].concat())
                 .map_err(|_| {
                     Error::Config(crate::spec::CREDENTIAL_REFUSED.to_owned())
@@ -351,6 +421,8 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?
             }
         };
+        #[cfg(feature = "auth_schemes")]
+        let schemes = crate::security::Secrets::new(&self.schemes).map_err(Error::Config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -363,7 +435,12 @@ impl ClientBuilder {
                 budget: RetryBudget::new(self.retry_budget.unwrap_or(Client::DEFAULT_RETRY_BUDGET)),
                 max_body_size: self.max_body_size.unwrap_or(Client::DEFAULT_MAX_BODY_SIZE),
                 #[cfg(feature = "auth_query")]
-                key: self.token,
+                key: token,
+                hooks: self.hooks.into(),
+                #[cfg(feature = "credentials")]
+                credentials: self.credentials,
+                #[cfg(feature = "auth_schemes")]
+                schemes,
             }),
         })
     }
@@ -381,6 +458,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_budget", &self.retry_budget)
             .field("max_body_size", &self.max_body_size)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("hooks", &self.hooks.iter().map(|hook| hook.name()).collect::<Vec<_>>())
             .finish()
     }
 }

@@ -212,6 +212,11 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
 ) -> crate::Result<T> {
     use crate::error::{DecodeError, Error};
 
+    // Tracking the path costs time on every value: only a body that fails is decoded again
+    // with it, to say where.
+    if let Ok(value) = serde_json::from_slice(&body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let decoded = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => deserializer.end().map(|()| value).map_err(|source| (".".to_owned(), source)),

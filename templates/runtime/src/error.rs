@@ -23,6 +23,13 @@ pub enum Error {
     Transport(TransportError),
     /// The client could not be built (bad base URL, token or header value).
     Config(String),
+    /// A hook registered with [`crate::ClientBuilder::hook`] failed; it names the hook and
+    /// whether `before` or `after` failed.
+    Hook(Box<crate::hooks::HookError>),
+    /// The credential provider ([`crate::ClientBuilder::credentials`]) failed, or gave a
+    /// secret that cannot be sent.
+    #[cfg(feature = "credentials")]
+    Credential(Box<crate::auth::CredentialError>),
     /// One request could not be built (a parameter value that cannot be sent).
     Request {
         /// The operation whose request failed.
@@ -58,7 +65,9 @@ impl Error {
             Self::Event(error) => Some(error.status),
             #[cfg(feature = "binary_response")]
             Self::Io { .. } => None,
-            Self::Transport(_) | Self::Config(_) | Self::Request { .. } => None,
+            Self::Transport(_) | Self::Config(_) | Self::Request { .. } | Self::Hook(_) => None,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => None,
         }
     }
 
@@ -79,7 +88,9 @@ impl Error {
             Self::Event(error) => error.request_ids.last().map(String::as_str),
             #[cfg(feature = "binary_response")]
             Self::Io { .. } => None,
-            Self::Config(_) | Self::Request { .. } => None,
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => None,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => None,
         }
     }
 
@@ -95,7 +106,9 @@ impl Error {
             Self::Event(error) => &error.request_ids,
             #[cfg(feature = "binary_response")]
             Self::Io { .. } => &[],
-            Self::Config(_) | Self::Request { .. } => &[],
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => &[],
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => &[],
         }
     }
 
@@ -110,7 +123,9 @@ impl Error {
             Self::Event(error) => error.attempts,
             #[cfg(feature = "binary_response")]
             Self::Io { .. } => 0,
-            Self::Config(_) | Self::Request { .. } => 0,
+            Self::Config(_) | Self::Request { .. } | Self::Hook(_) => 0,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => 0,
         }
     }
 
@@ -129,7 +144,9 @@ impl Error {
             Self::Event(_) => false,
             #[cfg(feature = "binary_response")]
             Self::Io { .. } => false,
-            Self::Decode(_) | Self::Config(_) | Self::Request { .. } => false,
+            Self::Decode(_) | Self::Config(_) | Self::Request { .. } | Self::Hook(_) => false,
+            #[cfg(feature = "credentials")]
+            Self::Credential(_) => false,
         }
     }
 
@@ -166,6 +183,9 @@ impl Error {
             Self::Event(error) => error.write(f, bodies),
             #[cfg(feature = "binary_response")]
             Self::Io { operation, source } => write!(f, "{operation}: writing the response body failed: {source}"),
+            Self::Hook(error) => fmt::Display::fmt(error, f),
+            #[cfg(feature = "credentials")]
+            Self::Credential(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -196,6 +216,9 @@ impl std::error::Error for Error {
             #[cfg(feature = "binary_response")]
             Self::Io { source, .. } => Some(source),
             Self::Api(_) | Self::Config(_) | Self::Request { .. } | Self::TooLarge(_) => None,
+            Self::Hook(error) => Some(error.source()),
+            #[cfg(feature = "credentials")]
+            Self::Credential(error) => Some(error.source()),
         }
     }
 }

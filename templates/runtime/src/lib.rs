@@ -13,10 +13,13 @@
 // does not have; an SDK only receives the helpers it calls, and is linted without this.
 #![allow(dead_code)]
 
+#[cfg(feature = "credentials")]
+mod auth;
 mod body;
 mod client;
 mod codec;
 mod error;
+mod hooks;
 #[cfg(feature = "multipart")]
 mod multipart;
 #[cfg(feature = "page")]
@@ -25,6 +28,8 @@ mod page;
 mod paginate;
 mod request;
 mod retry;
+#[cfg(feature = "auth_schemes")]
+mod security;
 mod spec;
 #[cfg(feature = "event_stream")]
 mod sse;
@@ -33,10 +38,13 @@ mod stream;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "credentials")]
+pub use auth::{Credential, CredentialError, CredentialProvider};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, Redacted, Result, TooLargeError, TransportError};
 #[cfg(feature = "event_json")]
 pub use error::EventError;
+pub use hooks::{Answer, BoxError, Hook, HookError, HookOutcome, HookRequest, HookStage};
 #[cfg(feature = "typed_errors")]
 pub use error::{TypedError, Undecoded, Unmatched};
 #[cfg(feature = "multipart")]

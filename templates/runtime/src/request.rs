@@ -136,6 +136,9 @@ pub(crate) struct Request<'a> {
     /// A body of bytes that may be streamed (`binary` sets it).
     #[cfg(feature = "binary_body")]
     binary: Option<crate::stream::Body>,
+    /// The operation's security requirements, when they are per operation.
+    #[cfg(feature = "auth_schemes")]
+    security: crate::security::Requirements,
     error: Option<String>,
 }
 
@@ -165,6 +168,8 @@ impl Request<'_> {
             form: None,
             #[cfg(feature = "binary_body")]
             binary: None,
+            #[cfg(feature = "auth_schemes")]
+            security: self.security,
             error: self.error.clone(),
         })
     }
@@ -199,8 +204,17 @@ impl<'a> Request<'a> {
             form: None,
             #[cfg(feature = "binary_body")]
             binary: None,
+            #[cfg(feature = "auth_schemes")]
+            security: &[],
             error: None,
         }
+    }
+
+    /// Sets the operation's security requirements (see `security.rs`).
+    #[cfg(feature = "auth_schemes")]
+    pub(crate) fn security(mut self, requirements: crate::security::Requirements) -> Self {
+        self.security = requirements;
+        self
     }
 
     /// Appends literal path text.
@@ -542,6 +556,8 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             form,
             #[cfg(feature = "binary_body")]
             mut binary,
+            #[cfg(feature = "auth_schemes")]
+            security,
             error,
         } = request;
         let invalid = |message: String| Error::Request { operation, message };
@@ -550,6 +566,13 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
         }
         let url = client.url(&path, &query).map_err(invalid)?;
         let mut header_map = client.default_headers().clone();
+        // Before the request's own cookies, which join a credential's cookie.
+        #[cfg(feature = "auth_schemes")]
+        let url = {
+            let mut url = url;
+            client.scheme_secrets().apply(security, &mut header_map, &mut url).map_err(invalid)?;
+            url
+        };
         let params = headers.iter().map(|(n, v)| (*n, v.as_str()));
         let extra = extra_headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
         for (name, value) in params.chain(extra) {
@@ -579,7 +602,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                 .map_err(|_| invalid(format!("the content type `{content_type}` is not a valid header value")))?;
             header_map.insert(reqwest::header::CONTENT_TYPE, value);
         }
-        let policy = retry.unwrap_or_else(|| client.retry_policy().clone());
+        let policy = retry.as_ref().unwrap_or_else(|| client.retry_policy());
         let may_repeat = retry::idempotent(&operation.method) || idempotency_key.is_some() || retry_non_idempotent;
         // A body read from a reader can be sent once: no failure of such a call is retried.
         #[cfg(feature = "binary_body")]
@@ -599,47 +622,99 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
             path = operation.path,
             attempt = tracing::field::Empty,
         );
+        let hooks = client.hooks();
         let run = async {
             let mut attempt = 1;
             let mut spent: u32 = 0;
             let mut request_ids = Vec::new();
+            // A 401 to a provider's credential is answered once per call with a fresh one.
+            #[cfg(feature = "credentials")]
+            let mut refreshed = false;
             loop {
                 tracing::Span::current().record("attempt", attempt);
-                let mut builder = client
-                    .http_client()
-                    .request(operation.method.clone(), url.clone())
-                    .headers(header_map.clone());
-                if let Some(body) = &body {
-                    builder = builder.body(body.clone());
-                }
-                #[cfg(feature = "multipart")]
-                if let Some(form) = &form {
-                    builder = builder.multipart(form.build().await.map_err(invalid)?);
-                }
-                #[cfg(feature = "binary_body")]
-                if let Some(binary) = &mut binary {
-                    builder = binary.attach(builder).await.map_err(invalid)?;
-                }
-                let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
-                if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
-                    // reqwest's timeout runs from connecting to the end of the body.
-                    builder = builder.timeout(limit);
-                }
-                let outcome = match builder.send().await {
-                    Ok(response) => {
-                        let status = response.status();
-                        let headers = response.headers().clone();
-                        if let Some(id) = request_id(&headers) {
+                let url = url.clone();
+                #[cfg(feature = "credentials")]
+                let mut url = url;
+                let mut header_map = header_map.clone();
+                #[cfg(feature = "credentials")]
+                let credential = match client.credentials() {
+                    Some(credentials) => {
+                        let current = credentials.get(operation).await?;
+                        current.apply(&mut header_map, &mut url);
+                        Some(current)
+                    }
+                    None => None,
+                };
+                let answer = if hooks.is_empty() {
+                    None
+                } else {
+                    let mut request = crate::hooks::HookRequest { operation, attempt, url: &url, headers: &mut header_map };
+                    crate::hooks::before(hooks, &mut request).await?
+                };
+                let answered = answer.is_some();
+                let started = tokio::time::Instant::now();
+                let outcome = match answer {
+                    Some(answer) => {
+                        if let Some(id) = request_id(&answer.headers) {
                             request_ids.push(id.to_owned());
                         }
-                        crate::body::receive(response, &decode, max_body).await.map(|body| (status, headers, body))
+                        Ok((answer.status, answer.headers, crate::body::Received::Full(answer.body)))
                     }
-                    Err(source) => Err(source),
+                    None => {
+                        let mut builder = client.http_client().request(operation.method.clone(), url).headers(header_map);
+                        if let Some(body) = &body {
+                            builder = builder.body(body.clone());
+                        }
+                        #[cfg(feature = "multipart")]
+                        if let Some(form) = &form {
+                            builder = builder.multipart(form.build().await.map_err(invalid)?);
+                        }
+                        #[cfg(feature = "binary_body")]
+                        if let Some(binary) = &mut binary {
+                            builder = binary.attach(builder).await.map_err(invalid)?;
+                        }
+                        let left = deadline.map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
+                        if let Some(limit) = [left, attempt_timeout].into_iter().flatten().min() {
+                            // reqwest's timeout runs from connecting to the end of the body.
+                            builder = builder.timeout(limit);
+                        }
+                        match builder.send().await {
+                            Ok(response) => {
+                                let status = response.status();
+                                let headers = response.headers().clone();
+                                if let Some(id) = request_id(&headers) {
+                                    request_ids.push(id.to_owned());
+                                }
+                                crate::body::receive(response, &decode, max_body).await.map(|body| (status, headers, body))
+                            }
+                            Err(source) => Err(source),
+                        }
+                    }
                 };
+                if !hooks.is_empty() {
+                    let result = match &outcome {
+                        Ok((status, headers, _)) => Ok((*status, headers)),
+                        Err(source) => Err(source),
+                    };
+                    let seen = crate::hooks::HookOutcome { operation, attempt, duration: started.elapsed(), result, answered };
+                    crate::hooks::after(hooks, &seen).await?;
+                }
+                #[cfg(feature = "credentials")]
+                if let (Some(credential), Ok((reqwest::StatusCode::UNAUTHORIZED, _, _))) = (&credential, &outcome) {
+                    if !refreshed {
+                        refreshed = true;
+                        if let Some(credentials) = client.credentials() {
+                            credentials.invalidate(credential);
+                        }
+                        tracing::debug!(attempt, "retrying with a fresh credential after 401");
+                        attempt += 1;
+                        continue;
+                    }
+                }
                 let (transient, retry_after) = match &outcome {
                     Ok((status, _, _)) if status.is_success() => (None, None),
                     Ok((status, headers, _)) => (
-                        Transient::status(&policy, *status, may_repeat),
+                        Transient::status(policy, *status, may_repeat),
                         headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()),
                     ),
                     Err(source) => (Transient::transport(source, may_repeat), None),
@@ -696,7 +771,7 @@ impl<'a, T: Send + 'a, O> Call<'a, T, O> {
                     }
                     Err(source) => {
                         // The URL holds the API key: it stays out of the error.
-                        #[cfg(feature = "auth_query")]
+                        #[cfg(any(feature = "auth_query", feature = "auth_schemes"))]
                         let source = source.without_url();
                         Err(Error::Transport(TransportError { operation, source, attempts: attempt, request_ids, retryable }))
                     }

@@ -8,10 +8,12 @@
 mod models;
 mod operations;
 mod paging;
+mod security;
 
 pub use models::*;
 pub use operations::*;
 pub use paging::check as check_paging;
+pub use security::*;
 
 use serde::Serialize;
 
@@ -54,6 +56,10 @@ pub struct LibView {
     pub example: Option<ExampleView>,
     pub has_page: bool,
     pub has_webhooks: bool,
+    /// Whether the client authenticates, and so can take a credential provider.
+    pub has_credentials: bool,
+    /// Whether security is per operation (the runtime's `security.rs`).
+    pub per_operation_auth: bool,
     pub uses: RuntimeUses,
 }
 
@@ -73,6 +79,10 @@ pub struct ExampleView {
 pub struct RuntimeView {
     /// How the token travels.
     pub credential: Option<CredentialView>,
+    /// Security per operation ([`Api::uniform_auth`] is false): the runtime's `security.rs`.
+    pub per_operation_auth: bool,
+    /// A scheme of the per-operation security is HTTP basic.
+    pub scheme_basic: bool,
     pub uses: RuntimeUses,
     pub page: Option<PageView>,
     pub webhooks: Option<WebhooksView>,
@@ -265,11 +275,24 @@ pub fn runtime(api: &Api) -> RuntimeView {
             }
         }
     }
-    RuntimeView { credential: credential(&api.auth), uses, page: page(api), webhooks: webhooks(api) }
+    let schemes = schemes(api);
+    RuntimeView {
+        credential: credential(&api.auth),
+        per_operation_auth: schemes.is_some(),
+        scheme_basic: schemes.is_some_and(|s| s.basic),
+        uses,
+        page: page(api),
+        webhooks: webhooks(api),
+    }
 }
 
 /// What examples pass to `Client::new` and `Client::builder`.
-fn client_args(auth: &ir::Auth) -> &'static str {
+fn client_args(api: &Api) -> &'static str {
+    // With per-operation security, a spec with one scheme keeps constructors that take it.
+    let auth = match (api.uniform_auth(), api.schemes.as_slice()) {
+        (false, [only]) => &only.kind,
+        _ => &api.auth,
+    };
     match auth {
         ir::Auth::None => "",
         ir::Auth::Basic { .. } => "\"user\", \"password\"",
@@ -320,6 +343,8 @@ pub struct CrateView {
     pub client_args: &'static str,
     /// Whether the client does HTTP basic authentication (and needs base64).
     pub basic_auth: bool,
+    /// Whether the client authenticates, and so can take a credential provider.
+    pub has_credentials: bool,
     pub uses: RuntimeUses,
     pub has_webhooks: bool,
     pub crate_ident: String,
@@ -471,7 +496,7 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
             })
     });
     LibView {
-        client_args: client_args(&api.auth),
+        client_args: client_args(api),
         krate: krate.clone(),
         crate_ident: krate.name.replace('-', "_"),
         generated_from: string_literal(&format!(
@@ -494,6 +519,8 @@ pub fn lib(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> LibView {
         example,
         has_page: runtime.page.is_some(),
         has_webhooks: runtime.webhooks.is_some(),
+        has_credentials: runtime.credential.is_some(),
+        per_operation_auth: runtime.per_operation_auth,
         uses: runtime.uses.clone(),
     }
 }
@@ -536,8 +563,9 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         })
         .collect();
     CrateView {
-        client_args: client_args(&api.auth),
-        basic_auth: matches!(api.auth, ir::Auth::Basic { .. }),
+        client_args: client_args(api),
+        basic_auth: matches!(api.auth, ir::Auth::Basic { .. }) || runtime.scheme_basic,
+        has_credentials: runtime.credential.is_some(),
         krate: krate.clone(),
         uses: runtime.uses.clone(),
         has_webhooks: runtime.webhooks.is_some(),

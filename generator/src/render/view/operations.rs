@@ -14,6 +14,8 @@ pub struct ApisModView {
     pub groups: Vec<GroupLink>,
     /// Whether some operations without a tag are grouped by their path.
     pub path_groups: bool,
+    /// The security schemes, when operations need different ones.
+    pub schemes: Option<super::SchemesView>,
 }
 
 /// A group and where it lives.
@@ -144,6 +146,7 @@ pub fn apis_mod(api: &Api) -> ApisModView {
             })
             .collect(),
         path_groups: api.groups.iter().any(|g| !g.untagged_under.is_empty()),
+        schemes: super::schemes(api),
     }
 }
 
@@ -409,7 +412,7 @@ fn operation(api: &Api, scope: Scope, group_type: &str, op: &Operation) -> Opera
         .positional_params()
         .map(|p| ArgView { name: p.name.clone(), ty: scope.arg_type(api, &p.ty, p.required) })
         .collect();
-    let mut calls = Vec::new();
+    let mut calls: Vec<String> = super::security_call(api, op).into_iter().collect();
     for part in &op.path.parts {
         match part {
             PathPart::Literal(text) => calls.push(format!("path({})", string_literal(text))),
