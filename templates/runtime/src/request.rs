@@ -76,7 +76,8 @@ impl<T> Response<T> {
     }
 
     /// The raw response body, as the server sent it: for a field the SDK does not know yet,
-    /// `serde_json::from_slice::<serde_json::Value>(response.body())` reads it.
+    /// `serde_json::from_slice::<serde_json::Value>(response.body())` reads it. Empty for a
+    /// streamed answer (a binary body or an event stream), whose body is the value.
     pub fn body(&self) -> &[u8] {
         &self.body
     }
