@@ -179,15 +179,13 @@ pub(crate) fn decode<T>(decode: &Decode<T>, answer: &Answer<'_>, body: Received)
             feature = "streams",
             any(feature = "json_response", feature = "text_response", feature = "bytes_response", feature = "empty_response")
         ))]
-        (Decode::Buffered(_), Received::Open(_)) => Err(read_the_wrong_way(answer)),
+        (Decode::Buffered(_), Received::Open(_)) => Err(Error::Request {
+            operation: answer.operation,
+            message: "generator bug: a body read the wrong way".to_owned(),
+        }),
     }
 }
 
-/// A body read in a way its operation does not read it: a generator bug.
-#[cfg(feature = "streams")]
-fn read_the_wrong_way(answer: &Answer<'_>) -> Error {
-    Error::Request { operation: answer.operation, message: "generator bug: a body read the wrong way".to_owned() }
-}
 
 /// An error answer's body and whether it was cut at the limit.
 pub(crate) fn error_body(body: Received) -> (Bytes, bool) {
