@@ -37,19 +37,19 @@ async fn each_operation_sends_the_credentials_its_requirements_name() {
 
     ops.get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (some("Bearer t0k"), None, None, None), "the document's requirement");
-    ops.get_public().await.expect("sent");
+    client.public().get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (None, None, None, None), "`security: []` sends nothing");
-    ops.get_either().await.expect("sent");
+    client.either().get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (some("Bearer t0k"), None, None, None), "the first alternative");
-    ops.get_both().session("abc").await.expect("sent");
+    client.both().get().session("abc").await.expect("sent");
     assert_eq!(
         last_sent(&server).await,
         (None, some("app-1"), some("login=me; session=abc"), some("api_key=k3y")),
         "all three schemes of one requirement, the cookie beside the cookie parameter"
     );
-    ops.get_optional().await.expect("sent");
+    client.optional().get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (None, None, some("sid=s1d"), None));
-    ops.get_digest().await.expect("sent");
+    client.digest().get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (some("Basic dXNlcjpwYXNz"), None, None, None), "digest is left out");
     assert!(!format!("{client:?}").contains("t0k"));
 }
@@ -60,16 +60,16 @@ async fn the_first_alternative_the_client_can_meet_is_used() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).api_key("k3y").build().expect("client");
     let ops = client.default();
-    ops.get_either().await.expect("sent");
+    client.either().get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (None, None, None, some("api_key=k3y")), "no bearer token: the API key");
-    ops.get_optional().await.expect("sent");
+    client.optional().get().await.expect("sent");
     assert_eq!(last_sent(&server).await, (None, None, None, None), "no session: sent without one");
     let sent = server.received_requests().await.expect("recorded").len();
 
     let error = ops.get().await.expect_err("no bearer token");
     assert!(matches!(error, Error::Request { .. }), "{error:?}");
     assert!(error.to_string().contains("the security scheme `bearer`; the client was given none"), "{error}");
-    let error = ops.get_both().await.expect_err("no app id");
+    let error = client.both().get().await.expect_err("no app id");
     assert!(error.to_string().contains("`apiKey` and `appId` and `login`"), "{error}");
     assert_eq!(server.received_requests().await.expect("recorded").len(), sent, "nothing was sent");
 }
