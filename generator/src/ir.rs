@@ -540,6 +540,11 @@ pub struct Param {
     pub deprecated: bool,
     /// Where the parameter is.
     pub origin: JsonPointer,
+    /// The value the operation's example call gives it, for a parameter the method takes: the
+    /// spec's example when it fits the schema, else a value built from the schema
+    /// (`lower::examples`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 impl Param {
@@ -566,6 +571,8 @@ pub struct RequestBody {
     pub required: bool,
     /// `description`.
     pub description: Option<String>,
+    /// The body the operation's example call sends, as JSON (`lower::examples`).
+    pub example: serde_json::Value,
 }
 
 /// How a request body travels, in order of preference when several are offered.

@@ -53,6 +53,7 @@ impl<'a> Context<'a> {
             BodyEncoding::Text => "text/plain",
             BodyEncoding::Bytes => "application/octet-stream",
         };
+        let example = self.body_example(&body_at.push("content").push(media));
         Some(RequestBody {
             name: "body".to_owned(),
             encoding,
@@ -60,6 +61,7 @@ impl<'a> Context<'a> {
             ty,
             required: body.required,
             description: body.description.clone(),
+            example,
         })
     }
 

@@ -5,10 +5,12 @@
 //! their booleans; every decision is taken here or earlier. This module has the crate-level
 //! views (lib.rs, Cargo.toml, README, runtime files); `models` and `operations` have the rest.
 
+mod contract;
 mod models;
 mod operations;
 mod paging;
 
+pub use contract::*;
 pub use models::*;
 pub use operations::*;
 pub use paging::check as check_paging;
@@ -312,6 +314,8 @@ pub struct CrateView {
     pub spec_label: String,
     pub title: String,
     pub groups: Vec<ReadmeGroup>,
+    /// The variable `tests/contract.rs` reads the mock server's base URL from.
+    pub contract_env_var: String,
 }
 
 /// One `key = value` line of `Cargo.toml`, the value already TOML.
@@ -326,6 +330,8 @@ pub struct TomlField {
 pub struct ReadmeGroup {
     pub accessor: String,
     pub tag: String,
+    /// The example call of the group's first operation, line by line.
+    pub example: Vec<String>,
     pub operations: Vec<ReadmeOperation>,
 }
 
@@ -426,6 +432,15 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         .map(|group| ReadmeGroup {
             accessor: group.accessor.clone(),
             tag: code_span(&group.tag),
+            example: group
+                .operations
+                .first()
+                .map(|op| {
+                    let call =
+                        super::example::example_call(api, &krate.name.replace('-', "_"), &group.accessor, op);
+                    call.lines(!matches!(op.response, SuccessResponse::Empty))
+                })
+                .unwrap_or_default(),
             operations: group
                 .operations
                 .iter()
@@ -463,6 +478,7 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         spec_label: code_span(&krate.spec_label),
         title: one_line(&api.title),
         groups,
+        contract_env_var: contract_env_var(&krate.name),
     }
 }
 
