@@ -156,10 +156,18 @@ async fn every_operation_passes_prism_validation() {
     let text = std::fs::read_to_string(root().join("spec/wegly.yaml")).expect("spec");
     let (api, _) = sdkwright::build_ir(&text, "wegly.yaml").expect("spec lowers");
     let operations = api.groups.iter().map(|g| g.operations.len()).sum::<usize>();
+    let generated =
+        std::fs::read_to_string(root().join("generated/tests/contract.rs")).expect("generated test");
+    let tests: BTreeSet<&str> = generated
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("async fn ")?.strip_suffix("() {"))
+        .collect();
+    assert_eq!(tests.len(), operations, "a generated test per operation");
     let passed: BTreeSet<&str> =
         stdout.lines().filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... ok")).collect();
-    assert_eq!(passed.len(), operations, "a generated test per operation passed:\n{report}");
-    println!("the generated contract test passed against Prism: {} operations", passed.len());
+    let missing: Vec<&&str> = tests.iter().filter(|test| !passed.contains(**test)).collect();
+    assert!(missing.is_empty(), "generated tests that did not pass: {missing:?}\n{report}");
+    println!("the generated contract test passed against Prism: {} operations", tests.len());
 }
 
 /// Prism does reject what the spec forbids, so the test above can fail.
@@ -189,4 +197,63 @@ async fn prism_rejects_requests_the_spec_forbids() {
         .await
         .expect("answers");
     assert_eq!(bad_body.status().as_u16(), 422, "a body without user_id is refused");
+}
+
+/// Runs one test of the generated contract test against `url`; its output, and whether it
+/// passed.
+fn run_generated(test: &str, url: &str) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["test", "--workspace", "--test", "contract", "--", "--exact", test])
+        .current_dir(root())
+        .env(BASE_URL_VAR, url)
+        .output()
+        .expect("cargo runs");
+    let text =
+        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+/// The generated test fails, saying what the server said, when the server refuses the request
+/// as Prism does (422 with the violations) or accepts it with an `sl-violations` header.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_generated_contract_test_fails_with_the_violation() {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    if std::env::var_os(BASE_URL_VAR).is_some() {
+        return;
+    }
+    let refused = MockServer::start().await;
+    let problem = serde_json::json!({
+        "type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+        "title": "Invalid request",
+        "status": 422,
+        "validation": [{"location": ["path", "id"], "severity": "Error", "message": "must match format \"uuid\""}],
+    });
+    Mock::given(any()).respond_with(ResponseTemplate::new(422).set_body_json(problem)).mount(&refused).await;
+    let (passed, output) = run_generated("chats_get", &refused.uri());
+    assert!(!passed, "a refused request fails the test:\n{output}");
+    assert!(
+        output.contains("getChat: the mock server refused the request with 422")
+            && output.contains(r#"must match format \"uuid\""#),
+        "the message has the violation:\n{output}"
+    );
+
+    let flagged = MockServer::start().await;
+    let header = r#"[{"location":["request","body"],"message":"must have required property 'user_id'"}]"#;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("sl-violations", header)
+                .set_body_json(serde_json::json!({})),
+        )
+        .mount(&flagged)
+        .await;
+    let (passed, output) = run_generated("chats_get", &flagged.uri());
+    assert!(!passed, "reported violations fail the test:\n{output}");
+    assert!(
+        output.contains("getChat: the mock server reports violations of the spec")
+            && output.contains("must have required property 'user_id'"),
+        "the message has the violation:\n{output}"
+    );
 }
