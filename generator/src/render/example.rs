@@ -262,27 +262,13 @@ impl Builder<'_> {
             (TypeRef::Primitive(Primitive::Bool), Value::Bool(_)) => 2,
             (TypeRef::Primitive(Primitive::I32 | Primitive::I64), Value::Number(n)) if n.is_i64() => 2,
             (TypeRef::Primitive(Primitive::F32 | Primitive::F64), Value::Number(_)) => 2,
-            (TypeRef::Primitive(Primitive::Uuid), Value::String(s)) => {
-                if crate::lower::formats::is_uuid(s) {
-                    3
-                } else {
-                    0
-                }
+            (TypeRef::Primitive(Primitive::Uuid), Value::String(s)) if crate::lower::formats::is_uuid(s) => 3,
+            (TypeRef::Primitive(Primitive::DateTime), Value::String(s))
+                if crate::lower::formats::is_date_time(s) =>
+            {
+                3
             }
-            (TypeRef::Primitive(Primitive::DateTime), Value::String(s)) => {
-                if crate::lower::formats::is_date_time(s) {
-                    3
-                } else {
-                    0
-                }
-            }
-            (TypeRef::Primitive(Primitive::Date), Value::String(s)) => {
-                if crate::lower::formats::is_date(s) {
-                    3
-                } else {
-                    0
-                }
-            }
+            (TypeRef::Primitive(Primitive::Date), Value::String(s)) if crate::lower::formats::is_date(s) => 3,
             (TypeRef::Primitive(Primitive::String | Primitive::Binary), Value::String(_)) => 1,
             (TypeRef::List(_), Value::Array(_)) => 2,
             (TypeRef::Map(_), Value::Object(_)) => 1,
