@@ -13,6 +13,8 @@
 //!
 //! `render::example` turns these values into Rust that builds the request with the SDK's types.
 
+use std::cell::Cell;
+
 use serde_json::{Map, Value};
 
 use crate::pointer::JsonPointer;
@@ -21,6 +23,11 @@ use super::context::Context;
 
 /// How deep synthesis and checking go into nested schemas (and chained `$ref`s).
 pub(super) const MAX_DEPTH: usize = 16;
+
+/// How many schemas one example may visit: unions whose members share schemas would otherwise
+/// be visited once per path to them (exponentially many). Past it, checking accepts and
+/// synthesis gives `null`.
+pub(super) const MAX_STEPS: usize = 20_000;
 
 /// The value at a pointer of the raw tree.
 fn at<'r>(root: &'r Value, pointer: &str) -> Option<&'r Value> {
@@ -41,13 +48,15 @@ fn deref<'r>(root: &'r Value, mut value: &'r Value) -> &'r Value {
 /// The examples of one document.
 pub(super) struct Examples<'r> {
     root: &'r Value,
+    /// Schemas visited so far, bounded by [`MAX_STEPS`].
+    steps: Cell<usize>,
     /// Examples that do not fit their schema: where, and why.
     pub(super) misfits: Vec<(JsonPointer, String)>,
 }
 
 impl<'r> Examples<'r> {
     pub(super) fn new(root: &'r Value) -> Self {
-        Self { root, misfits: Vec::new() }
+        Self { root, steps: Cell::new(0), misfits: Vec::new() }
     }
 
     /// The example of the parameter at `pointer`: its own `example` / `examples`, or its
@@ -108,7 +117,7 @@ impl<'r> Examples<'r> {
     /// A value for `schema`: its example or default where it fits, else a minimal valid one.
     pub(super) fn synthesize(&mut self, schema: &'r Value, depth: usize) -> Value {
         let schema = deref(self.root, schema);
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.step() {
             return Value::Null;
         }
         for keyword in ["example", "default"] {
@@ -186,6 +195,12 @@ impl<'r> Examples<'r> {
         Value::Object(object)
     }
 
+    /// Counts one schema visited; whether the budget ([`MAX_STEPS`]) is spent.
+    fn step(&self) -> bool {
+        self.steps.set(self.steps.get() + 1);
+        self.steps.get() > MAX_STEPS
+    }
+
     /// `value` without the `readOnly` properties its schema declares, which requests leave out.
     fn writable(&self, value: &Value, schema: &Value, depth: usize) -> Value {
         let schema = deref(self.root, schema);
@@ -218,7 +233,7 @@ impl<'r> Examples<'r> {
 
     /// The schema of property `name` in `schema` or its `allOf` parts.
     fn property(&self, schema: &'r Value, name: &str, depth: usize) -> Option<&'r Value> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.step() {
             return None;
         }
         let schema = deref(self.root, schema);
@@ -236,7 +251,7 @@ impl<'r> Examples<'r> {
     /// properties, formats it can read, lengths, bounds and patterns. `Err` says where not.
     pub(super) fn fits(&self, value: &Value, schema: &Value, depth: usize) -> Result<(), String> {
         let schema = deref(self.root, schema);
-        if depth > MAX_DEPTH || !schema.is_object() {
+        if depth > MAX_DEPTH || !schema.is_object() || self.step() {
             return Ok(());
         }
         if value.is_null() {
@@ -259,9 +274,16 @@ impl<'r> Examples<'r> {
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(members) = schema.get(keyword).and_then(Value::as_array) {
-                let mut reasons = members.iter().filter_map(|m| self.fits(value, m, depth + 1).err());
-                if reasons.clone().count() == members.len() {
-                    return Err(reasons.next().unwrap_or_else(|| format!("it fits no `{keyword}` member")));
+                let mut reasons = Vec::new();
+                for member in members {
+                    match self.fits(value, member, depth + 1) {
+                        Ok(()) => break,
+                        Err(why) => reasons.push(why),
+                    }
+                }
+                if reasons.len() == members.len() {
+                    let why = reasons.into_iter().next();
+                    return Err(why.unwrap_or_else(|| format!("it fits no `{keyword}` member")));
                 }
             }
         }
@@ -598,6 +620,21 @@ mod tests {
         assert_eq!(synth(&root, union), json!({"kind": "cat", "name": "Tom"}));
         let merged = json!({"allOf": [{"$ref": "#/components/schemas/Cat"}, {"required": ["age"], "properties": {"age": {"type": "integer"}}}]});
         assert_eq!(synth(&root, merged), json!({"kind": "example", "name": "Tom", "age": 1}));
+    }
+
+    #[test]
+    fn unions_of_shared_schemas_stay_bounded() {
+        // Each level is a union of ten references to the next: 10^15 paths without the budget.
+        let mut schemas = serde_json::Map::new();
+        for level in 0..15 {
+            let next = json!({"$ref": format!("#/components/schemas/L{}", level + 1)});
+            schemas.insert(format!("L{level}"), json!({"oneOf": vec![next; 10]}));
+        }
+        schemas.insert("L15".to_owned(), json!({"type": "string", "enum": ["x"]}));
+        let root = json!({"components": {"schemas": schemas}});
+        let examples = Examples::new(&root);
+        assert!(examples.fits(&json!("y"), &json!({"$ref": "#/components/schemas/L0"}), 0).is_ok());
+        assert!(examples.steps.get() <= super::MAX_STEPS + 1);
     }
 
     #[test]
