@@ -82,6 +82,9 @@ fn uuid(text: &str) -> uuid::Uuid {
     text.parse().expect("a UUID")
 }
 
+/// Held while a test runs cargo, so that two runs do not wait on each other's build lock.
+static CARGO_RUN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The variable the generated contract test reads Prism's URL from.
 const BASE_URL_VAR: &str = "WEGLY_CONTRACT_BASE_URL";
 
@@ -146,7 +149,10 @@ async fn every_operation_passes_prism_validation() {
     for test in THIS_FILE {
         command.args(["--skip", test]);
     }
-    let output = command.env(BASE_URL_VAR, &prism.url).output().expect("cargo runs");
+    let output = {
+        let _one_at_a_time = CARGO_RUN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        command.env(BASE_URL_VAR, &prism.url).output().expect("cargo runs")
+    };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let report =
         format!("{stdout}\n{}\nPrism log:\n{}", String::from_utf8_lossy(&output.stderr), prism.log_text());
@@ -203,6 +209,7 @@ async fn prism_rejects_requests_the_spec_forbids() {
 /// passed.
 fn run_generated(test: &str, url: &str) -> (bool, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let _one_at_a_time = CARGO_RUN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let output = Command::new(cargo)
         .args(["test", "--workspace", "--test", "contract", "--", "--exact", test])
         .current_dir(root())
