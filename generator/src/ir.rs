@@ -605,6 +605,11 @@ pub struct Param {
     pub deprecated: bool,
     /// Where the parameter is.
     pub origin: JsonPointer,
+    /// The value the operation's example call gives it, for a parameter the method takes: the
+    /// spec's example when it fits the schema, else a value built from the schema
+    /// (`lower::examples`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 impl Param {
@@ -631,6 +636,8 @@ pub struct RequestBody {
     pub required: bool,
     /// `description`.
     pub description: Option<String>,
+    /// The body the operation's example call sends, as JSON (`lower::examples`).
+    pub example: serde_json::Value,
 }
 
 /// A request body that can hold nothing: an object schema without properties that admits no

@@ -29,6 +29,29 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`CreateError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let mut template = wegly::models::MessageTemplate::new();
+    /// template.name = Some("saudacao_inicial".to_owned());
+    /// template.language = Some("pt_BR".to_owned());
+    /// let mut template_fields = wegly::models::TemplateField::new();
+    /// template_fields.component = Some(wegly::models::TemplateComponent::Body);
+    /// template_fields.r#type = Some(wegly::models::TemplateFieldType::Text);
+    /// template_fields.index = Some(1);
+    /// template_fields.value = Some("João".to_owned());
+    /// let mut body = wegly::models::CreateChatRequest::new();
+    /// body.whatsapp_phone_id = Some(::uuid::uuid!("0b28ee57-7a57-4407-a9c5-5cd4e5a5fd6c"));
+    /// body.template = Some(template);
+    /// body.wa_contact_id = Some("11999999999".to_owned());
+    /// body.template_fields = Some(vec![template_fields]);
+    /// let response = client.chats().create(&body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: &crate::models::CreateChatRequest,
@@ -55,6 +78,17 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`GetError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let response = client.chats().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: ::uuid::Uuid) -> crate::Call<'a, crate::models::ChatDetail> {
         self.client
             .request(&GET_CHAT)
@@ -77,6 +111,16 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`GetUnreadSummaryError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let response = client.chats().get_unread_summary().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_unread_summary(&self) -> crate::Call<'a, crate::models::UnreadSummary> {
         self.client
             .request(&GET_CHAT_UNREAD_SUMMARY)
@@ -100,6 +144,17 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`ListTimelineError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let response = client.chats().list_timeline(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_timeline(
         &self,
         id: ::uuid::Uuid,
@@ -127,6 +182,18 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`RemoveMessageReactionError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let message_id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let response = client.chats().remove_message_reaction(id, message_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_message_reaction(
         &self,
         id: ::uuid::Uuid,
@@ -163,6 +230,18 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`RemoveParticipantError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let user_id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let response = client.chats().remove_participant(id, user_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_participant(
         &self,
         id: ::uuid::Uuid,
@@ -193,6 +272,39 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`SendInteractiveMessageError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut body = wegly::models::InteractiveBody::new();
+    /// body.text = Some("<string>".to_owned());
+    /// let mut buttons = wegly::models::InteractiveButton::new();
+    /// buttons.id = Some("<string>".to_owned());
+    /// buttons.title = Some("<string>".to_owned());
+    /// let mut rows = wegly::models::InteractiveRow::new();
+    /// rows.id = Some("<string>".to_owned());
+    /// rows.title = Some("<string>".to_owned());
+    /// rows.description = Some("<string>".to_owned());
+    /// let mut sections = wegly::models::InteractiveSection::new();
+    /// sections.rows = Some(vec![rows]);
+    /// sections.title = Some("<string>".to_owned());
+    /// let mut action = wegly::models::InteractiveAction::new();
+    /// action.buttons = Some(vec![buttons]);
+    /// action.button = Some("<string>".to_owned());
+    /// action.sections = Some(vec![sections]);
+    /// let mut body_2 = wegly::models::SendInteractiveMessageRequest::new();
+    /// body_2.interactive_type = Some(wegly::models::InteractiveType::Button);
+    /// body_2.body = Some(body);
+    /// body_2.action = Some(action);
+    /// body_2.reference_wamid = Some("<string>".to_owned());
+    /// let body = body_2;
+    /// let response = client.chats().send_interactive_message(id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_interactive_message(
         &self,
         id: ::uuid::Uuid,
@@ -223,6 +335,23 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`SendLocationMessageError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut body = wegly::models::SendLocationMessageRequest::new();
+    /// body.latitude = Some(0.0);
+    /// body.longitude = Some(0.0);
+    /// body.name = Some("<string>".to_owned());
+    /// body.address = Some("<string>".to_owned());
+    /// body.reference_wamid = Some("<string>".to_owned());
+    /// let response = client.chats().send_location_message(id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_location_message(
         &self,
         id: ::uuid::Uuid,
@@ -258,6 +387,20 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`SendMessageError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut body = wegly::models::SendChatMessageRequest::new();
+    /// body.r#type = Some(wegly::models::MessageType::Text);
+    /// body.body = Some("Olá, tudo bem?".to_owned());
+    /// let response = client.chats().send_message(id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_message(
         &self,
         id: ::uuid::Uuid,
@@ -289,6 +432,21 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`UpdateResponsibleError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut body = wegly::models::UpdateChatResponsibleRequest::new(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.update_chat = Some(true);
+    /// body.update_leads = Some(true);
+    /// body.update_deals = Some(true);
+    /// let response = client.chats().update_responsible(id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_responsible(
         &self,
         id: ::uuid::Uuid,
@@ -319,6 +477,37 @@ impl<'a> Chats<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`UpdateScheduledMessageError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let scheduled_message_id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut template = wegly::models::MessageTemplate::new();
+    /// template.name = Some("<string>".to_owned());
+    /// template.language = Some("<string>".to_owned());
+    /// let mut template_fields = wegly::models::TemplateField::new();
+    /// template_fields.component = Some(wegly::models::TemplateComponent::Header);
+    /// template_fields.r#type = Some(wegly::models::TemplateFieldType::Text);
+    /// template_fields.index = Some(123);
+    /// template_fields.button_index = Some(123);
+    /// template_fields.card_index = Some(123);
+    /// template_fields.value = Some("<string>".to_owned());
+    /// let mut body = wegly::models::UpdateScheduledMessageRequest::new();
+    /// body.scheduled_at = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.cancel_on_inbound = Some(true);
+    /// body.r#type = Some(wegly::models::MessageType::Text);
+    /// body.body = Some("<string>".to_owned());
+    /// body.template = Some(template);
+    /// body.template_fields = Some(vec![template_fields]);
+    /// body.replace_files = Some(true);
+    /// body.reference_wamid = Some("<string>".to_owned());
+    /// let response = client.chats().update_scheduled_message(id, scheduled_message_id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_scheduled_message(
         &self,
         id: ::uuid::Uuid,

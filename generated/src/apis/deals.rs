@@ -25,6 +25,50 @@ impl<'a> Deals<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`CreateError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let mut marketing = wegly::models::CreateDealMarketing::new();
+    /// marketing.url_conversion = Some("https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ".to_owned());
+    /// let mut lead_source = wegly::models::CreateDealLeadSource::new();
+    /// lead_source.name = Some("LinkedIn Ads".to_owned());
+    /// let mut contacts = wegly::models::CreateDealPersonContact::new();
+    /// contacts.r#type = Some(0);
+    /// contacts.value = Some("+55 11 99988-7766".to_owned());
+    /// let mut person = wegly::models::CreateDealPerson::new();
+    /// person.name = Some("Roberto Martins".to_owned());
+    /// person.contacts = Some(vec![contacts]);
+    /// person.avoid_duplicate = Some(true);
+    /// person.duplicate_check_types = Some(vec![0]);
+    /// let mut organization = wegly::models::CreateDealOrganization::new();
+    /// organization.name = Some("Tech Innovators S.A.".to_owned());
+    /// let mut followers = wegly::models::CreateDealFollower::new();
+    /// followers.user_id = Some(::uuid::uuid!("a1b2c3d4-e5f6-7890-abcd-ef1234567890"));
+    /// followers.role_id = Some(::uuid::uuid!("b2c3d4e5-f6a7-8901-bcde-f23456789012"));
+    /// let mut note = wegly::models::CreateDealNote::new();
+    /// note.content = Some("Oportunidade originada da campanha enterprise.".to_owned());
+    /// note.is_pinned = Some(true);
+    /// let mut body = wegly::models::CreateDealRequest::new("Implementação completa CRM".to_owned());
+    /// body.value = Some(75000.5);
+    /// body.expected_close_date = Some("2024-03-15T00:00:00.000Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.quality_rating = Some(wegly::models::DealQualityRating::V4);
+    /// body.quality_reason = Some("Cliente com budget aprovado".to_owned());
+    /// body.visibility = Some(0);
+    /// body.temperature = Some(3);
+    /// body.marketing = Some(marketing);
+    /// body.lead_source = Some(lead_source);
+    /// body.tags = Some(vec!["enterprise".to_owned(), "crm".to_owned()]);
+    /// body.person = Some(person);
+    /// body.organization = Some(organization);
+    /// body.followers = Some(vec![followers]);
+    /// body.note = Some(note);
+    /// let response = client.deals().create(&body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: &crate::models::CreateDealRequest,
@@ -51,6 +95,17 @@ impl<'a> Deals<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`GetError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = "example".to_owned();
+    /// let response = client.deals().get(&id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: &str) -> crate::Call<'a, crate::models::Deal> {
         self.client
             .request(&GET_DEAL)

@@ -25,6 +25,18 @@ impl<'a> Files<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`CreateBatchError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let mut body = wegly::models::CreateFileBatchRequest::new();
+    /// body.crm_lead_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// let response = client.files().create_batch(&body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_batch(
         &self,
         body: &crate::models::CreateFileBatchRequest,
@@ -51,6 +63,17 @@ impl<'a> Files<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`GetError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let response = client.files().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: ::uuid::Uuid) -> crate::Call<'a, crate::models::WeglyFile> {
         self.client
             .request(&GET_FILE)

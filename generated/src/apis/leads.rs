@@ -25,6 +25,19 @@ impl<'a> Leads<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`AddFollowerError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut body = wegly::models::AddLeadFollowerRequest::new(::uuid::uuid!("fcb47a3c-a2d9-45c8-b1a1-1da8f9627f9f"), ::uuid::uuid!("6bb94eb7-50df-4f88-9862-7ef8f4b9607c"));
+    /// body.notes = Some("Acompanhar retorno do formulário externo.".to_owned());
+    /// let response = client.leads().add_follower(id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_follower(
         &self,
         id: ::uuid::Uuid,

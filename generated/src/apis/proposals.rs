@@ -25,6 +25,51 @@ impl<'a> Proposals<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`UpdateError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let id = ::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a");
+    /// let mut items = wegly::models::UpdateProposalItem::new();
+    /// items.id = Some("<string>".to_owned());
+    /// items.delete = Some(true);
+    /// items.product_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// items.sku = Some("<string>".to_owned());
+    /// items.name = Some("<string>".to_owned());
+    /// items.description = Some("<string>".to_owned());
+    /// items.quantity = Some(1.001);
+    /// items.unit_price = Some(1.0);
+    /// items.unit = Some(0);
+    /// items.discount_type = Some(0);
+    /// items.discount_value = Some(1.0);
+    /// items.notes = Some("<string>".to_owned());
+    /// items.is_recurring_default = Some(true);
+    /// items.billing_interval_default = Some(0);
+    /// items.contract_term_months = Some(2);
+    /// items.start_date = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// items.end_date = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// items.billing_cycles = Some(2);
+    /// let mut body = wegly::models::UpdateProposalRequest::new();
+    /// body.lead_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.deal_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.deal_code = Some("<string>".to_owned());
+    /// body.title = Some("<string>".to_owned());
+    /// body.notes = Some("<string>".to_owned());
+    /// body.status = Some(1);
+    /// body.discount_type = Some(0);
+    /// body.discount_value = Some(1.0);
+    /// body.valid_until = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.approved_by = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.approved_at = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.archived_at = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.rejected_at = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.items = Some(vec![items]);
+    /// let response = client.proposals().update(id, &body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: ::uuid::Uuid,

@@ -24,6 +24,40 @@ impl<'a> Tasks<'a> {
     /// - `5XX` [`ErrorBody`](crate::models::ErrorBody): The server failed; the body may not be JSON
     ///
     /// [`crate::Error::typed`] reads the body as a [`CreateError`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wegly::Client) -> wegly::Result<()> {
+    /// let mut mentions = wegly::models::TaskMention::new();
+    /// mentions.mentioned_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// let mut body = wegly::models::CreateTaskRequest::new();
+    /// body.crm_task_type_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.title = Some("<string>".to_owned());
+    /// body.start_date = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.crm_task_stage_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.responsible_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.crm_lead_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.crm_deal_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.crm_delivery_id = Some(::uuid::uuid!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+    /// body.priority = Some(0);
+    /// body.description = Some("<string>".to_owned());
+    /// body.mentions = Some(vec![mentions]);
+    /// body.end_date = Some("2023-11-07T05:31:56Z".parse::<::chrono::DateTime<::chrono::Utc>>().expect("an RFC 3339 date-time"));
+    /// body.meeting_outcome = Some(1);
+    /// body.meeting_outcome_notes = Some("<string>".to_owned());
+    /// body.is_personal = Some(true);
+    /// body.create_meeting = Some(true);
+    /// body.create_event = Some(true);
+    /// body.create_online_meeting_link = Some(true);
+    /// body.meeting_provider = Some(wegly::models::TaskMeetingProvider::TeamsIntegration);
+    /// body.meeting_participants = Some(vec!["jsmith@example.com".to_owned()]);
+    /// body.reminders_minutes = Some(vec![2]);
+    /// let response = client.tasks().create(&body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: &crate::models::CreateTaskRequest,

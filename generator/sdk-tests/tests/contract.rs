@@ -1,6 +1,8 @@
 //! Contract tests: every operation of the Wegly spec, called through the generated SDK against
 //! Stoplight Prism mocking `spec/wegly.yaml` with request validation on (`--errors`), so a
-//! request that does not match the spec fails the test.
+//! request that does not match the spec fails the test. The calls are the SDK's generated
+//! contract test (`generated/tests/contract.rs`), run against the Prism this file starts; the
+//! calls here check what that test does not (the decoded responses' contents).
 //!
 //! Prism comes pinned from npm through `cargo xtask tools` (run by `cargo xtask test`). When it is
 //! missing, or does not start, this test fails and says why; it never skips.
@@ -80,8 +82,27 @@ fn uuid(text: &str) -> uuid::Uuid {
     text.parse().expect("a UUID")
 }
 
+/// Held while a test runs cargo, so that two runs do not wait on each other's build lock.
+static CARGO_RUN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The variable the generated contract test reads Prism's URL from.
+const BASE_URL_VAR: &str = "WEGLY_CONTRACT_BASE_URL";
+
+/// This file's tests, which the run of the generated test below leaves out.
+const THIS_FILE: &[&str] =
+    &["every_operation_passes_prism_validation", "prism_rejects_requests_the_spec_forbids"];
+
+/// Every operation, called with the example the generator built from the spec, passes Prism's
+/// validation: the SDK's generated contract test (`generated/tests/contract.rs`, a test per
+/// operation) runs against this Prism, through cargo, with `WEGLY_CONTRACT_BASE_URL` set. Before
+/// that, a few calls check what the generated test does not: that Prism answers with the spec's
+/// examples and that they decode into populated models.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_passes_prism_validation() {
+    if std::env::var_os(BASE_URL_VAR).is_some() {
+        // The run of the generated test this test started: nothing more to do here.
+        return;
+    }
     let prism = Prism::start();
     let client = Client::builder("contract-test-token")
         .base_url(&prism.url)
@@ -91,159 +112,76 @@ async fn every_operation_passes_prism_validation() {
     let fail = |operation: &str, error: Error| -> ! {
         panic!("{operation} failed against Prism: {error}\nPrism log:\n{}", prism.log_text())
     };
-    let mut called = BTreeSet::new();
 
     let chat = client.chats().get(uuid(CHAT)).await.unwrap_or_else(|e| fail("getChat", e));
     assert_eq!(chat.id, Some(uuid(CHAT)), "Prism answers with the spec's example");
-    called.insert("getChat");
-
     let chat = client
         .chats()
-        .remove_participant(uuid(CHAT), uuid("0b7f1d3e-6a52-4c1e-9d0f-2a3b4c5d6e7f"))
+        .remove_participant(uuid(CHAT), uuid(OTHER))
         .await
         .unwrap_or_else(|e| fail("removeChatParticipant", e));
     assert!(chat.participants.is_some());
-    called.insert("removeChatParticipant");
-
-    let mut body = UpdateChatResponsibleRequest::new(uuid(CHAT));
-    body.update_chat = Some(true);
-    body.update_leads = Some(false);
-    client
-        .chats()
-        .update_responsible(uuid(CHAT), &body)
-        .await
-        .unwrap_or_else(|e| fail("updateChatResponsible", e));
-    called.insert("updateChatResponsible");
-
-    let mut template = m::MessageTemplate::new();
-    template.name = Some("saudacao_inicial".into());
-    template.language = Some("pt_BR".into());
-    let mut field = m::TemplateField::new();
-    field.component = Some(m::TemplateComponent::from("BODY"));
-    field.r#type = Some(m::TemplateFieldType::from("TEXT"));
-    field.index = Some(1);
-    field.value = Some("João".into());
-    let mut chat = m::CreateChatRequest::new();
-    chat.whatsapp_phone_id = Some(uuid(CHAT));
-    chat.wa_contact_id = Some("11999999999".into());
-    chat.template = Some(template);
-    chat.template_fields = Some(vec![field]);
-    let created = client.chats().create(&chat).await.unwrap_or_else(|e| fail("createChat", e));
-    assert!(created.id.is_some());
-    called.insert("createChat");
-
     let mut text = m::SendChatMessageRequest::new();
     text.r#type = Some(m::MessageType::Text);
     text.body = Some("Olá, tudo bem?".into());
     let sent =
         client.chats().send_message(uuid(CHAT), &text).await.unwrap_or_else(|e| fail("sendChatMessage", e));
     assert!(!sent.records().is_empty(), "a page of messages");
-    called.insert("sendChatMessage");
-
-    let mut location = m::SendLocationMessageRequest::new();
-    location.latitude = Some(-23.55);
-    location.longitude = Some(-46.63);
-    location.name = Some("Escritório".into());
-    location.address = Some("Av. Paulista, 1000".into());
-    client
-        .chats()
-        .send_location_message(uuid(CHAT), &location)
-        .await
-        .unwrap_or_else(|e| fail("sendChatLocationMessage", e));
-    called.insert("sendChatLocationMessage");
-
-    let mut prompt = m::InteractiveBody::new();
-    prompt.text = Some("Escolha".into());
-    let mut interactive = m::SendInteractiveMessageRequest::new();
-    interactive.interactive_type = Some(m::InteractiveType::from("button"));
-    interactive.body = Some(prompt);
-    client
-        .chats()
-        .send_interactive_message(uuid(CHAT), &interactive)
-        .await
-        .unwrap_or_else(|e| fail("sendChatInteractiveMessage", e));
-    called.insert("sendChatInteractiveMessage");
-
     let timeline =
         client.chats().list_timeline(uuid(CHAT)).await.unwrap_or_else(|e| fail("listChatTimeline", e));
     assert!(timeline.total.is_some());
-    called.insert("listChatTimeline");
-
     let unread =
         client.chats().get_unread_summary().await.unwrap_or_else(|e| fail("getChatUnreadSummary", e));
     assert!(unread.unread_chats_total.is_some());
-    called.insert("getChatUnreadSummary");
-
+    let mut responsible = UpdateChatResponsibleRequest::new(uuid(CHAT));
+    responsible.update_chat = Some(true);
     client
         .chats()
-        .remove_message_reaction(uuid(CHAT), uuid(OTHER))
+        .update_responsible(uuid(CHAT), &responsible)
         .await
-        .unwrap_or_else(|e| fail("removeChatMessageReaction", e));
-    called.insert("removeChatMessageReaction");
+        .unwrap_or_else(|e| fail("updateChatResponsible", e));
 
-    let mut scheduled = m::UpdateScheduledMessageRequest::new();
-    scheduled.cancel_on_inbound = Some(true);
-    scheduled.body = Some("Lembrete".into());
-    client
-        .chats()
-        .update_scheduled_message(uuid(CHAT), uuid(OTHER), &scheduled)
-        .await
-        .unwrap_or_else(|e| fail("updateChatScheduledMessage", e));
-    called.insert("updateChatScheduledMessage");
+    // The generated test, one test per operation, against the same Prism. `--workspace` keeps
+    // the features of this run, so nothing is rebuilt; this file's tests are skipped there.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.args(["test", "--workspace", "--test", "contract", "--"]).current_dir(root());
+    for test in THIS_FILE {
+        command.args(["--skip", test]);
+    }
+    let output = {
+        let _one_at_a_time = CARGO_RUN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        command.env(BASE_URL_VAR, &prism.url).output().expect("cargo runs")
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report =
+        format!("{stdout}\n{}\nPrism log:\n{}", String::from_utf8_lossy(&output.stderr), prism.log_text());
+    assert!(output.status.success(), "the generated contract test failed against Prism:\n{report}");
 
-    let mut deal = m::CreateDealRequest::new("Website redesign".into());
-    deal.value = Some(75000.5);
-    deal.quality_rating = Some(m::DealQualityRating::V4);
-    deal.visibility = Some(0);
-    deal.temperature = Some(3);
-    deal.tags = Some(vec!["vip".into()]);
-    client.deals().create(&deal).await.unwrap_or_else(|e| fail("createDeal", e));
-    called.insert("createDeal");
-    client.deals().get(CHAT).await.unwrap_or_else(|e| fail("getDeal", e));
-    called.insert("getDeal");
-
-    let mut follower = m::AddLeadFollowerRequest::new(uuid(CHAT), uuid(OTHER));
-    follower.notes = Some("Owner".into());
-    client.leads().add_follower(uuid(CHAT), &follower).await.unwrap_or_else(|e| fail("addLeadFollower", e));
-    called.insert("addLeadFollower");
-
-    let mut proposal = m::UpdateProposalRequest::new();
-    proposal.title = Some("Proposta".into());
-    proposal.status = Some(1);
-    client.proposals().update(uuid(CHAT), &proposal).await.unwrap_or_else(|e| fail("updateProposal", e));
-    called.insert("updateProposal");
-
-    let mut task = m::CreateTaskRequest::new();
-    task.title = Some("Call back".into());
-    task.priority = Some(0);
-    client.tasks().create(&task).await.unwrap_or_else(|e| fail("createTask", e));
-    called.insert("createTask");
-
-    client.files().get(uuid(CHAT)).await.unwrap_or_else(|e| fail("getFile", e));
-    called.insert("getFile");
-
-    let mut upload = m::CreateFileBatchRequest::new();
-    upload.crm_lead_id = Some(uuid(CHAT));
-    upload.title = Some("Contracts".into());
-    // One `file` part: Prism 5.14 reads repeated parts (the `files` array) as one value and
-    // refuses them (stoplightio/prism PR #2654 is still open); `sdk_multipart.rs` checks the
-    // repeated parts on the wire instead.
-    upload.file = Some(wegly::UploadFile::from_bytes("a.txt", &b"hello"[..]).content_type("text/plain"));
-    client.files().create_batch(&upload).await.unwrap_or_else(|e| fail("createFileBatch", e));
-    called.insert("createFileBatch");
-
-    // Every operation of the spec is covered: a new operation needs a call above.
+    // Every operation of the spec has its test, and each passed.
     let text = std::fs::read_to_string(root().join("spec/wegly.yaml")).expect("spec");
     let (api, _) = sdkwright::build_ir(&text, "wegly.yaml").expect("spec lowers");
-    let in_spec: BTreeSet<String> =
-        api.groups.iter().flat_map(|g| &g.operations).map(|op| op.operation_id.clone()).collect();
-    let called: BTreeSet<String> = called.into_iter().map(str::to_owned).collect();
-    assert_eq!(in_spec, called, "operations without a contract test");
+    let operations = api.groups.iter().map(|g| g.operations.len()).sum::<usize>();
+    let generated =
+        std::fs::read_to_string(root().join("generated/tests/contract.rs")).expect("generated test");
+    let tests: BTreeSet<&str> = generated
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("async fn ")?.strip_suffix("() {"))
+        .collect();
+    assert_eq!(tests.len(), operations, "a generated test per operation");
+    let passed: BTreeSet<&str> =
+        stdout.lines().filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... ok")).collect();
+    let missing: Vec<&&str> = tests.iter().filter(|test| !passed.contains(**test)).collect();
+    assert!(missing.is_empty(), "generated tests that did not pass: {missing:?}\n{report}");
+    println!("the generated contract test passed against Prism: {} operations", tests.len());
 }
 
 /// Prism does reject what the spec forbids, so the test above can fail.
 #[tokio::test(flavor = "multi_thread")]
 async fn prism_rejects_requests_the_spec_forbids() {
+    if std::env::var_os(BASE_URL_VAR).is_some() {
+        return;
+    }
     let prism = Prism::start();
     let http = wegly::reqwest::Client::new();
     let no_token =
@@ -265,4 +203,64 @@ async fn prism_rejects_requests_the_spec_forbids() {
         .await
         .expect("answers");
     assert_eq!(bad_body.status().as_u16(), 422, "a body without user_id is refused");
+}
+
+/// Runs one test of the generated contract test against `url`; its output, and whether it
+/// passed.
+fn run_generated(test: &str, url: &str) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let _one_at_a_time = CARGO_RUN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let output = Command::new(cargo)
+        .args(["test", "--workspace", "--test", "contract", "--", "--exact", test])
+        .current_dir(root())
+        .env(BASE_URL_VAR, url)
+        .output()
+        .expect("cargo runs");
+    let text =
+        format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+/// The generated test fails, saying what the server said, when the server refuses the request
+/// as Prism does (422 with the violations) or accepts it with an `sl-violations` header.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_generated_contract_test_fails_with_the_violation() {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    if std::env::var_os(BASE_URL_VAR).is_some() {
+        return;
+    }
+    let refused = MockServer::start().await;
+    let problem = serde_json::json!({
+        "type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+        "title": "Invalid request",
+        "status": 422,
+        "validation": [{"location": ["path", "id"], "severity": "Error", "message": "must match format \"uuid\""}],
+    });
+    Mock::given(any()).respond_with(ResponseTemplate::new(422).set_body_json(problem)).mount(&refused).await;
+    let (passed, output) = run_generated("chats_get", &refused.uri());
+    assert!(!passed, "a refused request fails the test:\n{output}");
+    assert!(
+        output.contains("getChat: the mock server refused the request with 422")
+            && output.contains(r#"must match format \"uuid\""#),
+        "the message has the violation:\n{output}"
+    );
+
+    let flagged = MockServer::start().await;
+    let header = r#"[{"location":["request","body"],"message":"must have required property 'user_id'"}]"#;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("sl-violations", header)
+                .set_body_json(serde_json::json!({})),
+        )
+        .mount(&flagged)
+        .await;
+    let (passed, output) = run_generated("chats_get", &flagged.uri());
+    assert!(!passed, "reported violations fail the test:\n{output}");
+    assert!(
+        output.contains("getChat: the mock server reports violations of the spec")
+            && output.contains("must have required property 'user_id'"),
+        "the message has the violation:\n{output}"
+    );
 }

@@ -90,6 +90,7 @@ impl<'a> Context<'a> {
             BodyEncoding::Text => "text/plain",
             BodyEncoding::Bytes => "application/octet-stream",
         };
+        let example = self.body_example(&body_at.push("content").push(media));
         Some(Body::Sent(RequestBody {
             name: "body".to_owned(),
             encoding,
@@ -97,6 +98,7 @@ impl<'a> Context<'a> {
             ty,
             required: body.required,
             description: body.description.clone(),
+            example,
         }))
     }
 

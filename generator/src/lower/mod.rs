@@ -12,6 +12,7 @@ mod context;
 mod document;
 mod enums;
 mod errors;
+mod examples;
 mod media;
 mod objects;
 mod operations;
@@ -25,6 +26,11 @@ use crate::ir::{self, TypeDef};
 use crate::load::Spec;
 
 use context::Context;
+
+/// The string formats example values are checked against.
+pub(crate) mod formats {
+    pub(crate) use super::examples::{is_date, is_date_time, is_uuid};
+}
 
 /// Lowers `spec` to the IR. Spec problems fail with [`Error::Spec`] (every diagnostic found,
 /// sorted); a broken invariant of the lowering itself fails with [`Error::Internal`].

@@ -338,16 +338,19 @@ impl<'a> Context<'a> {
             };
             let hint = format!("{type_hint}{}", names::type_name(&data.name, "Param"));
             let lowered = self.lower_node(Node::from(schema), &schema_at, &hint);
+            let required = data.required || location == ParamLocation::Path;
+            let example = required.then(|| self.param_example(&pointer));
             params.push(Param {
                 name: names::snake_name(&data.name, "param"),
                 wire_name: data.name.clone(),
                 location,
                 style,
                 ty: lowered.ty,
-                required: data.required || location == ParamLocation::Path,
+                required,
                 description: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
                 origin: pointer,
+                example,
             });
         }
         params

@@ -16,6 +16,7 @@
 mod cfg;
 mod docs;
 pub mod escape;
+pub(crate) mod example;
 pub(crate) mod runtime;
 pub(crate) mod rust;
 pub(crate) mod view;
@@ -35,6 +36,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("apis/mod.rs.j2", include_str!("../../../templates/apis/mod.rs.j2")),
     ("crate/Cargo.toml.j2", include_str!("../../../templates/crate/Cargo.toml.j2")),
     ("crate/README.md.j2", include_str!("../../../templates/crate/README.md.j2")),
+    ("crate/contract.rs.j2", include_str!("../../../templates/crate/contract.rs.j2")),
     ("crate/lib.rs.j2", include_str!("../../../templates/crate/lib.rs.j2")),
     ("models/enum.rs.j2", include_str!("../../../templates/models/enum.rs.j2")),
     ("models/form.rs.j2", include_str!("../../../templates/models/form.rs.j2")),
@@ -79,6 +81,7 @@ where
         Job::Ready("src/lib.rs".into(), "crate/lib.rs.j2", view::lib(api, krate, &runtime).value()),
         Job::Ready("src/models/mod.rs".into(), "models/mod.rs.j2", view::models_mod(api).value()),
         Job::Ready("src/apis/mod.rs".into(), "apis/mod.rs.j2", view::apis_mod(api).value()),
+        Job::Ready("tests/contract.rs".into(), "crate/contract.rs.j2", view::contract(api, krate).value()),
     ];
     // The runtime files: each is cut for this spec by the worker that takes it, and those the
     // spec does not need (a false `#![cfg]`) give nothing.
@@ -98,7 +101,8 @@ where
                 };
             }
             Job::Group(group) => {
-                (format!("src/apis/{}.rs", group.module), "apis/group.rs.j2", view::group(api, group).value())
+                let view = view::group(api, &krate.name.replace('-', "_"), group);
+                (format!("src/apis/{}.rs", group.module), "apis/group.rs.j2", view.value())
             }
             // Aliases have no file: `mod.rs` declares them.
             Job::Model(def) => {

@@ -5,11 +5,13 @@
 //! their booleans; every decision is taken here or earlier. This module has the crate-level
 //! views (lib.rs, Cargo.toml, README, runtime files); `models` and `operations` have the rest.
 
+mod contract;
 mod models;
 mod operations;
 mod paging;
 mod security;
 
+pub use contract::*;
 pub use models::*;
 pub use operations::*;
 pub use paging::check as check_paging;
@@ -359,6 +361,8 @@ pub struct CrateView {
     pub groups: Vec<ReadmeGroup>,
     /// Whether some operations without a tag are grouped by their path.
     pub path_groups: bool,
+    /// The variable `tests/contract.rs` reads the mock server's base URL from.
+    pub contract_env_var: String,
 }
 
 /// One `key = value` line of `Cargo.toml`, the value already TOML.
@@ -375,6 +379,8 @@ pub struct ReadmeGroup {
     /// What the group's operations have in common, for its heading: `tag `chats``,
     /// `untagged, under `/v1/customers``.
     pub label: String,
+    /// The example call of the group's first operation, line by line.
+    pub example: Vec<String>,
     pub operations: Vec<ReadmeOperation>,
 }
 
@@ -538,6 +544,15 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
                 (false, Some(under)) => format!("untagged, under {under}"),
                 (false, None) => "untagged".to_owned(),
             },
+            example: group
+                .operations
+                .first()
+                .map(|op| {
+                    let call =
+                        super::example::example_call(api, &krate.name.replace('-', "_"), &group.accessor, op);
+                    call.lines(!matches!(op.response, SuccessResponse::Empty))
+                })
+                .unwrap_or_default(),
             operations: group
                 .operations
                 .iter()
@@ -577,6 +592,7 @@ pub fn krate(api: &Api, krate: &CrateInfo, runtime: &RuntimeView) -> CrateView {
         title: one_line(&api.title),
         groups,
         path_groups: api.groups.iter().any(|g| !g.untagged_under.is_empty()),
+        contract_env_var: contract_env_var(&krate.name),
     }
 }
 

@@ -150,15 +150,25 @@ pub fn apis_mod(api: &Api) -> ApisModView {
     }
 }
 
-/// The view of one group's file.
-pub fn group(api: &Api, group: &ir::Group) -> GroupView {
+/// The view of one group's file, in the crate named `krate` (its Rust name, for the examples).
+pub fn group(api: &Api, krate: &str, group: &ir::Group) -> GroupView {
     let scope = Scope::new(&group.type_name, false);
     GroupView {
         type_name: group.type_name.clone(),
         accessor: group.accessor.clone(),
         scope: group_scope(group),
         docs: docs(group.description.as_deref()),
-        operations: group.operations.iter().map(|op| operation(api, scope, &group.type_name, op)).collect(),
+        operations: group
+            .operations
+            .iter()
+            .map(|op| {
+                let mut view = operation(api, scope, &group.type_name, op);
+                let example = crate::render::example::example_call(api, krate, &group.accessor, op);
+                let returns_value = !matches!(op.response, SuccessResponse::Empty);
+                view.docs.extend(example.doc_section(krate, returns_value));
+                view
+            })
+            .collect(),
     }
 }
 
