@@ -72,7 +72,12 @@ pub fn example_call(api: &Api, krate: &str, accessor: &str, op: &Operation) -> E
             }
             BodyEncoding::Bytes => {
                 let bytes = "::bytes::Bytes::from_static(b\"example\")".to_owned();
-                args.push(if body.required { bytes } else { format!("Some({bytes})") });
+                // A required bytes body takes `impl Into<Body>`, an optional one `Option<Body>`.
+                args.push(if body.required {
+                    bytes
+                } else {
+                    format!("Some({}::Body::from({bytes}))", builder.krate)
+                });
             }
         }
     }
