@@ -35,7 +35,7 @@ fn operations_without_a_description_have_no_empty_doc_lines() {
     for pair in lines.windows(2) {
         assert!(!(pair[0] == "///" && pair[1] == "///"), "two empty doc lines in a row:\n{NOTES}");
     }
-    let create = NOTES.find("pub fn create").expect("create");
-    let before: Vec<&str> = NOTES[..create].lines().rev().skip(1).take(3).map(str::trim).collect();
-    assert_eq!(before, ["/// `POST /notes` (operation `createNote`).", "///", "/// Create a note"]);
+    // The summary, one empty line, then the operation line (the example follows later).
+    let summary = lines.iter().position(|l| *l == "/// Create a note").expect("the summary");
+    assert_eq!(lines[summary..summary + 3], ["/// Create a note", "///", "/// `POST /notes` (operation `createNote`)."]);
 }
