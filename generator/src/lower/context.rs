@@ -154,16 +154,28 @@ impl<'a> Context<'a> {
 
     /// Whether `ty` is a struct (through aliases), as defined so far.
     pub(super) fn is_struct(&self, ty: &TypeRef) -> bool {
-        let mut ty = ty;
-        // An alias chain longer than the number of types is a cycle.
+        self.struct_fields(ty).is_some()
+    }
+
+    /// `ty` through aliases, as defined so far; `None` for a cycle of aliases (a chain longer
+    /// than the number of types).
+    pub(super) fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> Option<&'t TypeRef> {
         for _ in 0..=self.types.len() {
-            let TypeRef::Named(id) = ty else { return false };
+            let TypeRef::Named(id) = ty else { return Some(ty) };
             match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
-                Some(TypeKind::Struct(_)) => return true,
                 Some(TypeKind::Alias(target)) => ty = target,
-                _ => return false,
+                _ => return Some(ty),
             }
         }
-        false
+        None
+    }
+
+    /// The fields of `ty` when it is a struct (through aliases), as defined so far.
+    pub(super) fn struct_fields<'t>(&'t self, ty: &'t TypeRef) -> Option<&'t [crate::ir::Field]> {
+        let TypeRef::Named(id) = self.through_aliases(ty)? else { return None };
+        match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        }
     }
 }

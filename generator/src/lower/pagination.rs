@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use crate::ir::{Field, Group, HttpMethod, Operation, Pagination, PaginationKind, ParamLocation, Primitive};
-use crate::ir::{SuccessResponse, TypeKind, TypeRef};
+use crate::ir::{SuccessResponse, TypeRef};
 
 use super::context::Context;
 
@@ -102,7 +102,7 @@ impl Context<'_> {
         if let Some(param) = self.one_param(op, &["starting_after"], is_scalar) {
             let has_more =
                 one_property(fields, &["has_more"], |ty| *ty == TypeRef::Primitive(Primitive::Bool));
-            let id = self.item_fields(&items.1).and_then(|fields| one_property(fields, &["id"], is_scalar));
+            let id = self.struct_fields(&items.1).and_then(|fields| one_property(fields, &["id"], is_scalar));
             if let (Some(has_more), Some(id)) = (has_more, id) {
                 return detected(PaginationKind::AfterLastItem { param, has_more, id });
             }
@@ -195,7 +195,7 @@ impl Context<'_> {
             "after-last-item" => {
                 let id = text("id")?.unwrap_or_else(|| "id".to_owned());
                 let item =
-                    self.item_fields(&items.1).ok_or("the items are not objects, so they have no `id`")?;
+                    self.struct_fields(&items.1).ok_or("the items are not objects, so they have no `id`")?;
                 if one_property(item, &[id.as_str()], is_scalar).is_none() {
                     return Err(format!("the items have no string or integer property `{id}` (`id`)"));
                 }
@@ -225,41 +225,16 @@ impl Context<'_> {
     /// What the JSON success response is, through aliases.
     fn response_shape<'t>(&'t self, response: &'t SuccessResponse) -> Option<Shape<'t>> {
         let SuccessResponse::Json(ty) = response else { return None };
-        match self.resolved(ty)? {
+        match self.through_aliases(ty)? {
             TypeRef::List(item) => Some(Shape::List(item)),
-            TypeRef::Named(id) => match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
-                Some(TypeKind::Struct(s)) => Some(Shape::Object(&s.fields)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// `ty` through aliases (at most as many as there are types: more is a cycle).
-    fn resolved<'t>(&'t self, mut ty: &'t TypeRef) -> Option<&'t TypeRef> {
-        for _ in 0..=self.types.len() {
-            let TypeRef::Named(id) = ty else { return Some(ty) };
-            match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
-                Some(TypeKind::Alias(target)) => ty = target,
-                _ => return Some(ty),
-            }
-        }
-        None
-    }
-
-    /// The fields of an item type that is an object.
-    fn item_fields(&self, item: &TypeRef) -> Option<&[Field]> {
-        let TypeRef::Named(id) = self.resolved(item)? else { return None };
-        match self.types.get(id.0).and_then(Option::as_ref).map(|def| &def.kind) {
-            Some(TypeKind::Struct(s)) => Some(&s.fields),
-            _ => None,
+            named => self.struct_fields(named).map(Shape::Object),
         }
     }
 
     /// Where the items are: the named property, the response itself when it is a list, or its
     /// only list property.
     fn items(&self, shape: &Shape<'_>, named: Option<&str>) -> Result<Items, String> {
-        let list = |field: &Field| match self.resolved(&field.ty) {
+        let list = |field: &Field| match self.through_aliases(&field.ty) {
             Some(TypeRef::List(item)) => Some((Some(field.wire_name.clone()), (**item).clone())),
             _ => None,
         };
@@ -293,7 +268,7 @@ impl Context<'_> {
         let mut found = op.params.iter().filter(|p| {
             p.location == ParamLocation::Query && !p.required && names.contains(&p.wire_name.as_str())
         });
-        let param = found.next().filter(|p| fit(self.resolved(&p.ty).unwrap_or(&p.ty)))?;
+        let param = found.next().filter(|p| fit(self.through_aliases(&p.ty).unwrap_or(&p.ty)))?;
         found.next().is_none().then(|| param.wire_name.clone())
     }
 
