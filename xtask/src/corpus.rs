@@ -153,6 +153,12 @@ fn install(root: &Path, tools: &Path) -> Result<PathBuf> {
     Ok(modules)
 }
 
+/// GitHub's REST API spec, the pinned packages installed first when missing.
+pub fn github_spec(root: &Path) -> Result<PathBuf> {
+    let modules = install(root, &root.join(".tools/corpus"))?;
+    Ok(spec_path(&modules, "octokit:api.github.com"))
+}
+
 /// Where the spec with this id is, under `node_modules`.
 fn spec_path(modules: &Path, id: &str) -> PathBuf {
     match id.strip_prefix(OCTOKIT_PREFIX) {

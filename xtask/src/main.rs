@@ -9,9 +9,12 @@
 //! [--list FILE]` measures the generator on the public specs of `xtask/corpus/specs.txt`
 //! (generate, then one `cargo check` of all the crates) and reports the failures grouped by
 //! cause; it is slow and not part of `cargo xtask test`. `cargo xtask bench calls` runs the
-//! per-call cost benchmark (the SDK against plain reqwest, `generator/sdk-tests/benches/calls.rs`). All the generation work is in the
+//! per-call cost benchmark (the SDK against plain reqwest, `generator/sdk-tests/benches/calls.rs`);
+//! `cargo xtask bench compile` measures `cargo check` of GitHub's SDK beside openapi-generator's,
+//! and `cargo xtask bench cold` a cold build of the Wegly SDK with each TLS provider. All the generation work is in the
 //! `generator` library; this crate parses flags, runs commands and prints.
 
+mod bench;
 mod corpus;
 mod release;
 mod semver;
@@ -33,7 +36,9 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [--force] [--report F
        cargo xtask tools
        cargo xtask semver [--install-only]
        cargo xtask corpus [--filter SUBSTR] [--no-check] [--list FILE]
-       cargo xtask bench calls";
+       cargo xtask bench calls
+       cargo xtask bench compile [--runs N] [--group NAME] [--ours-only]
+       cargo xtask bench cold [--runs N]";
 
 fn main() -> ExitCode {
     match try_main() {
@@ -63,6 +68,8 @@ fn try_main() -> Result<ExitCode> {
         Some("corpus") => corpus::run(&project_root(), args.collect()).map(|()| ExitCode::SUCCESS),
         Some("bench") => match args.next().as_deref() {
             Some("calls") => bench_calls(),
+            Some("compile") => bench::compile(&project_root(), args.collect()).map(|()| ExitCode::SUCCESS),
+            Some("cold") => bench::cold(&project_root(), args.collect()).map(|()| ExitCode::SUCCESS),
             _ => bail!("unknown benchmark\n{USAGE}"),
         },
         _ => {
