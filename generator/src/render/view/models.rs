@@ -45,6 +45,10 @@ pub struct ConstructorView {
     /// Some field is deprecated, and the constructor names every field (without a required
     /// field it is `Self::default()`, which names none).
     pub uses_deprecated: bool,
+    /// How a constructor without arguments calls `Default::default`: `Self::default()`, or
+    /// `<Self as ::std::default::Default>::default()` when a field named `default` gives the type a setter of
+    /// that name, which `Self::default` would find first (GitHub's label objects have one).
+    pub default_call: &'static str,
 }
 
 impl ConstructorView {
@@ -54,6 +58,11 @@ impl ConstructorView {
             has_required,
             many_args: crate::render::rust::too_many_arguments(fields.iter().filter(|f| f.required).count()),
             uses_deprecated: has_required && fields.iter().any(|f| f.deprecated),
+            default_call: if fields.iter().any(|f| !f.required && f.name == "default") {
+                "<Self as ::std::default::Default>::default()"
+            } else {
+                "Self::default()"
+            },
         }
     }
 }
