@@ -84,7 +84,8 @@ pub fn compile(root: &Path, args: Vec<String>) -> Result<()> {
     let ours = tools.join("ours");
     let started = Instant::now();
     let config = sdkwright::Config::new(&spec).crate_name("github_ours");
-    let generated = sdkwright::generate(&config).map_err(|e| anyhow::anyhow!("generating {}: {e}", spec.display()))?;
+    let generated =
+        sdkwright::generate(&config).map_err(|e| anyhow::anyhow!("generating {}: {e}", spec.display()))?;
     let generation = started.elapsed();
     if ours.exists() {
         std::fs::remove_dir_all(&ours).with_context(|| format!("removing {}", ours.display()))?;
@@ -135,7 +136,9 @@ pub fn compile(root: &Path, args: Vec<String>) -> Result<()> {
             env: incremental.clone(),
             costs: Vec::new(),
         }),
-        None => eprintln!("the generated crate has no feature `{}`: the one-group run is left out", options.group),
+        None => {
+            eprintln!("the generated crate has no feature `{}`: the one-group run is left out", options.group)
+        }
     }
     if !options.ours_only {
         variants.push(Variant {
@@ -155,7 +158,8 @@ pub fn compile(root: &Path, args: Vec<String>) -> Result<()> {
     }
     run_interleaved(&mut variants, options.runs)?;
     report(&variants, "cargo check of the crate alone, dependencies prebuilt, CARGO_INCREMENTAL=0");
-    let cpu = |label: &str| variants.iter().find(|v| v.label.starts_with(label)).map(|v| median(&v.costs).cpu);
+    let cpu =
+        |label: &str| variants.iter().find(|v| v.label.starts_with(label)).map(|v| median(&v.costs).cpu);
     if let (Some(all), Some(oag)) = (cpu("ours, every"), cpu("openapi-generator")) {
         println!("    CPU ours / openapi-generator: {:.2}x", all.as_secs_f64() / oag.as_secs_f64());
     }
@@ -176,21 +180,22 @@ pub fn cold(root: &Path, args: Vec<String>) -> Result<()> {
         }
         args
     };
-    let mut variants: Vec<Variant> = [("default TLS provider (aws-lc-rs)", None), ("rustls-ring alone", Some("rustls-ring"))]
-        .into_iter()
-        .map(|(label, features)| {
-            let folder = target.join(if features.is_some() { "ring" } else { "default" });
-            Variant {
-                label: label.to_owned(),
-                dir: root.to_owned(),
-                args: build(features),
-                touch: None,
-                wipe: Some(folder.clone()),
-                env: vec![("CARGO_TARGET_DIR".to_owned(), folder.display().to_string())],
-                costs: Vec::new(),
-            }
-        })
-        .collect();
+    let mut variants: Vec<Variant> =
+        [("default TLS provider (aws-lc-rs)", None), ("rustls-ring alone", Some("rustls-ring"))]
+            .into_iter()
+            .map(|(label, features)| {
+                let folder = target.join(if features.is_some() { "ring" } else { "default" });
+                Variant {
+                    label: label.to_owned(),
+                    dir: root.to_owned(),
+                    args: build(features),
+                    touch: None,
+                    wipe: Some(folder.clone()),
+                    env: vec![("CARGO_TARGET_DIR".to_owned(), folder.display().to_string())],
+                    costs: Vec::new(),
+                }
+            })
+            .collect();
     run_interleaved(&mut variants, options.runs)?;
     report(&variants, "cargo build -p wegly from an empty target folder, dependencies included");
     Ok(())
@@ -300,7 +305,8 @@ fn wait_with_usage(child: std::process::Child) -> Result<(std::process::ExitStat
         }
     }
     drop(child);
-    let time = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    let time =
+        |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
     let cpu = time(usage.ru_utime) + time(usage.ru_stime);
     // Linux reports `ru_maxrss` in KiB.
     let peak = u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024;
@@ -310,8 +316,10 @@ fn wait_with_usage(child: std::process::Child) -> Result<(std::process::ExitStat
 /// The features that build the crate with one group: its default features with `full` (every
 /// group) replaced by the group, or `None` when the crate has no such feature.
 fn one_group_features(manifest: &Path, group: &str) -> Result<Option<Vec<String>>> {
-    let text = std::fs::read_to_string(manifest).with_context(|| format!("reading {}", manifest.display()))?;
-    let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", manifest.display()))?;
+    let text =
+        std::fs::read_to_string(manifest).with_context(|| format!("reading {}", manifest.display()))?;
+    let table: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not TOML", manifest.display()))?;
     let Some(features) = table.get("features").and_then(|f| f.as_table()) else {
         return Ok(None);
     };
@@ -335,7 +343,11 @@ fn openapi_generator(tools: &Path, spec: &Path, out: &Path) -> Result<()> {
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(VERSION) {
         eprintln!("installing openapi-generator-cli {VERSION} from PyPI into {}", venv.display());
         run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-        run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("openapi-generator-cli=={VERSION}")]))?;
+        run(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            &format!("openapi-generator-cli=={VERSION}"),
+        ]))?;
         write(&stamp, VERSION)?;
     }
     if out.exists() {
@@ -343,7 +355,13 @@ fn openapi_generator(tools: &Path, spec: &Path, out: &Path) -> Result<()> {
     }
     let started = Instant::now();
     run(Command::new(&cli)
-        .args(["generate", "-g", "rust", "--skip-validate-spec", "--additional-properties=packageName=github_oag"])
+        .args([
+            "generate",
+            "-g",
+            "rust",
+            "--skip-validate-spec",
+            "--additional-properties=packageName=github_oag",
+        ])
         .arg("-i")
         .arg(spec)
         .arg("-o")
