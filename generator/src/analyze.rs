@@ -6,12 +6,14 @@
 //! holds it. `Vec` and
 //! maps already allocate, so only direct and `Option` containment counts. The template prints
 //! the `Box`; it never decides it. Last, inline schemas of one shape share one definition
-//! ([`share_identical_inline_types`]).
+//! ([`share_identical_inline_types`]), and every type is told where it is used ([`mark_reach`]).
 
+mod reach;
 mod shared;
 
-use crate::ir::{Api, Holding, SuccessResponse, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Holding, TypeId, TypeKind, TypeRef};
 
+pub use reach::mark_reach;
 pub use shared::share_identical_inline_types;
 
 /// Orders union variants for decoding, then sets `boxed` on the fields and variants that close
@@ -67,6 +69,8 @@ pub fn analyze(mut api: Api) -> Api {
         }
     }
     share_identical_inline_types(&mut api);
+    // Last: sharing adds definitions, whose uses are those of the types that alias them.
+    mark_reach(&mut api);
     api
 }
 
@@ -185,55 +189,14 @@ fn find_pages(api: &mut Api) {
 }
 
 /// Closed enums that only requests reach lose their catch-all variant; everything a response
-/// (or nothing at all, such as a webhook payload) reaches keeps it.
+/// (or nothing at all) reaches keeps it.
 fn close_request_enums(api: &mut Api) {
-    let operations = api.groups.iter().flat_map(|g| &g.operations);
-    let mut requests = Vec::new();
-    let mut responses = Vec::new();
-    for op in operations {
-        requests.extend(op.params.iter().map(|p| p.ty.clone()));
-        requests.extend(op.body.iter().map(|b| b.ty.clone()));
-        if let SuccessResponse::Json(ty) | SuccessResponse::Events { data: Some(ty) } = &op.response {
-            responses.push(ty.clone());
-        }
-    }
-    let in_requests = reachable(api, &requests);
-    let in_responses = reachable(api, &responses);
-    for (index, def) in api.types.iter_mut().enumerate() {
+    let reach = reach::reach(api);
+    for (def, reach) in api.types.iter_mut().zip(reach) {
         if let TypeKind::Enum(e) = &mut def.kind {
-            e.keeps_unknown = !(e.closed && in_requests[index] && !in_responses[index]);
+            e.keeps_unknown = !(e.closed && reach.request && !reach.response);
         }
     }
-}
-
-/// Which types the given type expressions reach, through fields, items, values and variants.
-fn reachable(api: &Api, roots: &[TypeRef]) -> Vec<bool> {
-    let mut seen = vec![false; api.types.len()];
-    let mut stack: Vec<&TypeRef> = roots.iter().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Named(id) => {
-                let Some(visited) = seen.get_mut(id.0) else { continue };
-                if std::mem::replace(visited, true) {
-                    continue;
-                }
-                match api.types.get(id.0).map(|def| &def.kind) {
-                    Some(TypeKind::Struct(s)) => {
-                        stack.extend(s.fields.iter().map(|f| &f.ty));
-                        stack.extend(s.extra.iter().map(|e| &e.value));
-                    }
-                    Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner) | TypeKind::Page(inner)) => {
-                        stack.push(inner);
-                    }
-                    Some(TypeKind::Enum(_)) | None => {}
-                }
-            }
-            TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
-            TypeRef::Primitive(_) | TypeRef::Any => {}
-        }
-    }
-    seen
 }
 
 /// Structs sent as multipart bodies are forms.

@@ -13,10 +13,12 @@ use serde::Serialize;
 use crate::pointer::JsonPointer;
 
 mod paging;
+mod reach;
 mod requests;
 mod walk;
 
 pub use paging::{Pagination, PaginationKind};
+pub use reach::{Reach, SerdeTraits};
 pub use requests::{BodyEncoding, EmptyBody, Param, ParamLocation, ParamStyle, RequestBody};
 pub use walk::Holding;
 
@@ -172,6 +174,8 @@ pub struct TypeDef {
     /// `analyze` on a definition of its own that several inline schemas of one shape share).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shared_by: Vec<TypeId>,
+    /// Where the type is used: its directions and the groups that reach it (set by `analyze`).
+    pub reach: Reach,
 }
 
 /// The shape of a named type.

@@ -89,6 +89,7 @@ fn name_shared_definitions(api: &mut Api, uses: BTreeMap<TypeId, Vec<TypeId>>) {
             deprecated: first_def.deprecated,
             kind: first_def.kind.clone(),
             shared_by: members.clone(),
+            reach: crate::ir::Reach::default(),
         };
         let id = TypeId(api.types.len());
         api.types.push(shared);

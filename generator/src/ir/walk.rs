@@ -82,8 +82,20 @@ impl Operation {
     /// Every type expression the operation refers to: parameters, body, success and error
     /// responses.
     pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let mut refs = self.request_type_refs();
+        refs.extend(self.response_type_refs());
+        refs
+    }
+
+    /// The type expressions the operation sends: its parameters and its body.
+    pub fn request_type_refs(&self) -> Vec<&TypeRef> {
         let params = self.params.iter().map(|param| &param.ty);
-        let body = self.body.iter().map(|body| &body.ty);
+        params.chain(self.body.iter().map(|body| &body.ty)).collect()
+    }
+
+    /// The type expressions the operation receives: its success response (a JSON body, or the
+    /// data of each server-sent event) and its error responses' bodies.
+    pub fn response_type_refs(&self) -> Vec<&TypeRef> {
         let success = match &self.response {
             SuccessResponse::Json(ty) => Some(ty),
             SuccessResponse::Events { data } => data.as_ref(),
@@ -93,7 +105,7 @@ impl Operation {
             | SuccessResponse::Empty => None,
         };
         let errors = self.errors.iter().filter_map(|error| error.ty.as_ref());
-        params.chain(body).chain(success).chain(errors).collect()
+        success.into_iter().chain(errors).collect()
     }
 }
 

@@ -133,6 +133,7 @@ impl<'a> Context<'a> {
             deprecated: schema.deprecated,
             kind,
             shared_by: Vec::new(),
+            reach: crate::ir::Reach::default(),
         };
         match self.types.get_mut(id.0) {
             Some(slot) => *slot = Some(def),
