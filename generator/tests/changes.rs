@@ -79,3 +79,22 @@ fn renaming_a_schema_touches_only_what_refers_to_it() {
 fn surface_of_text(text: &str) -> surface::Surface {
     surface::surface(&sdkwright::build_ir(text, "spec.yaml").expect("lowers").0)
 }
+
+/// A model that only responses come to use loses `Serialize`: a break, with the feature that
+/// brings it back as the fix; the other way round it is an addition.
+#[test]
+fn a_serde_direction_that_disappears_breaks() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/changes/directions");
+    let (before, after) = (surface_of(&dir.join("before.yaml")), surface_of(&dir.join("after.yaml")));
+    assert_eq!(before.one_way.get("Note"), None, "nothing uses it: both traits");
+    assert_eq!(before.one_way.get("NewNote"), Some(&surface::SerdeTrait::Serialize));
+    assert_eq!(after.one_way.get("Note"), Some(&surface::SerdeTrait::Deserialize));
+    let report = diff::diff(&before, &after);
+    assert!(report.is_breaking(), "{report}");
+    let lost = report.changes.iter().find(|c| c.item == "type `Note`").expect("Note's change");
+    assert!(lost.what.contains("no longer implements `serde::Serialize`"), "{report}");
+    assert!(lost.fix.as_deref().is_some_and(|fix| fix.contains("serde-both")), "{report}");
+    let back = diff::diff(&after, &before);
+    let gained = back.changes.iter().find(|c| c.item == "type `Note`").expect("Note's change");
+    assert_eq!(gained.impact, diff::Impact::Addition, "{back}");
+}

@@ -46,6 +46,7 @@ impl std::fmt::Display for ChatPriority {
         write!(f, "{}", self.value())
     }
 }
+#[cfg(feature = "serde-both")]
 impl serde::Serialize for ChatPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())

@@ -38,6 +38,7 @@ impl std::fmt::Display for ChatType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-both")]
 impl serde::Serialize for ChatType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

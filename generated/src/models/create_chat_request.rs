@@ -2,7 +2,8 @@
 //! The `CreateChatRequest` model.
 /// How to open a chat: from which WhatsApp number, with which contact, and usually with a
 /// template to send. The union of both documented versions; none marks a field required.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateChatRequest {
     /// The UUID of the workspace's WhatsApp number the chat is opened from.

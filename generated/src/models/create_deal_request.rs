@@ -2,7 +2,8 @@
 //! The `CreateDealRequest` model.
 /// A new deal. The documentation's field list ends after `quality_reason`; the other fields
 /// come from its example.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateDealRequest {
     /// The deal's title.

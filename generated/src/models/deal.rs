@@ -3,7 +3,8 @@
 /// A deal with everything its detail view shows. The documentation's excerpt ends inside
 /// this object, so it may carry more fields; they are kept. Its ids are shown as plain
 /// strings, not UUIDs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Deal {
     /// The deal's id.

@@ -2,7 +2,8 @@
 //! The `DealParticipant` model.
 /// A user taking part in a deal. The documentation's excerpt ends inside this object, so it
 /// may carry more fields; they are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DealParticipant {
     /// The participant's id.

@@ -41,6 +41,7 @@ impl serde::Serialize for DealQualityRating {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-both")]
 impl<'de> serde::Deserialize<'de> for DealQualityRating {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

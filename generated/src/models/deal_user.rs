@@ -2,7 +2,8 @@
 //! The `DealUser` model.
 /// The short form of a Wegly user as the deal detail shows it. It has the fields of
 /// `UserSummary`, but the documentation shows its id as a plain string, not a UUID.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DealUser {
     /// The user's id.

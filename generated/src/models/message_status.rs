@@ -37,6 +37,7 @@ impl std::fmt::Display for MessageStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-both")]
 impl serde::Serialize for MessageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

@@ -2,7 +2,8 @@
 //! The `ProposalApprover` model.
 /// The user who approved a proposal. The documentation's excerpt ends inside this object,
 /// after its id, so it may carry more fields; they are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProposalApprover {
     /// The user's UUID.

@@ -33,6 +33,7 @@ impl std::fmt::Display for ScheduledMessageCancelReason {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-both")]
 impl serde::Serialize for ScheduledMessageCancelReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

@@ -2,7 +2,8 @@
 //! The `ScheduledMessagePayload` model.
 /// The content a scheduled message will send. The documentation's excerpt ends inside this
 /// object, so it may carry more fields; they are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduledMessagePayload {
     /// The kind of content a message carries. Values seen so far are listed; others occur.

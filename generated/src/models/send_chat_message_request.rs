@@ -2,7 +2,8 @@
 //! The `SendChatMessageRequest` model.
 /// A text, template or media message to send to a chat. The union of both documented
 /// versions; none marks a field required.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SendChatMessageRequest {
     /// The kind of content a message carries. Values seen so far are listed; others occur.

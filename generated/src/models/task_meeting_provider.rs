@@ -38,6 +38,7 @@ impl serde::Serialize for TaskMeetingProvider {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-both")]
 impl<'de> serde::Deserialize<'de> for TaskMeetingProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

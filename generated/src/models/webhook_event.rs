@@ -3,7 +3,8 @@
 /// The envelope of every webhook delivery: the event's key and its payload. Deliveries are
 /// POSTed to the subscription's URL with the key in `x-wegly-event` and an HMAC-SHA256 of the
 /// raw body, made with the subscription's secret, in `x-wegly-signature`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEvent {
     /// Which event a webhook delivery reports. The documentation's list is cut off after

@@ -118,6 +118,7 @@ impl std::fmt::Display for WebhookEventKey {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-both")]
 impl serde::Serialize for WebhookEventKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

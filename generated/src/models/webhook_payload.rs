@@ -2,7 +2,8 @@
 //! The `WebhookPayload` model.
 /// What a webhook event carries. Only the lead of lead events is documented; everything else
 /// is kept as it came.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serde-both", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookPayload {
     /// The lead a lead event is about, as the documentation's example shows it.

@@ -39,6 +39,13 @@ pub fn reach(api: &Api) -> Vec<Reach> {
             reach.response |= received;
         }
     }
+    let unreached: Vec<TypeRef> = (0..api.types.len())
+        .filter(|&id| !reach[id].request && !reach[id].response)
+        .map(|id| TypeRef::Named(crate::ir::TypeId(id)))
+        .collect();
+    for (reach, standalone) in reach.iter_mut().zip(reachable(api, &unreached)) {
+        reach.standalone = standalone;
+    }
     reach
 }
 
@@ -124,7 +131,7 @@ components:
     Tag: {type: string, enum: [a, b]}
     Role: {type: string, enum: [admin, member]}
     Problem: {type: object, properties: {detail: {type: string}}}
-    Unused: {type: object, properties: {x: {type: string}}}
+    Unused: {type: object, properties: {x: {type: string}, bot: {$ref: '#/components/schemas/Bot'}}}
 "#;
 
     fn reach_of(api: &Api, name: &str) -> Reach {
@@ -132,7 +139,7 @@ components:
     }
 
     fn reach(request: bool, response: bool, groups: &[usize]) -> Reach {
-        Reach { request, response, groups: groups.to_vec() }
+        Reach { request, response, groups: groups.to_vec(), standalone: false }
     }
 
     #[test]
@@ -143,15 +150,27 @@ components:
         assert_eq!(reach_of(&api, "NewChat"), reach(true, false, &[chats]));
         // A map value of a request body.
         assert_eq!(reach_of(&api, "Tag"), reach(true, false, &[chats]));
-        // A list item, then a union variant, of a success body.
-        assert_eq!(reach_of(&api, "Bot"), reach(false, true, &[chats]));
+        // A list item, then a union variant, of a success body (and a field of `Unused`).
+        assert_eq!(reach_of(&api, "Bot"), Reach { standalone: true, ..reach(false, true, &[chats]) });
         // An error body is received too.
         assert_eq!(reach_of(&api, "Problem"), reach(false, true, &[chats]));
         // Sent in one group's request body, received in both groups' responses.
         assert_eq!(reach_of(&api, "User"), reach(true, true, &[chats.min(users), chats.max(users)]));
         // A query parameter, and a field of what both groups send or receive.
         assert_eq!(reach_of(&api, "Role"), reach(true, true, &[chats.min(users), chats.max(users)]));
-        assert_eq!(reach_of(&api, "Unused"), Reach::default());
+        assert_eq!(reach_of(&api, "Unused"), Reach { standalone: true, ..Reach::default() });
         assert_eq!(reach_of(&api, "Unused").serde(), crate::ir::SerdeTraits::BOTH);
+        // Received by an operation, and a field of a type nothing reaches: both traits.
+        let bot = reach_of(&api, "Bot");
+        assert!(bot.standalone && bot.response && !bot.request, "{bot:?}");
+        assert_eq!(bot.serde(), crate::ir::SerdeTraits::BOTH);
+        assert_eq!(
+            reach_of(&api, "Problem").serde(),
+            crate::ir::SerdeTraits { serialize: false, deserialize: true }
+        );
+        assert_eq!(
+            reach_of(&api, "NewChat").serde(),
+            crate::ir::SerdeTraits { serialize: true, deserialize: false }
+        );
     }
 }

@@ -19,6 +19,10 @@ pub struct Reach {
     /// reaches (a webhook payload, a schema nothing uses).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<usize>,
+    /// Reached from a type that nothing reaches (that type itself, too): such a type says
+    /// nothing of how it is used, so it and everything it refers to implement both serde traits.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub standalone: bool,
 }
 
 /// Which serde traits a model implements.
@@ -38,8 +42,13 @@ impl SerdeTraits {
 impl Reach {
     /// The serde traits the SDK needs of the type: `Serialize` for what requests send,
     /// `Deserialize` for what responses carry. A type that nothing reaches says nothing of how
-    /// it is used, so it implements both, as every model did before directions were told apart.
+    /// it is used, so it implements both, as every model did before directions were told apart,
+    /// and so does everything it refers to ([`Reach::standalone`]). The other trait comes with
+    /// the SDK's `serde-both` cargo feature.
     pub fn serde(&self) -> SerdeTraits {
+        if self.standalone {
+            return SerdeTraits::BOTH;
+        }
         match (self.request, self.response) {
             (false, false) => SerdeTraits::BOTH,
             (serialize, deserialize) => SerdeTraits { serialize, deserialize },

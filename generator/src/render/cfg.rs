@@ -9,9 +9,11 @@
 //! nothing). A file whose inner `#![cfg]` is false is dropped as a whole.
 //!
 //! Predicates are `feature = "name"`, `all(..)`, `any(..)`, `not(..)` and `test`, which is always
-//! false: the runtime's unit tests stay in the runtime crate. A marker that is exactly
-//! `#[cfg(feature = "name")]` for one of the SDK's own cargo features ([`SDK_FEATURES`]) is not
-//! decided here: it is kept as it is, for cargo to decide when the SDK is built. A feature the generator does not
+//! false: the runtime's unit tests stay in the runtime crate. The SDK's own cargo features
+//! ([`SDK_FEATURES`]) are not decided here: a predicate is decided as far as the generator's
+//! features go, and what is left of it, naming only SDK features, is kept for cargo to decide
+//! when the SDK is built (`all(feature = "a", any(feature = "b", feature = "serde-both"))` with
+//! `a` on and `b` off becomes `feature = "serde-both"`). A feature the generator does not
 //! know, any other predicate, and a marker left in a place this pass does not visit are generator
 //! bugs, reported as errors rather than silently kept or dropped.
 
@@ -22,9 +24,10 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{AttrStyle, Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
-/// Cargo features of the generated SDK itself (its TLS choice), which the runtime also declares:
-/// a `#[cfg(feature = "...")]` naming one of them alone goes into the SDK unchanged.
-pub const SDK_FEATURES: &[&str] = &["rustls-ring"];
+/// Cargo features of the generated SDK itself, which the runtime also declares: its TLS choice,
+/// and `serde-both`, which gives every model both serde traits (see
+/// [`crate::ir::Reach::serde`]). What a marker says of them goes into the SDK for cargo.
+pub const SDK_FEATURES: &[&str] = &["rustls-ring", "serde-both"];
 
 /// The value of each feature the runtime may name, keyed by name.
 pub type Features = BTreeMap<String, bool>;
@@ -44,7 +47,7 @@ pub fn evaluate(file: &mut syn::File, features: &Features) -> Result<bool, Strin
 }
 
 /// A `cfg` predicate.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Predicate {
     Feature(String),
     All(Vec<Predicate>),
@@ -84,16 +87,87 @@ impl Predicate {
         }
     }
 
-    fn eval(&self, features: &Features) -> Result<bool, String> {
-        match self {
-            Self::Feature(name) => features.get(name).copied().ok_or_else(|| {
+    /// The predicate with every feature the generator decides replaced by its value: a known
+    /// truth value, or what is left of it for cargo to decide (the SDK's own features).
+    fn decide(&self, features: &Features) -> Result<Decided, String> {
+        Ok(match self {
+            Self::Feature(name) if SDK_FEATURES.contains(&name.as_str()) => Decided::Cargo(self.clone()),
+            Self::Feature(name) => Decided::Known(features.get(name).copied().ok_or_else(|| {
                 format!("the runtime names the feature `{name}`, which the generator does not know")
-            }),
-            Self::All(all) => all.iter().try_fold(true, |acc, p| Ok(p.eval(features)? && acc)),
-            Self::Any(any) => any.iter().try_fold(false, |acc, p| Ok(p.eval(features)? || acc)),
-            Self::Not(inner) => Ok(!inner.eval(features)?),
-            Self::Test => Ok(false),
+            })?),
+            Self::All(all) => Decided::combine(all, features, false, Self::All)?,
+            Self::Any(any) => Decided::combine(any, features, true, Self::Any)?,
+            Self::Not(inner) => match inner.decide(features)? {
+                Decided::Known(value) => Decided::Known(!value),
+                Decided::Cargo(left) => Decided::Cargo(Self::Not(Box::new(left))),
+            },
+            Self::Test => Decided::Known(false),
+        })
+    }
+
+    /// Whether only the SDK's own features appear in the predicate: it was left for cargo.
+    fn for_cargo(&self) -> bool {
+        match self {
+            Self::Feature(name) => SDK_FEATURES.contains(&name.as_str()),
+            Self::All(list) | Self::Any(list) => list.iter().all(Self::for_cargo),
+            Self::Not(inner) => inner.for_cargo(),
+            Self::Test => false,
         }
+    }
+
+    /// The predicate as it is written inside `cfg(..)`.
+    fn tokens(&self) -> proc_macro2::TokenStream {
+        let list = |list: &[Predicate]| list.iter().map(Predicate::tokens).collect::<Vec<_>>();
+        match self {
+            Self::Feature(name) => quote::quote!(feature = #name),
+            Self::All(all) => {
+                let all = list(all);
+                quote::quote!(all(#(#all),*))
+            }
+            Self::Any(any) => {
+                let any = list(any);
+                quote::quote!(any(#(#any),*))
+            }
+            Self::Not(inner) => {
+                let inner = inner.tokens();
+                quote::quote!(not(#inner))
+            }
+            Self::Test => quote::quote!(test),
+        }
+    }
+}
+
+/// A predicate after the generator's features were decided.
+#[derive(Debug)]
+enum Decided {
+    Known(bool),
+    /// What is left depends only on the SDK's own features: cargo decides it.
+    Cargo(Predicate),
+}
+
+impl Decided {
+    /// `all(..)` (`absorbing` false) or `any(..)` (`absorbing` true) of `list`: the absorbing
+    /// value decides it, the other is dropped, and what cargo must decide is kept.
+    fn combine(
+        list: &[Predicate],
+        features: &Features,
+        absorbing: bool,
+        rebuild: fn(Vec<Predicate>) -> Predicate,
+    ) -> Result<Self, String> {
+        let mut left = Vec::new();
+        let mut decided = false;
+        for predicate in list {
+            match predicate.decide(features)? {
+                Decided::Known(value) => decided |= value == absorbing,
+                Decided::Cargo(rest) => left.push(rest),
+            }
+        }
+        Ok(match (decided, left.len()) {
+            (true, _) => Decided::Known(absorbing),
+            (false, 0) => Decided::Known(!absorbing),
+            (false, 1) => Decided::Cargo(left.remove(0)),
+            (false, _) => Decided::Cargo(rebuild(left)),
+        })
     }
 }
 
@@ -114,16 +188,18 @@ impl Pass<'_> {
         let mut keep = true;
         let mut out = Vec::with_capacity(attrs.len());
         for attr in mem::take(attrs) {
-            if is_sdk_feature(&attr) {
-                out.push(attr);
-            } else if attr.path().is_ident("cfg") {
-                let value = attr
+            if attr.path().is_ident("cfg") {
+                let decided = attr
                     .parse_args::<Meta>()
                     .map_err(|e| format!("a cfg does not parse: {e}"))
                     .and_then(|meta| Predicate::parse(&meta))
-                    .and_then(|p| p.eval(self.features));
-                match value {
-                    Ok(value) => keep &= value,
+                    .and_then(|p| p.decide(self.features));
+                match decided {
+                    Ok(Decided::Known(value)) => keep &= value,
+                    Ok(Decided::Cargo(left)) => {
+                        let left = left.tokens();
+                        out.push(syn::parse_quote!(#[cfg(#left)]));
+                    }
                     Err(message) => self.fail(message),
                 }
             } else if attr.path().is_ident("cfg_attr") {
@@ -146,17 +222,23 @@ impl Pass<'_> {
             .map_err(|e| format!("a cfg_attr does not parse: {e}"))?;
         let mut metas = metas.into_iter();
         let predicate = metas.next().ok_or("a cfg_attr without a predicate")?;
-        if !Predicate::parse(&predicate)?.eval(self.features)? {
-            return Ok(Vec::new());
+        let carried: Vec<Meta> = metas.collect();
+        match Predicate::parse(&predicate)?.decide(self.features)? {
+            Decided::Known(false) => Ok(Vec::new()),
+            Decided::Known(true) => Ok(carried
+                .into_iter()
+                .map(|meta| Attribute {
+                    pound_token: attr.pound_token,
+                    style: attr.style,
+                    bracket_token: attr.bracket_token,
+                    meta,
+                })
+                .collect()),
+            Decided::Cargo(left) => {
+                let left = left.tokens();
+                Ok(vec![syn::parse_quote!(#[cfg_attr(#left, #(#carried),*)])])
+            }
         }
-        Ok(metas
-            .map(|meta| Attribute {
-                pound_token: attr.pound_token,
-                style: attr.style,
-                bracket_token: attr.bracket_token,
-                meta,
-            })
-            .collect())
     }
 
     /// Keeps the elements of `list` whose markers are true.
@@ -325,14 +407,19 @@ fn stmt_attrs(stmt: &mut Stmt) -> Option<&mut Vec<Attribute>> {
     })
 }
 
-/// Whether `attr` is `#[cfg(feature = "x")]` for an SDK feature `x`, which cargo decides.
+/// Whether `attr` is a `cfg` or `cfg_attr` whose predicate names only the SDK's own features:
+/// one this pass left for cargo to decide.
 fn is_sdk_feature(attr: &Attribute) -> bool {
-    if !attr.path().is_ident("cfg") {
-        return false;
-    }
-    let Ok(Meta::NameValue(meta)) = attr.parse_args::<Meta>() else { return false };
-    let Expr::Lit(syn::ExprLit { lit: Lit::Str(name), .. }) = &meta.value else { return false };
-    meta.path.is_ident("feature") && SDK_FEATURES.contains(&name.value().as_str())
+    let predicate = if attr.path().is_ident("cfg") {
+        attr.parse_args::<Meta>().ok()
+    } else if attr.path().is_ident("cfg_attr") {
+        attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            .ok()
+            .and_then(|metas| metas.into_iter().next())
+    } else {
+        None
+    };
+    predicate.and_then(|meta| Predicate::parse(&meta).ok()).is_some_and(|p| p.for_cargo())
 }
 
 #[cfg(test)]
@@ -400,6 +487,30 @@ mod tests {
                       #[cfg_attr(not(feature = \"a\"), doc = \" Off.\", inline)]\nfn f() {}\n";
         assert_eq!(cut(source, &["a"]), "/// On.\nfn f() {}\n");
         assert_eq!(cut(source, &[]), "/// Off.\n#[inline]\nfn f() {}\n");
+    }
+
+    #[test]
+    fn what_the_sdk_features_decide_is_left_for_cargo() {
+        let run = |source: &str, on: &[&str]| run(source, on, &["a", "b"]).expect("evaluates").expect("kept");
+        let source =
+            "#[cfg(all(feature = \"a\", any(feature = \"b\", feature = \"serde-both\")))]\nfn f() {}\n";
+        assert_eq!(run(source, &["a", "b"]), "fn f() {}\n");
+        assert_eq!(run(source, &["a"]), "#[cfg(feature = \"serde-both\")]\nfn f() {}\n");
+        assert_eq!(run(source, &["b"]), "");
+        let source = "#[cfg(not(any(feature = \"a\", feature = \"rustls-ring\", feature = \"serde-both\")))]\nfn f() {}\n";
+        assert_eq!(
+            run(source, &[]),
+            "#[cfg(not(any(feature = \"rustls-ring\", feature = \"serde-both\")))]\nfn f() {}\n"
+        );
+        let source =
+            "#[cfg_attr(all(feature = \"a\", feature = \"serde-both\"), derive(Clone))]\nstruct S;\n";
+        assert_eq!(run(source, &["a"]), "#[cfg_attr(feature = \"serde-both\", derive(Clone))]\nstruct S;\n");
+        assert_eq!(run(source, &[]), "struct S;\n");
+        // Left for cargo in a place the pass does not visit is not an error either.
+        assert_eq!(
+            run("#[cfg(feature = \"rustls-ring\")]\nfn f() {}\n", &[]),
+            "#[cfg(feature = \"rustls-ring\")]\nfn f() {}\n"
+        );
     }
 
     #[test]

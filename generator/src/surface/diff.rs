@@ -7,7 +7,7 @@
 //! argument types breaks callers. Anything removed breaks.
 
 pub use super::report::{Bump, Change, Impact, Report};
-use super::{FieldSurface, OperationSurface, OptionsSurface, Surface, TypeSurface};
+use super::{FieldSurface, OperationSurface, OptionsSurface, SerdeTrait, Surface, TypeSurface};
 
 /// One change found by the comparison, before it is given its item.
 struct Found {
@@ -65,8 +65,33 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
     for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
         push(&format!("type `{name}`"), added("added".into()));
     }
+    for name in old.types.keys().filter(|n| new.types.contains_key(*n)) {
+        serde_traits(old.one_way.get(name).copied(), new.one_way.get(name).copied(), &mut |found| {
+            push(&format!("type `{name}`"), found)
+        });
+    }
     changes.sort_by(|a, b| (a.impact, &a.item, &a.what).cmp(&(b.impact, &b.item, &b.what)));
     Report { changes }
+}
+
+/// A model's serde traits, `None` meaning both: losing one breaks the code that uses it (a model
+/// only responses carry no longer implements `Serialize`); gaining one is an addition.
+fn serde_traits(before: Option<SerdeTrait>, after: Option<SerdeTrait>, push: &mut dyn FnMut(Found)) {
+    let implements = |one_way: Option<SerdeTrait>, t: SerdeTrait| one_way.is_none_or(|only| only == t);
+    for t in [SerdeTrait::Serialize, SerdeTrait::Deserialize] {
+        let use_ = match t {
+            SerdeTrait::Serialize => "only responses carry it",
+            SerdeTrait::Deserialize => "only requests send it",
+        };
+        match (implements(before, t), implements(after, t)) {
+            (true, false) => push(breaking(
+                format!("no longer implements `{}` ({use_})", t.path()),
+                format!("turn on the SDK's `serde-both` feature where your code needs `{}`", t.path()),
+            )),
+            (false, true) => push(added(format!("implements `{}`", t.path()))),
+            _ => {}
+        }
+    }
 }
 
 fn operation(name: &str, before: &OperationSurface, after: &OperationSurface, push: &mut dyn FnMut(Found)) {
@@ -347,6 +372,24 @@ mod tests {
         );
         assert_eq!(impacts(&old, &new), vec![Impact::Addition]);
         assert_eq!(diff(&old, &new).bump(), Bump::Minor);
+    }
+
+    #[test]
+    fn a_serde_trait_lost_breaks_and_one_gained_is_an_addition() {
+        let both = with_type("Chat", strukt(vec![]));
+        let mut received = both.clone();
+        received.one_way.insert("Chat".into(), SerdeTrait::Deserialize);
+        let report = diff(&both, &received);
+        assert_eq!(impacts(&both, &received), vec![Impact::Breaking]);
+        assert!(report.to_string().contains("no longer implements `serde::Serialize`"), "{report}");
+        assert!(report.changes[0].fix.as_deref().is_some_and(|fix| fix.contains("`serde-both`")), "{report}");
+        assert_eq!(impacts(&received, &both), vec![Impact::Addition]);
+        // From received only to sent only: one lost, one gained.
+        let mut sent = both.clone();
+        sent.one_way.insert("Chat".into(), SerdeTrait::Serialize);
+        assert_eq!(impacts(&received, &sent), vec![Impact::Breaking, Impact::Addition]);
+        // A type removed is one break, not also a lost trait.
+        assert_eq!(impacts(&received, &Surface::default()), vec![Impact::Breaking]);
     }
 
     #[test]

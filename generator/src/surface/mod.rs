@@ -23,6 +23,31 @@ pub struct Surface {
     pub operations: BTreeMap<String, OperationSurface>,
     /// Models by Rust name.
     pub types: BTreeMap<String, TypeSurface>,
+    /// The models that implement one serde trait, not both, without the SDK's `serde-both`
+    /// feature: the trait each implements. A model not listed implements both (every model
+    /// did before directions were told apart, so an older surface lists none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub one_way: BTreeMap<String, SerdeTrait>,
+}
+
+/// A serde trait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SerdeTrait {
+    /// `serde::Serialize`: the SDK sends it.
+    Serialize,
+    /// `serde::Deserialize`: the SDK receives it.
+    Deserialize,
+}
+
+impl SerdeTrait {
+    /// The trait's path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Serialize => "serde::Serialize",
+            Self::Deserialize => "serde::Deserialize",
+        }
+    }
 }
 
 /// One operation method.
@@ -208,6 +233,19 @@ pub fn surface(api: &Api) -> Surface {
             }
         };
         out.types.insert(def.name.clone(), surface);
+        // Forms implement neither (they are written part by part); aliases and pages are the
+        // types they name.
+        let implements_serde = match &def.kind {
+            TypeKind::Struct(s) => !s.form,
+            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Newtype(_) => true,
+            TypeKind::Alias(_) | TypeKind::Page(_) => false,
+        };
+        let traits = def.reach.serde();
+        match (implements_serde, traits.serialize, traits.deserialize) {
+            (true, true, false) => out.one_way.insert(def.name.clone(), SerdeTrait::Serialize),
+            (true, false, true) => out.one_way.insert(def.name.clone(), SerdeTrait::Deserialize),
+            _ => None,
+        };
     }
     out
 }

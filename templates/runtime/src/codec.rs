@@ -113,8 +113,8 @@ fn separator(style: QueryStyle) -> Option<&'static str> {
 }
 
 /// Encodes one variant of a tagged union: the variant's own fields, with the tag property set
-/// to the variant's value.
-#[cfg(feature = "tagged_unions")]
+/// to the variant's value. Emitted when a tagged union is sent, or (`serde-both`) for any.
+#[cfg(all(feature = "tagged_unions", any(feature = "tagged_unions_sent", feature = "serde-both")))]
 pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
     serializer: S,
     tag: &str,
@@ -131,8 +131,9 @@ pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
     json.serialize(serializer)
 }
 
-/// Reads a tagged union's JSON and the value of its tag property, when it has one.
-#[cfg(feature = "tagged_unions")]
+/// Reads a tagged union's JSON and the value of its tag property, when it has one. Emitted when
+/// a tagged union is received, or (`serde-both`) for any.
+#[cfg(all(feature = "tagged_unions", any(feature = "tagged_unions_received", feature = "serde-both")))]
 pub(crate) fn read_tagged<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
     tag: &str,
@@ -149,14 +150,14 @@ pub(crate) fn read_tagged<'de, D: serde::Deserializer<'de>>(
 }
 
 /// The error for a tagged union's JSON without the tag property.
-#[cfg(feature = "tag_required")]
+#[cfg(all(feature = "tag_required", any(feature = "tag_required_received", feature = "serde-both")))]
 pub(crate) fn missing_tag<E: serde::de::Error>(tag: &str) -> E {
     E::custom(format!("missing field `{tag}`, which says which variant this is"))
 }
 
 /// Decodes the variant a tag chose from the whole object (tag included), naming the path of a
 /// value that does not fit.
-#[cfg(feature = "tagged_unions")]
+#[cfg(all(feature = "tagged_unions", any(feature = "tagged_unions_received", feature = "serde-both")))]
 pub(crate) fn tagged_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     value: serde_json::Value,
 ) -> Result<T, E> {

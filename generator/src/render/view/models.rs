@@ -22,6 +22,47 @@ pub struct TypeLink {
     pub module: String,
 }
 
+/// How a model implements serde's traits, decided from where the API uses it
+/// ([`ir::Reach::serde`]): the traits the API needs are always there; the other one comes with
+/// the SDK's `serde-both` cargo feature, so that a type only responses carry compiles no
+/// `Serialize` unless asked to.
+#[derive(Debug, Serialize)]
+pub struct SerdeView {
+    /// The traits derived always, each as `, path` to follow the other derives.
+    pub derives: String,
+    /// `#[cfg_attr(feature = "serde-both", derive(..))]` for the trait derived only with the
+    /// feature, when there is one.
+    pub optional_derive: Option<String>,
+    /// The `#[cfg(..)]` line before a written-out `impl Serialize`, when it needs the feature.
+    pub serialize_cfg: Option<&'static str>,
+    /// The same for `impl Deserialize`.
+    pub deserialize_cfg: Option<&'static str>,
+}
+
+/// The SDK's cargo feature that gives every model both serde traits.
+const SERDE_BOTH: &str = "#[cfg(feature = \"serde-both\")]";
+
+impl SerdeView {
+    /// The view for a type with `traits`, naming serde as `serde` (`::serde` in `mod.rs`).
+    pub fn new(traits: ir::SerdeTraits, serde: &str) -> Self {
+        let serialize = format!("{serde}::Serialize");
+        let deserialize = format!("{serde}::Deserialize");
+        let (always, optional): (Vec<_>, Vec<_>) =
+            [(traits.serialize, serialize), (traits.deserialize, deserialize)]
+                .into_iter()
+                .partition(|(on, _)| *on);
+        SerdeView {
+            derives: always.into_iter().map(|(_, path)| format!(", {path}")).collect(),
+            optional_derive: (!optional.is_empty()).then(|| {
+                let paths: Vec<String> = optional.into_iter().map(|(_, path)| path).collect();
+                format!("#[cfg_attr(feature = \"serde-both\", derive({}))]", paths.join(", "))
+            }),
+            serialize_cfg: (!traits.serialize).then_some(SERDE_BOTH),
+            deserialize_cfg: (!traits.deserialize).then_some(SERDE_BOTH),
+        }
+    }
+}
+
 /// A struct model.
 #[derive(Debug, Serialize)]
 pub struct StructView {
@@ -29,6 +70,7 @@ pub struct StructView {
     pub docs: Vec<String>,
     pub deprecated: bool,
     pub derive_default: bool,
+    pub serde: SerdeView,
     pub fields: Vec<FieldView>,
     pub extra: Option<ExtraView>,
     pub constructor: ConstructorView,
@@ -112,6 +154,7 @@ pub struct EnumView {
     pub name: String,
     pub docs: Vec<String>,
     pub deprecated: bool,
+    pub serde: SerdeView,
     pub is_string: bool,
     pub closed: bool,
     pub keeps_unknown: bool,
@@ -160,6 +203,7 @@ pub struct UnionView {
     pub name: String,
     pub docs: Vec<String>,
     pub deprecated: bool,
+    pub serde: SerdeView,
     pub variants: Vec<UnionVariantView>,
     /// The discriminator property as a Rust string literal, for tagged unions.
     pub tag: Option<String>,
@@ -194,6 +238,8 @@ pub struct AliasView {
     /// through a list or a map) instead of a `type` alias.
     pub newtype: bool,
     pub ty: String,
+    /// The serde traits of a newtype.
+    pub serde: SerdeView,
 }
 
 /// The view of `src/models/mod.rs`.
@@ -210,6 +256,7 @@ pub fn models_mod(api: &Api) -> ModelsModView {
                 deprecated: def.deprecated,
                 newtype: matches!(def.kind, TypeKind::Newtype(_)),
                 ty,
+                serde: SerdeView::new(def.reach.serde(), "::serde"),
             }),
             None => types.push(TypeLink { name: def.name.clone(), module: def.module.clone() }),
         }
@@ -284,6 +331,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
                 docs: type_docs(api, def),
                 deprecated: def.deprecated,
                 derive_default: derives_default(&s.fields),
+                serde: SerdeView::new(def.reach.serde(), "serde"),
                 fields,
                 extra: s.extra.as_ref().map(|extra| ExtraView {
                     name: extra.name.clone(),
@@ -296,6 +344,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
             name: def.name.clone(),
             docs: type_docs(api, def),
             deprecated: def.deprecated,
+            serde: SerdeView::new(def.reach.serde(), "serde"),
             is_string: e.repr == EnumRepr::String,
             closed: e.closed,
             keeps_unknown: e.keeps_unknown,
@@ -325,6 +374,7 @@ pub fn model(api: &Api, def: &TypeDef) -> Option<ModelView> {
             name: def.name.clone(),
             docs: type_docs(api, def),
             deprecated: def.deprecated,
+            serde: SerdeView::new(def.reach.serde(), "serde"),
             variants: u
                 .variants
                 .iter()

@@ -117,6 +117,10 @@ pub struct RuntimeUses {
     pub streams: bool,
     pub string_enums: bool,
     pub tagged_unions: bool,
+    /// Some tagged union implements `Serialize`, or `Deserialize`, without the `serde-both`
+    /// feature ([`crate::ir::Reach::serde`]).
+    pub tagged_unions_sent: bool,
+    pub tagged_unions_received: bool,
     pub int_enums: bool,
     pub multipart: bool,
     pub optional_multipart: bool,
@@ -124,8 +128,10 @@ pub struct RuntimeUses {
     pub typed_errors: bool,
     /// Some operation has optional parameters, set by methods of its call.
     pub options: bool,
-    /// Some tagged union has no variant for other values: its tag must be there.
+    /// Some tagged union has no variant for other values: its tag must be there; and one such
+    /// implements `Deserialize` without the `serde-both` feature.
     pub tag_required: bool,
+    pub tag_required_received: bool,
     /// Some operation offers page streams.
     pub paginate: bool,
 }
@@ -194,11 +200,19 @@ pub fn runtime(api: &Api) -> RuntimeView {
     uses.query_delimited = uses.query_compact || uses.query_space || uses.query_pipe;
     uses.query_undelimited = uses.query_form || uses.query_deep || uses.query_json;
     uses.query_styles = uses.query_delimited || uses.query_deep || uses.query_json;
-    uses.tagged_unions =
-        api.types.iter().any(|def| matches!(&def.kind, TypeKind::Union(u) if u.tag.is_some()));
-    uses.tag_required = api.types.iter().any(|def| {
-        matches!(&def.kind, TypeKind::Union(u) if u.tag.is_some() && !u.variants.iter().any(|v| v.fallback))
-    });
+    for def in &api.types {
+        let TypeKind::Union(union) = &def.kind else { continue };
+        if union.tag.is_none() {
+            continue;
+        }
+        let serde = def.reach.serde();
+        let tag_required = !union.variants.iter().any(|v| v.fallback);
+        uses.tagged_unions = true;
+        uses.tagged_unions_sent |= serde.serialize;
+        uses.tagged_unions_received |= serde.deserialize;
+        uses.tag_required |= tag_required;
+        uses.tag_required_received |= tag_required && serde.deserialize;
+    }
     for def in &api.types {
         if let TypeKind::Enum(e) = &def.kind {
             match (e.keeps_unknown, e.repr) {
