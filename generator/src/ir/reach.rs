@@ -39,6 +39,22 @@ impl SerdeTraits {
     pub const BOTH: Self = Self { serialize: true, deserialize: true };
 }
 
+impl super::TypeDef {
+    /// The serde traits the type implements without the SDK's `serde-both` feature, or `None`
+    /// for one that implements none of its own: a multipart form (written part by part), an
+    /// alias or a page (the type they name).
+    pub fn serde(&self) -> Option<SerdeTraits> {
+        match &self.kind {
+            super::TypeKind::Struct(s) if s.form => None,
+            super::TypeKind::Alias(_) | super::TypeKind::Page(_) => None,
+            super::TypeKind::Struct(_)
+            | super::TypeKind::Enum(_)
+            | super::TypeKind::Union(_)
+            | super::TypeKind::Newtype(_) => Some(self.reach.serde()),
+        }
+    }
+}
+
 impl Reach {
     /// The serde traits the SDK needs of the type: `Serialize` for what requests send,
     /// `Deserialize` for what responses carry. A type that nothing reaches says nothing of how

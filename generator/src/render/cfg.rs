@@ -27,7 +27,10 @@ use syn::{AttrStyle, Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, Tr
 /// Cargo features of the generated SDK itself, which the runtime also declares: its TLS choice,
 /// and `serde-both`, which gives every model both serde traits (see
 /// [`crate::ir::Reach::serde`]). What a marker says of them goes into the SDK for cargo.
-pub const SDK_FEATURES: &[&str] = &["rustls-ring", "serde-both"];
+pub const SDK_FEATURES: &[&str] = &["rustls-ring", SERDE_BOTH];
+
+/// The SDK feature that gives every model both serde traits.
+pub const SERDE_BOTH: &str = "serde-both";
 
 /// The value of each feature the runtime may name, keyed by name.
 pub type Features = BTreeMap<String, bool>;
@@ -328,7 +331,7 @@ impl VisitMut for Pass<'_> {
     /// this pass does not evaluate markers.
     fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
         // The SDK's own features were kept on purpose, in a place `keep` looked at.
-        if is_sdk_feature(attr) {
+        if left_for_cargo(attr) {
             return;
         }
         if attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr") {
@@ -409,7 +412,7 @@ fn stmt_attrs(stmt: &mut Stmt) -> Option<&mut Vec<Attribute>> {
 
 /// Whether `attr` is a `cfg` or `cfg_attr` whose predicate names only the SDK's own features:
 /// one this pass left for cargo to decide.
-fn is_sdk_feature(attr: &Attribute) -> bool {
+fn left_for_cargo(attr: &Attribute) -> bool {
     let predicate = if attr.path().is_ident("cfg") {
         attr.parse_args::<Meta>().ok()
     } else if attr.path().is_ident("cfg_attr") {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{Api, TypeKind};
+use crate::ir::{Api, SerdeTraits, TypeKind};
 use crate::render::rust::Scope;
 
 /// The public surface of a generated SDK.
@@ -233,19 +233,15 @@ pub fn surface(api: &Api) -> Surface {
             }
         };
         out.types.insert(def.name.clone(), surface);
-        // Forms implement neither (they are written part by part); aliases and pages are the
-        // types they name.
-        let implements_serde = match &def.kind {
-            TypeKind::Struct(s) => !s.form,
-            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Newtype(_) => true,
-            TypeKind::Alias(_) | TypeKind::Page(_) => false,
-        };
-        let traits = def.reach.serde();
-        match (implements_serde, traits.serialize, traits.deserialize) {
-            (true, true, false) => out.one_way.insert(def.name.clone(), SerdeTrait::Serialize),
-            (true, false, true) => out.one_way.insert(def.name.clone(), SerdeTrait::Deserialize),
-            _ => None,
-        };
+        match def.serde() {
+            Some(SerdeTraits { serialize: true, deserialize: false }) => {
+                out.one_way.insert(def.name.clone(), SerdeTrait::Serialize);
+            }
+            Some(SerdeTraits { serialize: false, deserialize: true }) => {
+                out.one_way.insert(def.name.clone(), SerdeTrait::Deserialize);
+            }
+            _ => {}
+        }
     }
     out
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::ir::{self, Api, EnumRepr, EnumValue, TypeDef, TypeKind};
+use crate::render::cfg::SERDE_BOTH;
 use crate::render::docs::code_span;
 use crate::render::rust::{Scope, int_literal, string_literal};
 
@@ -31,34 +32,37 @@ pub struct SerdeView {
     /// The traits derived always, each as `, path` to follow the other derives.
     pub derives: String,
     /// `#[cfg_attr(feature = "serde-both", derive(..))]` for the trait derived only with the
-    /// feature, when there is one.
-    pub optional_derive: Option<String>,
-    /// The `#[cfg(..)]` line before a written-out `impl Serialize`, when it needs the feature.
-    pub serialize_cfg: Option<&'static str>,
+    /// feature, or nothing.
+    pub optional_derive: String,
+    /// The `#[cfg(..)]` line before a written-out `impl Serialize` that needs the feature, or
+    /// nothing.
+    pub serialize_cfg: String,
     /// The same for `impl Deserialize`.
-    pub deserialize_cfg: Option<&'static str>,
+    pub deserialize_cfg: String,
 }
-
-/// The SDK's cargo feature that gives every model both serde traits.
-const SERDE_BOTH: &str = "#[cfg(feature = \"serde-both\")]";
 
 impl SerdeView {
     /// The view for a type with `traits`, naming serde as `serde` (`::serde` in `mod.rs`).
     pub fn new(traits: ir::SerdeTraits, serde: &str) -> Self {
-        let serialize = format!("{serde}::Serialize");
-        let deserialize = format!("{serde}::Deserialize");
-        let (always, optional): (Vec<_>, Vec<_>) =
-            [(traits.serialize, serialize), (traits.deserialize, deserialize)]
+        let feature = format!("feature = {}", string_literal(SERDE_BOTH));
+        let only_with_feature = |on: bool| if on { String::new() } else { format!("#[cfg({feature})]") };
+        let paths = |on: bool| {
+            [(traits.serialize, "Serialize"), (traits.deserialize, "Deserialize")]
                 .into_iter()
-                .partition(|(on, _)| *on);
+                .filter(|(derived, _)| *derived == on)
+                .map(|(_, name)| format!("{serde}::{name}"))
+                .collect::<Vec<_>>()
+        };
+        let optional = paths(false);
         SerdeView {
-            derives: always.into_iter().map(|(_, path)| format!(", {path}")).collect(),
-            optional_derive: (!optional.is_empty()).then(|| {
-                let paths: Vec<String> = optional.into_iter().map(|(_, path)| path).collect();
-                format!("#[cfg_attr(feature = \"serde-both\", derive({}))]", paths.join(", "))
-            }),
-            serialize_cfg: (!traits.serialize).then_some(SERDE_BOTH),
-            deserialize_cfg: (!traits.deserialize).then_some(SERDE_BOTH),
+            derives: paths(true).into_iter().map(|path| format!(", {path}")).collect(),
+            optional_derive: if optional.is_empty() {
+                String::new()
+            } else {
+                format!("#[cfg_attr({feature}, derive({}))]", optional.join(", "))
+            },
+            serialize_cfg: only_with_feature(traits.serialize),
+            deserialize_cfg: only_with_feature(traits.deserialize),
         }
     }
 }
